@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely'
+import type { BlobStore } from '../blobs/blob-store.js'
+import { FsBlobStore } from '../blobs/fs-blob-store.js'
+import type { Config } from '../config/config.js'
+import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
+import { InboundService } from '../services/inbound.js'
+import { MessageStoreService } from '../services/message-store.js'
+import { OAuthService } from '../services/oauth.js'
+import { type ProvisionResult, provision } from '../services/provisioning.js'
+import { serverSecret } from '../services/secrets-store.js'
+import { type Database, openDatabase } from '../storage/database.js'
+import type { DB } from '../storage/schema.js'
+
+/** The public base URL; known only once the server listens when the port is picked at random. */
+export class PublicUrl {
+  private text = ''
+  private buffer = Buffer.alloc(0)
+
+  set(url: string): void {
+    this.text = url.replace(/\/+$/, '')
+    this.buffer = Buffer.from(this.text)
+  }
+
+  get value(): string {
+    return this.text
+  }
+
+  get bytes(): Buffer {
+    return this.buffer
+  }
+}
+
+export interface Services {
+  config: Config
+  database: Database
+  db: Kysely<DB>
+  blobs: BlobStore
+  clock: Clock
+  publicUrl: PublicUrl
+  oauth: OAuthService
+  inbound: InboundService
+  messages: MessageStoreService
+  provision(file: unknown): Promise<ProvisionResult>
+  close(): Promise<void>
+}
+
+/** The composition root: the one place that picks concrete database, blob store and clock. */
+export async function createServices(config: Config): Promise<Services> {
+  const database = await openDatabase(config.databaseUrl)
+  const db = database.db
+  const clock: Clock = config.clock === 'manual' ? new ManualClock(Date.now()) : new SystemClock()
+  const blobs = new FsBlobStore(config.dataDir)
+  const publicUrl = new PublicUrl()
+  if (config.publicUrl) publicUrl.set(config.publicUrl)
+  const jwtSecret = await serverSecret(db, 'jwt')
+  return {
+    config,
+    database,
+    db,
+    blobs,
+    clock,
+    publicUrl,
+    oauth: new OAuthService(db, clock, jwtSecret),
+    inbound: new InboundService(db, blobs, clock),
+    messages: new MessageStoreService(db, clock),
+    provision: (file) => provision(db, file, clock.now()),
+    close: () => database.close(),
+  }
+}

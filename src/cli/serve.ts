@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import { ensureDemo, DEMO } from '../app/demo.js'
+import { createServices } from '../app/services.js'
+import { type Config, loadConfig, type ServeOptions } from '../config/config.js'
+import { ApiError } from '../domain/errors.js'
+import { buildHttp } from '../http/server.js'
+import { randomToken } from '../lib/secrets.js'
+
+const SHUTDOWN_LIMIT_MS = 9000
+
+/** `msgstore serve`: open the store, listen, print the ready line, and stop cleanly on SIGTERM/SIGINT. */
+export async function serve(options: ServeOptions): Promise<void> {
+  const config = loadConfig(options, process.env, () => randomToken(24))
+  const services = await createServices(config)
+  if (config.provisionFile) await applyProvisionFile(services.provision, config.provisionFile)
+  const demoCreated = config.demo ? await ensureDemo(services) : false
+
+  const app = await buildHttp(services)
+  await app.listen({ port: config.port, host: config.host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host
+  const listening = `http://${hostForUrl}:${port}`
+  if (!config.publicUrl) services.publicUrl.set(listening)
+
+  if (config.adminTokenGenerated) console.log(`admin token: ${config.adminToken}`)
+  if (demoCreated || config.demo) printDemo(config, services.publicUrl.value)
+  console.log(`msgstore listening on ${listening}`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'shutting down')
+    const timer = setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS)
+    timer.unref()
+    try {
+      await app.close()
+      await services.close()
+      process.exit(0)
+    } catch (err) {
+      console.error(err)
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+async function applyProvisionFile(apply: (file: unknown) => Promise<unknown>, file: string): Promise<void> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new Error(`cannot read provisioning file ${file}: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  try {
+    await apply(parsed)
+  } catch (err) {
+    if (err instanceof ApiError) throw new Error(`provisioning file ${file}: ${err.message}`)
+    throw err
+  }
+}
+
+function printDemo(config: Config, base: string): void {
+  if (!config.demo) return
+  console.log(
+    [
+      'demo account (created in an empty store):',
+      `  client id ${DEMO.clientId}, client secret ${DEMO.clientSecret}`,
+      `  username ${DEMO.username}, extension ${DEMO.extension}, password ${DEMO.password}`,
+      `  curl -u ${DEMO.clientId}:${DEMO.clientSecret} -d grant_type=password --data-urlencode username=${DEMO.username} -d extension=${DEMO.extension} -d password=${DEMO.password} ${base}/restapi/oauth/token`,
+    ].join('\n'),
+  )
+}
+
+export { applyProvisionFile }

@@ -1,0 +1,73 @@
+import path from 'node:path'
+
+/** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  /** `sqlite:PATH` or `postgres://…` */
+  readonly databaseUrl: string
+  readonly provisionFile?: string
+  readonly adminToken: string
+  /** Generated when not given; the CLI prints it once. */
+  readonly adminTokenGenerated: boolean
+  /** Base of every `uri` field; undefined means `http://HOST:PORT` once the port is known. */
+  readonly publicUrl?: string
+  readonly demo: boolean
+  readonly clock: 'system' | 'manual'
+  readonly logLevel: string
+}
+
+export class ConfigError extends Error {}
+
+export interface ServeOptions {
+  port?: string
+  host?: string
+  data?: string
+  database?: string
+  provision?: string
+  adminToken?: string
+  publicUrl?: string
+  demo?: boolean
+  clock?: string
+  logLevel?: string
+}
+
+type Env = Record<string, string | undefined>
+
+/**
+ * Flags win over environment variables, which win over defaults. Bad values are
+ * refused with a message naming the option, never silently replaced.
+ */
+export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => string): Config {
+  const portText = opts.port ?? env.MSGSTORE_PORT ?? '8080'
+  const port = Number(portText)
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`--port: not a port number: ${portText}`)
+  const host = opts.host ?? env.MSGSTORE_HOST ?? '127.0.0.1'
+  const dataDir = path.resolve(opts.data ?? env.MSGSTORE_DATA ?? './data')
+  const databaseUrl = opts.database ?? env.MSGSTORE_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`
+  if (!/^sqlite:|^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`--database: expected sqlite:PATH or postgres://…, got ${databaseUrl}`)
+  }
+  const clock = opts.clock ?? env.MSGSTORE_CLOCK ?? 'system'
+  if (clock !== 'system' && clock !== 'manual') throw new ConfigError(`--clock: expected system or manual, got ${clock}`)
+  const publicUrl = opts.publicUrl ?? env.MSGSTORE_PUBLIC_URL
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError(`--public-url: not an http(s) URL: ${publicUrl}`)
+  }
+  const givenToken = opts.adminToken ?? env.MSGSTORE_ADMIN_TOKEN
+  const demo = opts.demo === false ? false : env.MSGSTORE_DEMO === undefined ? true : !/^(0|false|no|off)$/i.test(env.MSGSTORE_DEMO)
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    provisionFile: opts.provision ?? env.MSGSTORE_PROVISION,
+    adminToken: givenToken ?? randomToken(),
+    adminTokenGenerated: givenToken === undefined,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    demo,
+    clock,
+    logLevel: opts.logLevel ?? env.MSGSTORE_LOG_LEVEL ?? 'warn',
+  })
+}

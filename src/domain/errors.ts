@@ -1,0 +1,111 @@
+/**
+ * The error catalogue. Every error msgstore answers with is built here, so the
+ * codes, statuses and message templates live in one place. Codes and wording follow
+ * RingCentral's published error table (shared/reference/guides/basics--errors.md).
+ */
+
+export interface ErrorDetail {
+  errorCode: string
+  message: string
+  parameterName?: string
+  parameterValue?: string
+}
+
+/** An error with an HTTP status and RingCentral's body: `{ errorCode, message, errors[] }`. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly errorCode: string
+  readonly parameterName?: string
+  readonly headers?: Record<string, string>
+
+  constructor(
+    status: number,
+    errorCode: string,
+    message: string,
+    parameterName?: string,
+    headers?: Record<string, string>,
+  ) {
+    super(message)
+    this.status = status
+    this.errorCode = errorCode
+    this.parameterName = parameterName
+    this.headers = headers
+  }
+
+  body(): Record<string, unknown> {
+    const detail: ErrorDetail = { errorCode: this.errorCode, message: this.message }
+    if (this.parameterName !== undefined) detail.parameterName = this.parameterName
+    const body: Record<string, unknown> = { errorCode: this.errorCode, message: this.message, errors: [detail] }
+    if (this.parameterName !== undefined) body.parameterName = this.parameterName
+    return body
+  }
+}
+
+/** OAuth errors answer in the RFC 6749 shape, with RingCentral's `errors` array beside it. */
+export class OAuthError extends Error {
+  readonly status: number
+  readonly error: string
+  readonly errorCode: string
+
+  constructor(status: number, error: string, errorCode: string, description: string) {
+    super(description)
+    this.status = status
+    this.error = error
+    this.errorCode = errorCode
+  }
+
+  body(): Record<string, unknown> {
+    return {
+      error: this.error,
+      error_description: this.message,
+      errors: [{ errorCode: this.errorCode, message: this.message }],
+    }
+  }
+}
+
+export const errors = {
+  invalidParameter: (name: string, detail?: string) =>
+    new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid.${detail ? ` ${detail}` : ''}`, name),
+  notFound: (name: string, status = 404) =>
+    new ApiError(status, 'CMN-102', `Resource for parameter [${name}] is not found`, name),
+  badJson: () => new ApiError(400, 'CMN-103', "JSON can't be parsed."),
+  unparsableRequest: (detail?: string) =>
+    new ApiError(400, 'CMN-104', `Cannot parse request${detail ? `: ${detail}` : ''}`),
+  batchLimit: (limit: number) => new ApiError(400, 'CMN-106', `Batch request is limited to ${limit} entries`),
+  rangeNotSatisfiable: (size: number) =>
+    new ApiError(416, 'CMN-107', 'Requested Range Not Satisfiable', undefined, {
+      'content-range': `bytes */${size}`,
+    }),
+  invalidUri: () => new ApiError(404, 'CMN-120', 'Invalid URI'),
+  methodNotAllowed: (method: string) =>
+    new ApiError(405, 'CMN-120', `Invalid URI: method [${method}] is not supported for this resource`),
+  unsupportedMediaType: (type: string) =>
+    new ApiError(415, 'CMN-104', `Cannot parse request: content type [${type}] is not supported`),
+  payloadTooLarge: () => new ApiError(413, 'CMN-104', 'Cannot parse request: body is too large'),
+  internal: () => new ApiError(500, 'CMN-203', 'Internal Server Error'),
+  unavailable: () => new ApiError(503, 'CMN-201', 'Service Temporary Unavailable'),
+  permissionRequired: (permission: string) =>
+    new ApiError(403, 'CMN-401', `In order to call this API endpoint, application needs to have [${permission}] permission`),
+  adminRequired: () => new ApiError(403, 'CMN-402', 'Administrator permission required'),
+  anotherExtension: () => new ApiError(403, 'CMN-404', 'Attempt to access another extension'),
+  anotherAccount: () => new ApiError(403, 'CMN-404', 'Attempt to access another account'),
+  authHeaderMissing: () => new ApiError(401, 'AGW-401', 'Authorization header is not specified'),
+  tokenInvalid: () => new ApiError(401, 'OAU-149', 'Invalid access token'),
+  tokenExpired: () => new ApiError(401, 'OAU-128', 'Access token expired'),
+  clockNotManual: () => new ApiError(409, 'CMN-109', 'Feature not available: the clock is not manual'),
+}
+
+export const oauthErrors = {
+  invalidRequest: (description: string) => new OAuthError(400, 'invalid_request', 'OAU-101', description),
+  invalidClient: () => new OAuthError(401, 'invalid_client', 'OAU-146', 'Invalid client credentials'),
+  unauthorizedClient: (grantType: string) =>
+    new OAuthError(400, 'unauthorized_client', 'OAU-112', `The client is unauthorized for the required grant type: [${grantType}]`),
+  unsupportedGrantType: (grantType: string) =>
+    new OAuthError(400, 'unsupported_grant_type', 'OAU-125', `Unsupported grant type: [${grantType}]`),
+  badCredentials: () => new OAuthError(400, 'invalid_grant', 'OAU-140', 'Invalid resource owner credentials'),
+  extensionNotFound: () => new OAuthError(400, 'invalid_grant', 'OAU-136', 'Extension not found'),
+  extensionState: () =>
+    new OAuthError(400, 'invalid_grant', 'OAU-141', 'Login for extension in current state is not allowed'),
+  badJwt: (detail: string) => new OAuthError(400, 'invalid_grant', 'OAU-140', `Invalid JWT assertion: ${detail}`),
+  badRefreshToken: () => new OAuthError(400, 'invalid_grant', 'OAU-211', 'Token is revoked or expired'),
+}

@@ -1,0 +1,152 @@
+import { type Static, Type as T } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { isE164 } from '../lib/phone.js'
+import { ApiError } from './errors.js'
+
+/** The provisioning file of the operator interface, validated whole before anything is applied. */
+
+const Digits = T.String({ pattern: '^[0-9]{1,18}$' })
+const E164 = T.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })
+
+const ExtensionSpec = T.Object(
+  {
+    id: T.Optional(Digits),
+    extensionNumber: T.String({ pattern: '^[0-9]{1,8}$' }),
+    name: T.String({ minLength: 1, maxLength: 200 }),
+    type: T.Optional(T.Union([T.Literal('User'), T.Literal('Department')])),
+    role: T.Optional(T.Union([T.Literal('SuperAdmin'), T.Literal('User')])),
+    status: T.Optional(T.Union([T.Literal('Enabled'), T.Literal('Disabled'), T.Literal('Frozen')])),
+    password: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+    phoneNumbers: T.Optional(T.Array(E164)),
+    members: T.Optional(T.Array(T.String({ pattern: '^[0-9]{1,8}$' }))),
+  },
+  { additionalProperties: false },
+)
+
+const AccountSpec = T.Object(
+  {
+    id: T.Optional(Digits),
+    name: T.String({ minLength: 1, maxLength: 200 }),
+    mainNumber: T.Optional(E164),
+    hipaa: T.Optional(T.Boolean()),
+    extensions: T.Optional(T.Array(ExtensionSpec)),
+  },
+  { additionalProperties: false },
+)
+
+export const PERMISSIONS = [
+  'ReadMessages',
+  'EditMessages',
+  'SMS',
+  'Faxes',
+  'InternalMessages',
+  'ReadAccounts',
+  'EditAccounts',
+  'SubscriptionWebhook',
+] as const
+
+export const GRANT_TYPES = [
+  'password',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'refresh_token',
+  'authorization_code',
+] as const
+
+const AppSpec = T.Object(
+  {
+    clientId: T.String({ minLength: 1, maxLength: 200 }),
+    clientSecret: T.String({ minLength: 1, maxLength: 200 }),
+    name: T.Optional(T.String({ maxLength: 200 })),
+    grantTypes: T.Optional(T.Array(T.Union(GRANT_TYPES.map((g) => T.Literal(g))))),
+    permissions: T.Optional(T.Array(T.Union(PERMISSIONS.map((p) => T.Literal(p))))),
+  },
+  { additionalProperties: false },
+)
+
+export const ProvisioningFile = T.Object(
+  {
+    accounts: T.Optional(T.Array(AccountSpec)),
+    apps: T.Optional(T.Array(AppSpec)),
+  },
+  { additionalProperties: false },
+)
+
+export type ProvisioningFile = Static<typeof ProvisioningFile>
+export type AccountSpec = Static<typeof AccountSpec>
+export type ExtensionSpec = Static<typeof ExtensionSpec>
+export type AppSpec = Static<typeof AppSpec>
+
+/** `/accounts/0/extensions/1/role` → `accounts[0].extensions[1].role` */
+function fieldName(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), '')
+}
+
+function invalid(field: string, why: string): ApiError {
+  return new ApiError(400, 'CMN-101', `Parameter [${field}] value is invalid: ${why}`, field)
+}
+
+/** Checks the file's shape and its cross-references; the error names the first bad field. */
+export function validateProvisioningFile(input: unknown): ProvisioningFile {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalid('(root)', 'expected a JSON object')
+  }
+  const first = Value.Errors(ProvisioningFile, input).First()
+  if (first) {
+    const field = fieldName(first.path) || '(root)'
+    throw invalid(field, first.message)
+  }
+  const file = input as ProvisioningFile
+  const numbers = new Map<string, string>()
+  const ids = new Map<string, string>()
+  file.accounts?.forEach((account, a) => {
+    const at = `accounts[${a}]`
+    if (account.id !== undefined) {
+      if (ids.has(`a${account.id}`)) throw invalid(`${at}.id`, 'duplicate account id')
+      ids.set(`a${account.id}`, at)
+    }
+    if (account.mainNumber) claimNumber(numbers, account.mainNumber, `${at}.mainNumber`)
+    const extNumbers = new Map<string, ExtensionSpec>()
+    account.extensions?.forEach((ext, e) => {
+      const ea = `${at}.extensions[${e}]`
+      if (extNumbers.has(ext.extensionNumber)) throw invalid(`${ea}.extensionNumber`, 'duplicate extension number')
+      extNumbers.set(ext.extensionNumber, ext)
+      if (ext.id !== undefined) {
+        if (ids.has(`e${ext.id}`)) throw invalid(`${ea}.id`, 'duplicate extension id')
+        ids.set(`e${ext.id}`, ea)
+      }
+      ext.phoneNumbers?.forEach((n, i) => {
+        if (!isE164(n)) throw invalid(`${ea}.phoneNumbers[${i}]`, 'not an E.164 number')
+        claimNumber(numbers, n, `${ea}.phoneNumbers[${i}]`)
+      })
+      if (ext.type === 'Department') {
+        if (ext.password !== undefined) throw invalid(`${ea}.password`, 'a department cannot log in')
+      } else if (ext.members !== undefined) {
+        throw invalid(`${ea}.members`, 'only a Department has members')
+      }
+    })
+    account.extensions?.forEach((ext, e) => {
+      ext.members?.forEach((member, i) => {
+        const target = extNumbers.get(member)
+        if (!target) throw invalid(`${at}.extensions[${e}].members[${i}]`, `no extension ${member} in this account`)
+        if (target.type === 'Department') {
+          throw invalid(`${at}.extensions[${e}].members[${i}]`, 'a department cannot be a member')
+        }
+      })
+    })
+  })
+  const clients = new Set<string>()
+  file.apps?.forEach((app, i) => {
+    if (clients.has(app.clientId)) throw invalid(`apps[${i}].clientId`, 'duplicate clientId')
+    clients.add(app.clientId)
+  })
+  return file
+}
+
+function claimNumber(numbers: Map<string, string>, number: string, field: string): void {
+  const owner = numbers.get(number)
+  if (owner) throw invalid(field, `number ${number} is already given to ${owner}`)
+  numbers.set(number, field)
+}

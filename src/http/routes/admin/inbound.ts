@@ -1,0 +1,72 @@
+import type { MultipartFile } from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Services } from '../../../app/services.js'
+import { ApiError, errors } from '../../../domain/errors.js'
+import {
+  attachmentMeta,
+  type InboundFile,
+  parseInboundFields,
+  parseInlineAttachments,
+} from '../../../services/inbound.js'
+
+/**
+ * `POST /admin/v1/accounts/{accountId}/inbound`: JSON with base64 attachments, or
+ * multipart/form-data with a `json` part and one `attachment` part per file. File
+ * parts are streamed to the blob store as they arrive.
+ */
+export function registerInboundRoute(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: { accountId: string } }>('/admin/v1/accounts/:accountId/inbound', async (request, reply) => {
+    const { accountId } = request.params
+    const messages = request.isMultipart()
+      ? await receiveMultipart(request, services, accountId)
+      : await receiveJson(request.body, services, accountId)
+    return reply.status(201).send({ messages })
+  })
+}
+
+async function receiveJson(body: unknown, services: Services, accountId: string) {
+  const fields = parseInboundFields(body)
+  return services.inbound.receive(accountId, fields, parseInlineAttachments(fields.attachments))
+}
+
+async function receiveMultipart(request: FastifyRequest, services: Services, accountId: string) {
+  let json: unknown
+  const files: { file: MultipartFile; stored: { key: string; size: number } }[] = []
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      if (part.fieldname === 'json') json = parseJson(String(part.value))
+      continue
+    }
+    if (part.fieldname === 'json') {
+      json = parseJson((await part.toBuffer()).toString('utf8'))
+    } else if (part.fieldname === 'attachment') {
+      files.push({ file: part, stored: await services.blobs.put(part.file) })
+      if (part.file.truncated) throw errors.payloadTooLarge()
+    } else {
+      await part.toBuffer()
+      throw new ApiError(400, 'CMN-101', `Parameter [${part.fieldname}] value is invalid: unexpected part`, part.fieldname)
+    }
+  }
+  if (json === undefined) throw new ApiError(400, 'CMN-101', 'Parameter [json] value is invalid: a json part is required', 'json')
+  const fields = parseInboundFields(json)
+  // Entries of `attachments` in the json part describe the file parts in order (vmDuration, …).
+  const described = fields.attachments
+  const inline = parseInlineAttachments(described.filter((a) => typeof a === 'object' && a !== null && 'base64' in a))
+  const streamed: InboundFile[] = files.map(({ file, stored }, i) => {
+    const meta = (described.filter((a) => !(typeof a === 'object' && a !== null && 'base64' in a))[i] ?? {}) as Record<
+      string,
+      unknown
+    >
+    const info = attachmentMeta({ contentType: file.mimetype, fileName: file.filename, ...meta }, `attachments[${i}]`)
+    return { ...info, stored }
+  })
+  return services.inbound.receive(accountId, fields, [...inline, ...streamed])
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw errors.badJson()
+  }
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../../app/services.js'
+import { ManualClock } from '../../../domain/clock.js'
+import { ApiError, errors } from '../../../domain/errors.js'
+import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
+import { registerAdminAuth } from '../../plugins/admin-auth.js'
+import { registerInboundRoute } from './inbound.js'
+
+/** The operator's API under `/admin/v1`, guarded by the admin token. */
+export function registerAdminRoutes(app: FastifyInstance, services: Services): void {
+  registerAdminAuth(app, services.config.adminToken)
+
+  app.post('/admin/v1/provision', async (request) => services.provision(request.body))
+
+  app.post<{ Params: { accountId: string; extensionId: string } }>(
+    '/admin/v1/accounts/:accountId/extensions/:extensionId/jwt',
+    async (request) => {
+      const { accountId, extensionId } = request.params
+      const account = await services.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()
+      if (!account) throw errors.notFound('accountId')
+      return { jwt: await services.oauth.issueJwt(accountId, extensionId) }
+    },
+  )
+
+  registerInboundRoute(app, services)
+
+  const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
+  app.get('/admin/v1/clock', async () => clockState())
+  app.post('/admin/v1/clock', async (request) => {
+    const clock = services.clock
+    if (!(clock instanceof ManualClock)) throw errors.clockNotManual()
+    const body = (request.body ?? {}) as Record<string, unknown>
+    let target: number
+    if (typeof body.advance === 'string') {
+      const ms = parseIsoDuration(body.advance)
+      if (ms === undefined) throw invalid('advance', 'expected an ISO 8601 duration such as PT36H')
+      target = clock.now() + ms
+    } else if (typeof body.set === 'string') {
+      const at = parseIsoDate(body.set)
+      if (at === undefined) throw invalid('set', 'expected an ISO 8601 date-time')
+      if (at < clock.now()) throw invalid('set', 'the clock never moves backwards')
+      target = at
+    } else {
+      throw invalid('advance', 'give "advance" (an ISO 8601 duration) or "set" (a date-time)')
+    }
+    clock.moveTo(target)
+    return clockState()
+  })
+}
+
+function invalid(name: string, why: string): ApiError {
+  return new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid: ${why}`, name)
+}

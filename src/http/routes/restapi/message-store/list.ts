@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../../../app/services.js'
+import type { Query } from '../../../../domain/message/list-query.js'
+import { resolveMailbox } from '../../../../services/mailbox-access.js'
+import { renderMessageList } from '../../../presenters/message-list.js'
+import type { MailboxParams } from './params.js'
+
+/** listMessages: `GET …/extension/{extensionId}/message-store`. */
+export function registerListMessages(app: FastifyInstance, services: Services): void {
+  app.get<{ Params: MailboxParams; Querystring: Query }>(
+    '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store',
+    { config: { permission: 'ReadMessages' } },
+    async (request, reply) => {
+      const { accountId, extensionId } = request.params
+      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const page = await services.messages.list(mailbox, request.query)
+      const [path, search = ''] = request.url.split('?', 2) as [string, string?]
+      const body = renderMessageList(page, services.publicUrl.bytes, services.publicUrl.value, path, search)
+      return reply.type('application/json; charset=utf-8').send(body)
+    },
+  )
+}

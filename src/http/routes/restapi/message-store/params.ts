@@ -1,0 +1,13 @@
+export interface MailboxParams {
+  accountId: string
+  extensionId: string
+}
+
+export interface MessageParams extends MailboxParams {
+  messageId: string
+}
+
+/** `…/message-store/{id1},{id2},…` — the ids of a bulk request, in request order. */
+export function splitIds(text: string): string[] {
+  return text.split(',').map((id) => id.trim())
+}

@@ -1,0 +1,30 @@
+import { sql } from 'kysely'
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../app/services.js'
+
+const RELEASE_DATE = '2026-11-01T00:00:00.000Z'
+
+/** `GET /restapi`, `GET /restapi/v1.0` and `GET /healthz`: no authentication. */
+export function registerSystemRoutes(app: FastifyInstance, services: Services): void {
+  const version = () => ({
+    uri: `${services.publicUrl.value}/restapi/v1.0`,
+    versionString: '1.0.0',
+    releaseDate: RELEASE_DATE,
+    uriString: 'v1.0',
+  })
+  app.get('/restapi', async () => ({
+    uri: `${services.publicUrl.value}/restapi`,
+    apiVersions: [version()],
+    serverVersion: '1.0.0',
+    serverRevision: 'msgstore',
+  }))
+  app.get('/restapi/v1.0', async () => ({ ...version(), serverVersion: '1.0.0', serverRevision: 'msgstore' }))
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(services.db)
+      return { status: 'ok' }
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' })
+    }
+  })
+}

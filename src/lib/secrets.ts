@@ -1,0 +1,37 @@
+import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto'
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url')
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** A random id of `length` digits with no leading zero, as RingCentral's account and extension ids look. */
+export function randomDigits(length: number): string {
+  let out = String(randomInt(1, 10))
+  while (out.length < length) out += String(randomInt(0, 10))
+  return out
+}
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16)
+  const hash = scryptSync(password, salt, 32)
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, saltText, hashText] = stored.split('$')
+  if (scheme !== 'scrypt' || !saltText || !hashText) return false
+  const expected = Buffer.from(hashText, 'base64')
+  const actual = scryptSync(password, Buffer.from(saltText, 'base64'), expected.length)
+  return timingSafeEqual(expected, actual)
+}
+
+/** Constant-time comparison of two strings. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}

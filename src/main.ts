@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander'
+import { withStore } from './cli/offline.js'
+import { applyProvisionFile, serve } from './cli/serve.js'
+import { addStoreOptions } from './cli/store-options.js'
+import { ConfigError } from './config/config.js'
+import { ApiError } from './domain/errors.js'
+
+const program = new Command()
+program.name('msgstore').description('A self-hosted message store speaking the RingCentral Message Store API')
+
+program
+  .command('serve')
+  .description('run the server')
+  .addOption(new Option('--port <n>', 'listening port; 0 picks a free one (default 8080, MSGSTORE_PORT)'))
+  .addOption(new Option('--host <h>', 'listening address (default 127.0.0.1, MSGSTORE_HOST)'))
+  .addOption(new Option('--data <dir>', 'folder of the embedded database and attachments (default ./data, MSGSTORE_DATA)'))
+  .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://… (MSGSTORE_DATABASE_URL)'))
+  .addOption(new Option('--provision <file>', 'apply a provisioning file at start (MSGSTORE_PROVISION)'))
+  .addOption(new Option('--admin-token <t>', 'bearer token of the admin API (MSGSTORE_ADMIN_TOKEN; random if unset)'))
+  .addOption(new Option('--public-url <url>', 'base of every uri in responses (MSGSTORE_PUBLIC_URL)'))
+  .addOption(new Option('--no-demo', 'do not create the demo account in an empty store (MSGSTORE_DEMO=0)'))
+  .addOption(new Option('--clock <mode>', 'system, or manual: a clock only the admin API moves (MSGSTORE_CLOCK)'))
+  .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug (MSGSTORE_LOG_LEVEL)'))
+  .action(async (opts) => serve(opts))
+
+addStoreOptions(
+  program
+    .command('provision')
+    .description('apply a provisioning file to a store')
+    .argument('<file>', 'provisioning file (JSON)'),
+).action(async (file: string, opts) => {
+  await withStore(opts, async (services) => {
+    await applyProvisionFile(services.provision, file)
+    console.log(`provisioned ${file}`)
+  })
+})
+
+addStoreOptions(
+  program
+    .command('jwt')
+    .description('print a JWT credential for the jwt-bearer grant')
+    .requiredOption('--account <id>', 'account id')
+    .requiredOption('--extension <id>', 'extension id'),
+).action(async (opts) => {
+  await withStore(opts, async (services) => {
+    console.log(await services.oauth.issueJwt(opts.account, opts.extension))
+  })
+})
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {
+    console.error(`msgstore: ${err.message}`)
+  } else {
+    console.error('msgstore:', err)
+  }
+  process.exit(1)
+})

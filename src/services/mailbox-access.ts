@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely'
+import { errors } from '../domain/errors.js'
+import type { Principal } from '../domain/principal.js'
+import type { DB } from '../storage/schema.js'
+
+export interface Mailbox {
+  accountId: string
+  extensionId: string
+}
+
+/**
+ * Resolves the `{accountId}/extension/{extensionId}` of a path for a caller. `~` is
+ * the caller's own. Another extension's mailbox is open only to a SuperAdmin of the
+ * same account; another account is never reachable.
+ */
+export async function resolveMailbox(
+  db: Kysely<DB>,
+  principal: Principal,
+  accountParam: string,
+  extensionParam: string,
+): Promise<Mailbox> {
+  const accountId = resolveAccount(principal, accountParam)
+  if (extensionParam === '~' || extensionParam === principal.extensionId) {
+    return { accountId, extensionId: principal.extensionId }
+  }
+  if (principal.role !== 'SuperAdmin') throw errors.anotherExtension()
+  if (!/^\d{1,18}$/.test(extensionParam)) throw errors.notFound('extensionId')
+  const found = await db
+    .selectFrom('mailboxes')
+    .select('extension_id')
+    .where('extension_id', '=', extensionParam)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst()
+  if (!found) throw errors.notFound('extensionId')
+  return { accountId, extensionId: extensionParam }
+}
+
+export function resolveAccount(principal: Principal, accountParam: string): string {
+  if (accountParam === '~' || accountParam === principal.accountId) return principal.accountId
+  throw errors.anotherAccount()
+}

@@ -1,0 +1,218 @@
+import type { Kysely, Transaction } from 'kysely'
+import { ApiError } from '../domain/errors.js'
+import {
+  type AccountSpec,
+  type AppSpec,
+  type ExtensionSpec,
+  type ProvisioningFile,
+  validateProvisioningFile,
+} from '../domain/provisioning-file.js'
+import { hashPassword, randomDigits, sha256, verifyPassword } from '../lib/secrets.js'
+import type { DB } from '../storage/schema.js'
+
+export interface ProvisionResult {
+  accounts: { id: string; name: string; extensions: { id: string; extensionNumber: string; type: string }[] }[]
+  apps: { clientId: string }[]
+}
+
+/**
+ * Applies a provisioning file in one transaction: all of it or none of it.
+ * Records are matched by id, then by extension number within the account (accounts
+ * without an id by main number), and apps by clientId, so applying a file twice
+ * changes nothing.
+ */
+export async function provision(db: Kysely<DB>, input: unknown, now: number): Promise<ProvisionResult> {
+  const file: ProvisioningFile = validateProvisioningFile(input)
+  return db.transaction().execute(async (trx) => {
+    const result: ProvisionResult = { accounts: [], apps: [] }
+    for (const [i, spec] of (file.accounts ?? []).entries()) {
+      result.accounts.push(await applyAccount(trx, spec, `accounts[${i}]`, now))
+    }
+    for (const spec of file.apps ?? []) {
+      await applyApp(trx, spec)
+      result.apps.push({ clientId: spec.clientId })
+    }
+    return result
+  })
+}
+
+async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string, now: number) {
+  let existing = spec.id
+    ? await trx.selectFrom('accounts').selectAll().where('id', '=', spec.id).executeTakeFirst()
+    : spec.mainNumber
+      ? await trx.selectFrom('accounts').selectAll().where('main_number', '=', spec.mainNumber).executeTakeFirst()
+      : undefined
+  if (spec.mainNumber) {
+    const owner = await trx
+      .selectFrom('phone_numbers')
+      .select('account_id')
+      .where('phone_number', '=', spec.mainNumber)
+      .executeTakeFirst()
+    const mainOf = await trx
+      .selectFrom('accounts')
+      .select('id')
+      .where('main_number', '=', spec.mainNumber)
+      .executeTakeFirst()
+    if (owner || (mainOf && mainOf.id !== existing?.id)) {
+      throw conflict(`${at}.mainNumber`, `number ${spec.mainNumber} already belongs to another owner`)
+    }
+  }
+  const id = existing?.id ?? spec.id ?? (await freshId(trx, 'accounts'))
+  if (!existing) {
+    await trx
+      .insertInto('accounts')
+      .values({
+        id,
+        name: spec.name,
+        main_number: spec.mainNumber ?? null,
+        hipaa: spec.hipaa ? 1 : 0,
+        retention_period: null,
+        created_at: now,
+      })
+      .execute()
+    existing = await trx.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  } else {
+    await trx
+      .updateTable('accounts')
+      .set({
+        name: spec.name,
+        main_number: spec.mainNumber ?? existing.main_number,
+        hipaa: spec.hipaa === undefined ? existing.hipaa : spec.hipaa ? 1 : 0,
+      })
+      .where('id', '=', id)
+      .execute()
+  }
+  const extensions: ProvisionResult['accounts'][number]['extensions'] = []
+  const idsByNumber = new Map<string, string>()
+  for (const [e, ext] of (spec.extensions ?? []).entries()) {
+    const extId = await applyExtension(trx, id, ext, `${at}.extensions[${e}]`, now)
+    idsByNumber.set(ext.extensionNumber, extId)
+    extensions.push({ id: extId, extensionNumber: ext.extensionNumber, type: ext.type ?? 'User' })
+  }
+  for (const ext of spec.extensions ?? []) {
+    if (ext.type !== 'Department' || ext.members === undefined) continue
+    const departmentId = idsByNumber.get(ext.extensionNumber)!
+    await trx.deleteFrom('department_members').where('department_id', '=', departmentId).execute()
+    for (const member of ext.members) {
+      await trx
+        .insertInto('department_members')
+        .values({ account_id: id, department_id: departmentId, member_id: idsByNumber.get(member)! })
+        .execute()
+    }
+  }
+  return { id, name: spec.name, extensions }
+}
+
+async function applyExtension(
+  trx: Transaction<DB>,
+  accountId: string,
+  spec: ExtensionSpec,
+  at: string,
+  now: number,
+): Promise<string> {
+  const byId = spec.id
+    ? await trx.selectFrom('extensions').selectAll().where('id', '=', spec.id).executeTakeFirst()
+    : undefined
+  if (byId && byId.account_id !== accountId) throw conflict(`${at}.id`, 'the id belongs to another account')
+  const existing =
+    byId ??
+    (await trx
+      .selectFrom('extensions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('extension_number', '=', spec.extensionNumber)
+      .executeTakeFirst())
+  if (byId) {
+    const clash = await trx
+      .selectFrom('extensions')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('extension_number', '=', spec.extensionNumber)
+      .where('id', '!=', byId.id)
+      .executeTakeFirst()
+    if (clash) throw conflict(`${at}.extensionNumber`, `extension number taken by extension ${clash.id}`)
+  }
+  const type = spec.type ?? 'User'
+  const role = spec.role ?? 'User'
+  const status = spec.status ?? 'Enabled'
+  // Keep the stored hash when the password is unchanged, so a second apply changes nothing.
+  const passwordHash =
+    spec.password === undefined
+      ? (existing?.password_hash ?? null)
+      : existing?.password_hash && verifyPassword(spec.password, existing.password_hash)
+        ? existing.password_hash
+        : hashPassword(spec.password)
+  const id = existing?.id ?? spec.id ?? (await freshId(trx, 'extensions'))
+  if (existing) {
+    await trx
+      .updateTable('extensions')
+      .set({
+        extension_number: spec.extensionNumber,
+        name: spec.name,
+        type,
+        role,
+        status,
+        password_hash: passwordHash,
+      })
+      .where('id', '=', id)
+      .execute()
+  } else {
+    await trx
+      .insertInto('extensions')
+      .values({
+        id,
+        account_id: accountId,
+        extension_number: spec.extensionNumber,
+        name: spec.name,
+        type,
+        role,
+        status,
+        password_hash: passwordHash,
+        created_at: now,
+      })
+      .execute()
+    await trx.insertInto('mailboxes').values({ extension_id: id, account_id: accountId, change_seq: 0 }).execute()
+  }
+  if (spec.phoneNumbers !== undefined) {
+    for (const [i, number] of spec.phoneNumbers.entries()) {
+      const owner = await trx
+        .selectFrom('phone_numbers')
+        .select('extension_id')
+        .where('phone_number', '=', number)
+        .executeTakeFirst()
+      const main = await trx.selectFrom('accounts').select('id').where('main_number', '=', number).executeTakeFirst()
+      if ((owner && owner.extension_id !== id) || main) {
+        throw conflict(`${at}.phoneNumbers[${i}]`, `number ${number} already belongs to another owner`)
+      }
+    }
+    await trx.deleteFrom('phone_numbers').where('extension_id', '=', id).execute()
+    for (const number of spec.phoneNumbers) {
+      await trx.insertInto('phone_numbers').values({ phone_number: number, account_id: accountId, extension_id: id }).execute()
+    }
+  }
+  return id
+}
+
+async function applyApp(trx: Transaction<DB>, spec: AppSpec): Promise<void> {
+  const values = {
+    client_secret_hash: sha256(spec.clientSecret),
+    name: spec.name ?? spec.clientId,
+    grant_types: JSON.stringify(spec.grantTypes ?? ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token']),
+    permissions: JSON.stringify(spec.permissions ?? ['ReadMessages']),
+  }
+  const existing = await trx.selectFrom('apps').select('client_id').where('client_id', '=', spec.clientId).executeTakeFirst()
+  if (existing) await trx.updateTable('apps').set(values).where('client_id', '=', spec.clientId).execute()
+  else await trx.insertInto('apps').values({ client_id: spec.clientId, ...values }).execute()
+}
+
+async function freshId(trx: Transaction<DB>, table: 'accounts' | 'extensions'): Promise<string> {
+  for (;;) {
+    const id = randomDigits(9)
+    const taken = await trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()
+    if (!taken) return id
+  }
+}
+
+function conflict(field: string, why: string): ApiError {
+  return new ApiError(400, 'CMN-101', `Parameter [${field}] value is invalid: ${why}`, field)
+}

@@ -1,0 +1,206 @@
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely'
+import { participantsKey } from '../../domain/message/conversation.js'
+import type {
+  Attachment,
+  AttachmentType,
+  Availability,
+  Direction,
+  Message,
+  MessageExtra,
+  MessageType,
+  Party,
+  ReadStatus,
+} from '../../domain/message/model.js'
+import { renderRecord } from '../../domain/message/record.js'
+import { digitsOf } from '../../lib/phone.js'
+import type { DB } from '../schema.js'
+
+export interface AttachmentDraft {
+  type: AttachmentType
+  contentType: string
+  fileName?: string
+  size: number
+  blobKey: string
+  vmDuration?: number
+  width?: number
+  height?: number
+}
+
+export type MessageDraft = Omit<Message, 'id' | 'attachments' | 'lastModifiedTime'> & {
+  attachments: AttachmentDraft[]
+  /** The numbers whose set names the conversation, when there is one. */
+  participants?: string[]
+}
+
+/** Numbers the next change of a mailbox; message sync reads changes in this order. */
+export async function nextChangeSeq(trx: Kysely<DB>, extensionId: string): Promise<number> {
+  const row = await trx
+    .updateTable('mailboxes')
+    .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
+    .where('extension_id', '=', extensionId)
+    .returning('change_seq')
+    .executeTakeFirstOrThrow()
+  return Number(row.change_seq)
+}
+
+/** Stores a message and its attachments; call inside a transaction. */
+export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: number): Promise<Message> {
+  const seq = await nextChangeSeq(trx, draft.extensionId)
+  if (draft.conversationId !== undefined && draft.participants) {
+    await trx
+      .insertInto('conversations')
+      .values({
+        id: draft.conversationId,
+        account_id: draft.accountId,
+        participants: participantsKey(draft.participants),
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute()
+  }
+  const parties = [draft.from, ...draft.to].filter((p): p is Party => p !== undefined)
+  const { id } = await trx
+    .insertInto('messages')
+    .values({
+      account_id: draft.accountId,
+      extension_id: draft.extensionId,
+      type: draft.type,
+      direction: draft.direction,
+      availability: draft.availability,
+      read_status: draft.readStatus,
+      message_status: draft.messageStatus,
+      priority: draft.priority,
+      subject: draft.subject ?? null,
+      from_party: draft.from ? JSON.stringify(draft.from) : null,
+      to_parties: JSON.stringify(draft.to),
+      party_digits: partyDigits(parties),
+      conversation_id: draft.conversationId ?? null,
+      creation_time: draft.creationTime,
+      last_modified_time: now,
+      change_seq: seq,
+      extra: JSON.stringify(draft.extra),
+      record: Buffer.alloc(0),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const attachments: Attachment[] = []
+  for (const [position, a] of draft.attachments.entries()) {
+    const extra = { vmDuration: a.vmDuration, width: a.width, height: a.height }
+    const row = await trx
+      .insertInto('attachments')
+      .values({
+        message_id: id,
+        account_id: draft.accountId,
+        position,
+        type: a.type,
+        content_type: a.contentType,
+        file_name: a.fileName ?? null,
+        size: a.size,
+        blob_key: a.blobKey,
+        extra: JSON.stringify(extra),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    attachments.push({ id: Number(row.id), type: a.type, contentType: a.contentType, fileName: a.fileName, size: a.size, ...extra })
+  }
+  const { participants: _participants, ...fields } = draft
+  const message: Message = { ...fields, id: Number(id), attachments, lastModifiedTime: now }
+  await trx.updateTable('messages').set({ record: renderRecord(message) }).where('id', '=', id).execute()
+  return message
+}
+
+/** ",16505550101,14155550123," — what the phoneNumber filter searches. */
+export function partyDigits(parties: Party[]): string {
+  const digits = parties.map((p) => (p.phoneNumber ? digitsOf(p.phoneNumber) : '')).filter(Boolean)
+  return digits.length ? `,${digits.join(',')},` : ''
+}
+
+export interface ListFilter {
+  extensionId: string
+  availability: Availability[]
+  conversationId?: number
+  dateFrom: number
+  dateTo: number
+  direction?: Direction[]
+  distinctConversations: boolean
+  messageType?: MessageType[]
+  readStatus?: ReadStatus[]
+  phoneDigits?: string
+  offset: number
+  limit: number
+}
+
+type Alias = 'm' | 'n'
+
+function matches(eb: ExpressionBuilder<DB & { m: DB['messages']; n: DB['messages'] }, Alias>, a: Alias, f: ListFilter) {
+  const col = <C extends keyof DB['messages'] & string>(c: C) => eb.ref(`${a}.${c}` as `m.${C}`)
+  const conds = [
+    eb(col('extension_id'), '=', f.extensionId),
+    eb(col('creation_time'), '>=', f.dateFrom),
+    eb(col('creation_time'), '<=', f.dateTo),
+    eb(col('availability'), 'in', f.availability),
+  ]
+  if (f.conversationId !== undefined) conds.push(eb(col('conversation_id'), '=', f.conversationId))
+  if (f.direction?.length) conds.push(eb(col('direction'), 'in', f.direction))
+  if (f.messageType?.length) conds.push(eb(col('type'), 'in', f.messageType))
+  if (f.readStatus?.length) conds.push(eb(col('read_status'), 'in', f.readStatus))
+  if (f.phoneDigits) conds.push(eb(col('party_digits'), 'like', `%,${f.phoneDigits},%`))
+  return eb.and(conds)
+}
+
+/** One page of pre-rendered records, newest first, and the number of matching messages. */
+export async function listRecords(db: Kysely<DB>, f: ListFilter): Promise<{ total: number; records: Buffer[] }> {
+  const base = db.selectFrom('messages as m').where((eb) => {
+    const own = matches(eb as never, 'm', f)
+    if (!f.distinctConversations) return own
+    // Only the newest message of each conversation; messages without one stand alone.
+    return eb.and([
+      own,
+      eb.or([
+        eb('m.conversation_id', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('messages as n')
+              .select(sql`1`.as('one'))
+              .where((inner) =>
+                inner.and([
+                  matches(inner as never, 'n', f),
+                  inner('n.conversation_id', '=', inner.ref('m.conversation_id')),
+                  inner.or([
+                    inner('n.creation_time', '>', inner.ref('m.creation_time')),
+                    inner.and([inner('n.creation_time', '=', inner.ref('m.creation_time')), inner('n.id', '>', inner.ref('m.id'))]),
+                  ]),
+                ]),
+              ),
+          ),
+        ),
+      ]),
+    ])
+  })
+  const [count, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    base
+      .select('m.record')
+      .orderBy('m.creation_time', 'desc')
+      .orderBy('m.id', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+  ])
+  return { total: Number(count.n), records: rows.map((r) => r.record) }
+}
+
+/** Records of the given ids in one mailbox, whatever their availability. */
+export async function recordsByIds(db: Kysely<DB>, extensionId: string, ids: number[]): Promise<Map<number, Buffer>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('messages')
+    .select(['id', 'record'])
+    .where('extension_id', '=', extensionId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(rows.map((r) => [Number(r.id), r.record]))
+}
+
+export type { MessageExtra }

@@ -1,0 +1,156 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** Table types of the store. Times are integer milliseconds (UTC). */
+
+type Millis = ColumnType<number, number, number>
+
+export interface MetaTable {
+  key: string
+  value: string
+}
+
+export interface AccountsTable {
+  id: string
+  name: string
+  main_number: string | null
+  hipaa: number
+  retention_period: number | null
+  created_at: Millis
+}
+
+export interface ExtensionsTable {
+  id: string
+  account_id: string
+  extension_number: string
+  name: string
+  type: 'User' | 'Department'
+  role: 'SuperAdmin' | 'User'
+  status: 'Enabled' | 'Disabled' | 'Frozen'
+  password_hash: string | null
+  created_at: Millis
+}
+
+export interface DepartmentMembersTable {
+  account_id: string
+  department_id: string
+  member_id: string
+}
+
+export interface PhoneNumbersTable {
+  phone_number: string
+  account_id: string
+  extension_id: string
+}
+
+export interface AppsTable {
+  client_id: string
+  client_secret_hash: string
+  name: string
+  /** JSON array of grant type names. */
+  grant_types: string
+  /** JSON array of permission names. */
+  permissions: string
+}
+
+export interface OAuthSessionsTable {
+  id: string
+  client_id: string
+  account_id: string
+  extension_id: string
+  created_at: Millis
+}
+
+export interface OAuthTokensTable {
+  token_hash: string
+  kind: 'access' | 'refresh'
+  session_id: string
+  expires_at: Millis
+  ttl: number
+}
+
+export interface MailboxesTable {
+  extension_id: string
+  account_id: string
+  change_seq: ColumnType<number, number | undefined, number>
+}
+
+export interface ConversationsTable {
+  id: ColumnType<number, number, number>
+  account_id: string
+  participants: string
+  created_at: Millis
+}
+
+export interface MessagesTable {
+  id: Generated<number>
+  account_id: string
+  extension_id: string
+  type: string
+  direction: string
+  availability: string
+  read_status: string
+  message_status: string
+  priority: string
+  subject: string | null
+  /** JSON of the `from` party. */
+  from_party: string | null
+  /** JSON array of the `to` parties. */
+  to_parties: string
+  party_digits: string
+  conversation_id: ColumnType<number | null, number | null | undefined, number | null>
+  creation_time: Millis
+  last_modified_time: Millis
+  change_seq: Millis
+  extra: string
+  deleted_at: number | null
+  purged_at: number | null
+  record: Buffer
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>
+  message_id: number
+  account_id: string
+  position: number
+  type: string
+  content_type: string
+  file_name: string | null
+  size: ColumnType<number, number, number>
+  blob_key: string | null
+  extra: string
+}
+
+export interface MessageTombstonesTable {
+  message_id: number
+  account_id: string
+  extension_id: string
+  change_seq: number
+  removed_at: number
+}
+
+export interface JobsTable {
+  id: Generated<number>
+  name: string
+  payload: string
+  run_at: Millis
+  attempts: ColumnType<number, number | undefined, number>
+  locked_until: number | null
+  last_error: string | null
+}
+
+export interface DB {
+  meta: MetaTable
+  accounts: AccountsTable
+  extensions: ExtensionsTable
+  department_members: DepartmentMembersTable
+  phone_numbers: PhoneNumbersTable
+  apps: AppsTable
+  oauth_sessions: OAuthSessionsTable
+  oauth_tokens: OAuthTokensTable
+  mailboxes: MailboxesTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  attachments: AttachmentsTable
+  message_tombstones: MessageTombstonesTable
+  jobs: JobsTable
+}
