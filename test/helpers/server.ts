@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const MAIN = path.join(root, 'dist/main.js')
+export const ADMIN_TOKEN = 'test-admin-token'
+
+export interface RunningServer {
+  baseUrl: string
+  dataDir: string
+  process: ChildProcess
+  output: () => string
+  /** Calls the admin API; answers the status and parsed JSON body (if any). */
+  admin(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }>
+  /** SIGTERM, then waits for exit; answers the exit code. */
+  stop(): Promise<number | null>
+  /** SIGKILL, no cleanup: a crash. */
+  kill(): Promise<void>
+}
+
+export interface StartOptions {
+  dataDir?: string
+  args?: string[]
+  env?: Record<string, string>
+  demo?: boolean
+}
+
+export function tempDir(prefix = 'msgstore-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/** Starts the real `msgstore serve` on a free port and waits for its ready line. */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? tempDir()
+  const args = [MAIN, 'serve', '--port', '0', '--data', dataDir, '--admin-token', ADMIN_TOKEN, ...(opts.args ?? [])]
+  if (!opts.demo) args.push('--no-demo')
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, MSGSTORE_LOG_LEVEL: 'error', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d) => {
+    out += d
+  })
+  child.stderr!.on('data', (d) => {
+    out += d
+  })
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20000)
+    const check = () => {
+      const m = /^msgstore listening on (\S+)$/m.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
+    }
+    child.stdout!.on('data', check)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${out}`))
+    })
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return {
+    baseUrl,
+    dataDir,
+    process: child,
+    output: () => out,
+    async admin(method, pathname, body) {
+      const res = await fetch(`${baseUrl}${pathname}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : undefined }
+    },
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode
+      child.kill('SIGTERM')
+      return exited
+    },
+    async kill() {
+      if (child.exitCode !== null) return
+      child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+/** A small account: a SuperAdmin (101), a user (102), a disabled user (103), a department (200), and an app. */
+export const STANDARD_FILE = {
+  accounts: [
+    {
+      id: '1001',
+      name: 'Acme Inc',
+      mainNumber: '+16505550100',
+      extensions: [
+        {
+          id: '62001',
+          extensionNumber: '101',
+          name: 'Alice Admin',
+          role: 'SuperAdmin',
+          password: 'alice-secret',
+          phoneNumbers: ['+16505550101'],
+        },
+        { id: '62002', extensionNumber: '102', name: 'Bob', password: 'bob-secret', phoneNumbers: ['+16505550102'] },
+        {
+          id: '62003',
+          extensionNumber: '103',
+          name: 'Dora Disabled',
+          status: 'Disabled',
+          password: 'dora-secret',
+          phoneNumbers: ['+16505550103'],
+        },
+        { id: '62900', extensionNumber: '200', name: 'Sales', type: 'Department', members: ['101', '102'] },
+      ],
+    },
+    {
+      id: '2001',
+      name: 'Other Corp',
+      mainNumber: '+17205550100',
+      extensions: [
+        { id: '72001', extensionNumber: '101', name: 'Olga', role: 'SuperAdmin', password: 'olga-secret', phoneNumbers: ['+17205550101'] },
+      ],
+    },
+  ],
+  apps: [
+    {
+      clientId: 'test-client',
+      clientSecret: 'test-secret',
+      name: 'Test app',
+      grantTypes: ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
+      permissions: ['ReadMessages', 'EditMessages', 'SMS', 'Faxes', 'InternalMessages', 'ReadAccounts', 'EditAccounts', 'SubscriptionWebhook'],
+    },
+    {
+      clientId: 'readonly-client',
+      clientSecret: 'readonly-secret',
+      name: 'No permissions',
+      grantTypes: ['password'],
+      permissions: [],
+    },
+  ],
+}
