@@ -14,14 +14,30 @@ program
   .description('run the server')
   .addOption(new Option('--port <n>', 'listening port; 0 picks a free one (default 8080, MSGSTORE_PORT)'))
   .addOption(new Option('--host <h>', 'listening address (default 127.0.0.1, MSGSTORE_HOST)'))
-  .addOption(new Option('--data <dir>', 'folder of the embedded database and attachments (default ./data, MSGSTORE_DATA)'))
+  .addOption(
+    new Option(
+      '--data <dir>',
+      'folder of the embedded database and attachments (default ./data, MSGSTORE_DATA)',
+    ),
+  )
   .addOption(new Option('--database <url>', 'sqlite:PATH or postgres://… (MSGSTORE_DATABASE_URL)'))
   .addOption(new Option('--provision <file>', 'apply a provisioning file at start (MSGSTORE_PROVISION)'))
-  .addOption(new Option('--admin-token <t>', 'bearer token of the admin API (MSGSTORE_ADMIN_TOKEN; random if unset)'))
+  .addOption(
+    new Option('--admin-token <t>', 'bearer token of the admin API (MSGSTORE_ADMIN_TOKEN; random if unset)'),
+  )
   .addOption(new Option('--public-url <url>', 'base of every uri in responses (MSGSTORE_PUBLIC_URL)'))
   .addOption(new Option('--no-demo', 'do not create the demo account in an empty store (MSGSTORE_DEMO=0)'))
-  .addOption(new Option('--clock <mode>', 'system, or manual: a clock only the admin API moves (MSGSTORE_CLOCK)'))
+  .addOption(
+    new Option('--clock <mode>', 'system, or manual: a clock only the admin API moves (MSGSTORE_CLOCK)'),
+  )
   .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug (MSGSTORE_LOG_LEVEL)'))
+  .addOption(
+    new Option(
+      '--blob-store <kind>',
+      'fs (SQLite default) or database (PostgreSQL default) (MSGSTORE_BLOB_STORE)',
+    ),
+  )
+  .addOption(new Option('--pool-size <n>', 'PostgreSQL connections per node, default 10 (MSGSTORE_DB_POOL)'))
   .action(async (opts) => serve(opts))
 
 addStoreOptions(

@@ -24,8 +24,20 @@ const demoFile = {
           password: DEMO.password,
           phoneNumbers: ['+16505550101'],
         },
-        { id: '100000102', extensionNumber: '102', name: 'Bob User', password: 'bob-password', phoneNumbers: ['+16505550102'] },
-        { id: '100000200', extensionNumber: '200', name: 'Sales', type: 'Department', members: ['101', '102'] },
+        {
+          id: '100000102',
+          extensionNumber: '102',
+          name: 'Bob User',
+          password: 'bob-password',
+          phoneNumbers: ['+16505550102'],
+        },
+        {
+          id: '100000200',
+          extensionNumber: '200',
+          name: 'Sales',
+          type: 'Department',
+          members: ['101', '102'],
+        },
       ],
     },
   ],
@@ -35,7 +47,16 @@ const demoFile = {
       clientSecret: DEMO.clientSecret,
       name: 'Demo app',
       grantTypes: ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
-      permissions: ['ReadMessages', 'EditMessages', 'SMS', 'Faxes', 'InternalMessages', 'ReadAccounts', 'EditAccounts', 'SubscriptionWebhook'],
+      permissions: [
+        'ReadMessages',
+        'EditMessages',
+        'SMS',
+        'Faxes',
+        'InternalMessages',
+        'ReadAccounts',
+        'EditAccounts',
+        'SubscriptionWebhook',
+      ],
     },
   ],
 }
@@ -46,12 +67,14 @@ export async function ensureDemo(services: Services): Promise<boolean> {
   if (any) return false
   await services.provision(demoFile)
   const to = ['+16505550101']
-  await services.inbound.receive('100000001', { type: 'SMS', from: '+14155550123', to, text: 'Welcome to msgstore!' }, [])
   await services.inbound.receive(
     '100000001',
-    { type: 'VoiceMail', from: '+14155550124', to },
-    [{ contentType: 'audio/wav', fileName: 'voicemail.wav', vmDuration: 1, body: silentWav() }],
+    { type: 'SMS', from: '+14155550123', to, text: 'Welcome to msgstore!' },
+    [],
   )
+  await services.inbound.receive('100000001', { type: 'VoiceMail', from: '+14155550124', to }, [
+    { contentType: 'audio/wav', fileName: 'voicemail.wav', vmDuration: 1, body: silentWav() },
+  ])
   return true
 }
 

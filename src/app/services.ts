@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { BlobStore } from '../blobs/blob-store.js'
+import { DbBlobStore } from '../blobs/db-blob-store.js'
 import { FsBlobStore } from '../blobs/fs-blob-store.js'
 import type { Config } from '../config/config.js'
 import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
+import { DbClockStore } from '../services/clock-store.js'
 import { InboundService } from '../services/inbound.js'
 import { MessageStoreService } from '../services/message-store.js'
 import { OAuthService } from '../services/oauth.js'
@@ -10,6 +12,15 @@ import { type ProvisionResult, provision } from '../services/provisioning.js'
 import { serverSecret } from '../services/secrets-store.js'
 import { type Database, openDatabase } from '../storage/database.js'
 import type { DB } from '../storage/schema.js'
+
+function createClock(config: Config, database: Database): Clock {
+  if (config.clock !== 'manual') return new SystemClock()
+  // Nodes sharing a database share the manual clock through it.
+  return new ManualClock(
+    Date.now(),
+    database.dialect.sharedByNodes ? new DbClockStore(database.db) : undefined,
+  )
+}
 
 /** The public base URL; known only once the server listens when the port is picked at random. */
 export class PublicUrl {
@@ -46,10 +57,12 @@ export interface Services {
 
 /** The composition root: the one place that picks concrete database, blob store and clock. */
 export async function createServices(config: Config): Promise<Services> {
-  const database = await openDatabase(config.databaseUrl)
+  const database = await openDatabase(config.databaseUrl, { poolSize: config.poolSize })
   const db = database.db
-  const clock: Clock = config.clock === 'manual' ? new ManualClock(Date.now()) : new SystemClock()
-  const blobs = new FsBlobStore(config.dataDir)
+  const clock = createClock(config, database)
+  if (clock instanceof ManualClock) await clock.start()
+  const blobs: BlobStore =
+    config.blobStore === 'database' ? new DbBlobStore(db, () => clock.now()) : new FsBlobStore(config.dataDir)
   const publicUrl = new PublicUrl()
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')

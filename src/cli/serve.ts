@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { ensureDemo, DEMO } from '../app/demo.js'
+import { DEMO, ensureDemo } from '../app/demo.js'
 import { createServices } from '../app/services.js'
 import { type Config, loadConfig, type ServeOptions } from '../config/config.js'
 import { ApiError } from '../domain/errors.js'
@@ -52,7 +52,9 @@ async function applyProvisionFile(apply: (file: unknown) => Promise<unknown>, fi
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch (err) {
-    throw new Error(`cannot read provisioning file ${file}: ${err instanceof Error ? err.message : String(err)}`)
+    throw new Error(
+      `cannot read provisioning file ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    )
   }
   try {
     await apply(parsed)

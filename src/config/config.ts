@@ -16,6 +16,10 @@ export interface Config {
   readonly demo: boolean
   readonly clock: 'system' | 'manual'
   readonly logLevel: string
+  /** Where attachment bytes live: on disk under the data folder, or in the database (shared by nodes). */
+  readonly blobStore: 'fs' | 'database'
+  /** PostgreSQL connections per node. */
+  readonly poolSize: number
 }
 
 export class ConfigError extends Error {}
@@ -31,6 +35,8 @@ export interface ServeOptions {
   demo?: boolean
   clock?: string
   logLevel?: string
+  blobStore?: string
+  poolSize?: string
 }
 
 type Env = Record<string, string | undefined>
@@ -45,18 +51,33 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
   if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`--port: not a port number: ${portText}`)
   const host = opts.host ?? env.MSGSTORE_HOST ?? '127.0.0.1'
   const dataDir = path.resolve(opts.data ?? env.MSGSTORE_DATA ?? './data')
-  const databaseUrl = opts.database ?? env.MSGSTORE_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`
+  const databaseUrl =
+    opts.database ?? env.MSGSTORE_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`
   if (!/^sqlite:|^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`--database: expected sqlite:PATH or postgres://…, got ${databaseUrl}`)
   }
   const clock = opts.clock ?? env.MSGSTORE_CLOCK ?? 'system'
-  if (clock !== 'system' && clock !== 'manual') throw new ConfigError(`--clock: expected system or manual, got ${clock}`)
+  if (clock !== 'system' && clock !== 'manual')
+    throw new ConfigError(`--clock: expected system or manual, got ${clock}`)
   const publicUrl = opts.publicUrl ?? env.MSGSTORE_PUBLIC_URL
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`--public-url: not an http(s) URL: ${publicUrl}`)
   }
   const givenToken = opts.adminToken ?? env.MSGSTORE_ADMIN_TOKEN
-  const demo = opts.demo === false ? false : env.MSGSTORE_DEMO === undefined ? true : !/^(0|false|no|off)$/i.test(env.MSGSTORE_DEMO)
+  const demo =
+    opts.demo === false
+      ? false
+      : env.MSGSTORE_DEMO === undefined
+        ? true
+        : !/^(0|false|no|off)$/i.test(env.MSGSTORE_DEMO)
+  const blobStore =
+    opts.blobStore ?? env.MSGSTORE_BLOB_STORE ?? (databaseUrl.startsWith('sqlite:') ? 'fs' : 'database')
+  if (blobStore !== 'fs' && blobStore !== 'database') {
+    throw new ConfigError(`--blob-store: expected fs or database, got ${blobStore}`)
+  }
+  const poolText = opts.poolSize ?? env.MSGSTORE_DB_POOL ?? '10'
+  if (!/^\d+$/.test(poolText) || Number(poolText) < 1)
+    throw new ConfigError(`--pool-size: expected a positive integer, got ${poolText}`)
   return Object.freeze({
     port,
     host,
@@ -69,5 +90,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     demo,
     clock,
     logLevel: opts.logLevel ?? env.MSGSTORE_LOG_LEVEL ?? 'warn',
+    blobStore,
+    poolSize: Number(poolText),
   })
 }

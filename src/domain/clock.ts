@@ -11,12 +11,25 @@ export class SystemClock implements Clock {
   }
 }
 
+/**
+ * Where a manual clock keeps its time. In memory for one node; in the database when
+ * several nodes share one store, so that moving the clock on one moves it on all.
+ */
+export interface ClockStore {
+  /** Stores `at` unless the stored time is later; answers the time now stored. */
+  advanceTo(at: number): Promise<number>
+  read(): Promise<number | undefined>
+}
+
 /** A virtual clock that starts at the real time and moves only when told to, never backwards. */
 export class ManualClock implements Clock {
   readonly mode = 'manual' as const
   private current: number
 
-  constructor(start: number) {
+  constructor(
+    start: number,
+    private readonly store?: ClockStore,
+  ) {
     this.current = start
   }
 
@@ -24,10 +37,27 @@ export class ManualClock implements Clock {
     return this.current
   }
 
+  /** Joins the shared time at start: the later of the stored time and the real time. */
+  async start(): Promise<void> {
+    if (this.store) this.current = await this.store.advanceTo(this.current)
+  }
+
+  /** Picks up a move made by another node. */
+  async refresh(): Promise<void> {
+    if (!this.store) return
+    const stored = await this.store.read()
+    if (stored !== undefined && stored > this.current) this.current = stored
+  }
+
   /** Moves to `to`; returns false (and stays) when `to` is in the past. */
-  moveTo(to: number): boolean {
+  async moveTo(to: number): Promise<boolean> {
+    await this.refresh()
     if (to < this.current) return false
-    this.current = to
+    this.current = this.store ? await this.store.advanceTo(to) : to
     return true
+  }
+
+  get shared(): boolean {
+    return this.store !== undefined
   }
 }

@@ -35,7 +35,11 @@ export class ApiError extends Error {
   body(): Record<string, unknown> {
     const detail: ErrorDetail = { errorCode: this.errorCode, message: this.message }
     if (this.parameterName !== undefined) detail.parameterName = this.parameterName
-    const body: Record<string, unknown> = { errorCode: this.errorCode, message: this.message, errors: [detail] }
+    const body: Record<string, unknown> = {
+      errorCode: this.errorCode,
+      message: this.message,
+      errors: [detail],
+    }
     if (this.parameterName !== undefined) body.parameterName = this.parameterName
     return body
   }
@@ -85,7 +89,11 @@ export const errors = {
   internal: () => new ApiError(500, 'CMN-203', 'Internal Server Error'),
   unavailable: () => new ApiError(503, 'CMN-201', 'Service Temporary Unavailable'),
   permissionRequired: (permission: string) =>
-    new ApiError(403, 'CMN-401', `In order to call this API endpoint, application needs to have [${permission}] permission`),
+    new ApiError(
+      403,
+      'CMN-401',
+      `In order to call this API endpoint, application needs to have [${permission}] permission`,
+    ),
   adminRequired: () => new ApiError(403, 'CMN-402', 'Administrator permission required'),
   anotherExtension: () => new ApiError(403, 'CMN-404', 'Attempt to access another extension'),
   anotherAccount: () => new ApiError(403, 'CMN-404', 'Attempt to access another account'),
@@ -99,13 +107,19 @@ export const oauthErrors = {
   invalidRequest: (description: string) => new OAuthError(400, 'invalid_request', 'OAU-101', description),
   invalidClient: () => new OAuthError(401, 'invalid_client', 'OAU-146', 'Invalid client credentials'),
   unauthorizedClient: (grantType: string) =>
-    new OAuthError(400, 'unauthorized_client', 'OAU-112', `The client is unauthorized for the required grant type: [${grantType}]`),
+    new OAuthError(
+      400,
+      'unauthorized_client',
+      'OAU-112',
+      `The client is unauthorized for the required grant type: [${grantType}]`,
+    ),
   unsupportedGrantType: (grantType: string) =>
     new OAuthError(400, 'unsupported_grant_type', 'OAU-125', `Unsupported grant type: [${grantType}]`),
   badCredentials: () => new OAuthError(400, 'invalid_grant', 'OAU-140', 'Invalid resource owner credentials'),
   extensionNotFound: () => new OAuthError(400, 'invalid_grant', 'OAU-136', 'Extension not found'),
   extensionState: () =>
     new OAuthError(400, 'invalid_grant', 'OAU-141', 'Login for extension in current state is not allowed'),
-  badJwt: (detail: string) => new OAuthError(400, 'invalid_grant', 'OAU-140', `Invalid JWT assertion: ${detail}`),
+  badJwt: (detail: string) =>
+    new OAuthError(400, 'invalid_grant', 'OAU-140', `Invalid JWT assertion: ${detail}`),
   badRefreshToken: () => new OAuthError(400, 'invalid_grant', 'OAU-211', 'Token is revoked or expired'),
 }

@@ -111,7 +111,8 @@ export function validateProvisioningFile(input: unknown): ProvisioningFile {
     const extNumbers = new Map<string, ExtensionSpec>()
     account.extensions?.forEach((ext, e) => {
       const ea = `${at}.extensions[${e}]`
-      if (extNumbers.has(ext.extensionNumber)) throw invalid(`${ea}.extensionNumber`, 'duplicate extension number')
+      if (extNumbers.has(ext.extensionNumber))
+        throw invalid(`${ea}.extensionNumber`, 'duplicate extension number')
       extNumbers.set(ext.extensionNumber, ext)
       if (ext.id !== undefined) {
         if (ids.has(`e${ext.id}`)) throw invalid(`${ea}.id`, 'duplicate extension id')
@@ -130,7 +131,8 @@ export function validateProvisioningFile(input: unknown): ProvisioningFile {
     account.extensions?.forEach((ext, e) => {
       ext.members?.forEach((member, i) => {
         const target = extNumbers.get(member)
-        if (!target) throw invalid(`${at}.extensions[${e}].members[${i}]`, `no extension ${member} in this account`)
+        if (!target)
+          throw invalid(`${at}.extensions[${e}].members[${i}]`, `no extension ${member} in this account`)
         if (target.type === 'Department') {
           throw invalid(`${at}.extensions[${e}].members[${i}]`, 'a department cannot be a member')
         }

@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Services } from '../app/services.js'
+import { ManualClock } from '../domain/clock.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
@@ -27,6 +28,11 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   })
   await app.register(multipart, { limits: { fileSize: MAX_BODY, files: 50, parts: 100 } })
   registerErrorHandling(app)
+  const clock = services.clock
+  if (clock instanceof ManualClock && clock.shared) {
+    // Another node may have moved the shared manual clock since the last request.
+    app.addHook('onRequest', async () => clock.refresh())
+  }
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
   await app.register(async (scope) => registerAdminRoutes(scope, services))

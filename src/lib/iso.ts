@@ -20,14 +20,18 @@ export function parseIsoDate(text: string): number | undefined {
   return value
 }
 
-const DURATION = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
+const DURATION =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
 
 /** Parses an ISO 8601 duration of weeks, days, hours, minutes and seconds into milliseconds. */
 export function parseIsoDuration(text: string): number | undefined {
   const m = DURATION.exec(text)
   if (!m || text === 'P' || text.endsWith('T')) return undefined
   const [, w, d, h, mi, s] = m.map((part) => (part === undefined ? 0 : Number(part)))
-  return Math.round(((((w as number) * 7 + (d as number)) * 24 + (h as number)) * 60 + (mi as number)) * 60_000 + (s as number) * 1000)
+  return Math.round(
+    ((((w as number) * 7 + (d as number)) * 24 + (h as number)) * 60 + (mi as number)) * 60_000 +
+      (s as number) * 1000,
+  )
 }
 
 export function iso(ms: number): string {

@@ -34,13 +34,16 @@ export interface InboundRequest {
   faxPageCount?: number
 }
 
-const invalid = (name: string, why: string) => new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid: ${why}`, name)
+const invalid = (name: string, why: string) =>
+  new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid: ${why}`, name)
 
 /** Checks the JSON fields of an admin inbound call; attachments are read separately. */
 export function parseInboundFields(input: unknown): InboundRequest & { attachments: unknown[] } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('body', 'expected a JSON object')
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw invalid('body', 'expected a JSON object')
   const body = input as Record<string, unknown>
-  if (!INBOUND_TYPES.includes(body.type as InboundType)) throw invalid('type', `expected one of ${INBOUND_TYPES.join(', ')}`)
+  if (!INBOUND_TYPES.includes(body.type as InboundType))
+    throw invalid('type', `expected one of ${INBOUND_TYPES.join(', ')}`)
   if (typeof body.from !== 'string' || !toE164(body.from)) throw invalid('from', 'expected a phone number')
   const toList = typeof body.to === 'string' ? [body.to] : body.to
   if (!Array.isArray(toList) || toList.length === 0) throw invalid('to', 'expected a list of phone numbers')
@@ -91,10 +94,14 @@ export function parseInlineAttachments(list: unknown[]): InboundFile[] {
 
 /** Content type, file name and media details of one attachment entry. */
 export function attachmentMeta(a: Record<string, unknown>, at: string): InboundFileMeta {
-  if (a.contentType !== undefined && (typeof a.contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(a.contentType))) {
+  if (
+    a.contentType !== undefined &&
+    (typeof a.contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+/.test(a.contentType))
+  ) {
     throw invalid(`${at}.contentType`, 'expected a media type')
   }
-  if (a.fileName !== undefined && typeof a.fileName !== 'string') throw invalid(`${at}.fileName`, 'expected a string')
+  if (a.fileName !== undefined && typeof a.fileName !== 'string')
+    throw invalid(`${at}.fileName`, 'expected a string')
   for (const name of ['vmDuration', 'width', 'height'] as const) {
     const v = a[name]
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0)) {
@@ -126,7 +133,11 @@ export class InboundService {
 
   /** Lands a message from the public network in the mailbox of every extension owning a `to` number. */
   async receive(accountId: string, req: InboundRequest, files: InboundFile[]) {
-    const account = await this.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()
+    const account = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .executeTakeFirst()
     if (!account) throw errors.notFound('accountId')
     const owners = await this.db
       .selectFrom('phone_numbers')
@@ -136,7 +147,8 @@ export class InboundService {
       .where('phone_numbers.phone_number', 'in', req.to)
       .execute()
     const unknown = req.to.find((n) => !owners.some((o) => o.phone_number === n))
-    if (unknown) throw new ApiError(404, 'CMN-102', `Resource for parameter [to] is not found: ${unknown}`, 'to')
+    if (unknown)
+      throw new ApiError(404, 'CMN-102', `Resource for parameter [to] is not found: ${unknown}`, 'to')
 
     const attachments: AttachmentDraft[] = []
     if (req.text !== undefined && (req.type === 'SMS' || req.type === 'MMS')) {

@@ -42,7 +42,10 @@ export class OAuthService {
   ) {}
 
   /** Client authentication: HTTP Basic, or `client_id` in the body for apps without a secret in hand. */
-  async authenticateClient(authorization: string | undefined, bodyClientId: string | undefined): Promise<App> {
+  async authenticateClient(
+    authorization: string | undefined,
+    bodyClientId: string | undefined,
+  ): Promise<App> {
     let clientId = bodyClientId
     let secret: string | undefined
     if (authorization) {
@@ -56,10 +59,19 @@ export class OAuthService {
       if (bodyClientId !== undefined && bodyClientId !== clientId) throw oauthErrors.invalidClient()
     }
     if (!clientId) throw oauthErrors.invalidClient()
-    const app = await this.db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst()
+    const app = await this.db
+      .selectFrom('apps')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
     if (!app) throw oauthErrors.invalidClient()
-    if (secret === undefined || !sameSecret(sha256(secret), app.client_secret_hash)) throw oauthErrors.invalidClient()
-    return { clientId: app.client_id, grantTypes: JSON.parse(app.grant_types), permissions: JSON.parse(app.permissions) }
+    if (secret === undefined || !sameSecret(sha256(secret), app.client_secret_hash))
+      throw oauthErrors.invalidClient()
+    return {
+      clientId: app.client_id,
+      grantTypes: JSON.parse(app.grant_types),
+      permissions: JSON.parse(app.permissions),
+    }
   }
 
   async token(app: App, body: TokenRequest): Promise<TokenInfo> {
@@ -72,7 +84,8 @@ export class OAuthService {
     const accessTtl = clampTtl(body.access_token_ttl, ACCESS_TTL)
     const refreshTtl = clampTtl(body.refresh_token_ttl, REFRESH_TTL)
     if (grant === 'refresh_token') return this.refresh(app, body.refresh_token, accessTtl, refreshTtl)
-    const extension = grant === 'password' ? await this.checkPassword(body) : await this.checkJwt(body.assertion)
+    const extension =
+      grant === 'password' ? await this.checkPassword(body) : await this.checkJwt(body.assertion)
     const sessionId = randomToken(18)
     await this.db
       .insertInto('oauth_sessions')
@@ -110,7 +123,16 @@ export class OAuthService {
       .innerJoin('oauth_sessions as s', 's.id', 't.session_id')
       .innerJoin('apps as a', 'a.client_id', 's.client_id')
       .innerJoin('extensions as e', 'e.id', 's.extension_id')
-      .select(['t.kind', 't.expires_at', 's.id', 's.account_id', 's.extension_id', 'a.permissions', 'e.role', 'e.status'])
+      .select([
+        't.kind',
+        't.expires_at',
+        's.id',
+        's.account_id',
+        's.extension_id',
+        'a.permissions',
+        'e.role',
+        'e.status',
+      ])
       .where('t.token_hash', '=', sha256(token))
       .executeTakeFirst()
     if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
@@ -164,7 +186,11 @@ export class OAuthService {
           .where('extension_number', '=', extensionNumber)
           .executeTakeFirst()
       : account.extensionId
-        ? await this.db.selectFrom('extensions').selectAll().where('id', '=', account.extensionId).executeTakeFirst()
+        ? await this.db
+            .selectFrom('extensions')
+            .selectAll()
+            .where('id', '=', account.extensionId)
+            .executeTakeFirst()
         : undefined
     if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
     if (!ext.password_hash || !verifyPassword(password, ext.password_hash)) throw oauthErrors.badCredentials()
@@ -173,14 +199,20 @@ export class OAuthService {
   }
 
   /** The account a number belongs to, and the extension when it is a direct number. */
-  private async accountOfNumber(number: string): Promise<{ accountId: string; extensionId?: string } | undefined> {
+  private async accountOfNumber(
+    number: string,
+  ): Promise<{ accountId: string; extensionId?: string } | undefined> {
     const direct = await this.db
       .selectFrom('phone_numbers')
       .select(['account_id', 'extension_id'])
       .where('phone_number', '=', number)
       .executeTakeFirst()
     if (direct) return { accountId: direct.account_id, extensionId: direct.extension_id }
-    const main = await this.db.selectFrom('accounts').select('id').where('main_number', '=', number).executeTakeFirst()
+    const main = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('main_number', '=', number)
+      .executeTakeFirst()
     return main ? { accountId: main.id } : undefined
   }
 
@@ -198,8 +230,13 @@ export class OAuthService {
     } catch (err) {
       throw oauthErrors.badJwt(err instanceof Error ? err.message : 'unreadable')
     }
-    const ext = await this.db.selectFrom('extensions').selectAll().where('id', '=', claims.sub ?? '').executeTakeFirst()
-    if (!ext || ext.account_id !== claims.account_id || ext.type !== 'User') throw oauthErrors.extensionNotFound()
+    const ext = await this.db
+      .selectFrom('extensions')
+      .selectAll()
+      .where('id', '=', claims.sub ?? '')
+      .executeTakeFirst()
+    if (!ext || ext.account_id !== claims.account_id || ext.type !== 'User')
+      throw oauthErrors.extensionNotFound()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
     return { id: ext.id, accountId: ext.account_id }
   }
@@ -212,7 +249,15 @@ export class OAuthService {
         .selectFrom('oauth_tokens as t')
         .innerJoin('oauth_sessions as s', 's.id', 't.session_id')
         .innerJoin('extensions as e', 'e.id', 's.extension_id')
-        .select(['t.kind', 't.expires_at', 't.token_hash', 's.id', 's.client_id', 's.extension_id', 'e.status'])
+        .select([
+          't.kind',
+          't.expires_at',
+          't.token_hash',
+          's.id',
+          's.client_id',
+          's.extension_id',
+          'e.status',
+        ])
         .where('t.token_hash', '=', sha256(refreshToken))
         .executeTakeFirst()
       if (!row || row.kind !== 'refresh' || row.client_id !== app.clientId || Number(row.expires_at) <= now) {
@@ -226,7 +271,14 @@ export class OAuthService {
     })
   }
 
-  private issue(app: App, sessionId: string, extensionId: string, accessTtl: number, refreshTtl: number, endpoint?: string) {
+  private issue(
+    app: App,
+    sessionId: string,
+    extensionId: string,
+    accessTtl: number,
+    refreshTtl: number,
+    endpoint?: string,
+  ) {
     return this.issueWith(this.db, app, sessionId, extensionId, accessTtl, refreshTtl, endpoint)
   }
 
@@ -244,7 +296,13 @@ export class OAuthService {
     const withRefresh = app.grantTypes.includes('refresh_token')
     const refresh = withRefresh ? randomToken() : undefined
     const rows: Insertable<OAuthTokensTable>[] = [
-      { token_hash: sha256(access), kind: 'access', session_id: sessionId, expires_at: now + accessTtl * 1000, ttl: accessTtl },
+      {
+        token_hash: sha256(access),
+        kind: 'access',
+        session_id: sessionId,
+        expires_at: now + accessTtl * 1000,
+        ttl: accessTtl,
+      },
     ]
     if (refresh) {
       rows.push({

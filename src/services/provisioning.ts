@@ -11,7 +11,11 @@ import { hashPassword, randomDigits, sha256, verifyPassword } from '../lib/secre
 import type { DB } from '../storage/schema.js'
 
 export interface ProvisionResult {
-  accounts: { id: string; name: string; extensions: { id: string; extensionNumber: string; type: string }[] }[]
+  accounts: {
+    id: string
+    name: string
+    extensions: { id: string; extensionNumber: string; type: string }[]
+  }[]
   apps: { clientId: string }[]
 }
 
@@ -40,7 +44,11 @@ async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string,
   let existing = spec.id
     ? await trx.selectFrom('accounts').selectAll().where('id', '=', spec.id).executeTakeFirst()
     : spec.mainNumber
-      ? await trx.selectFrom('accounts').selectAll().where('main_number', '=', spec.mainNumber).executeTakeFirst()
+      ? await trx
+          .selectFrom('accounts')
+          .selectAll()
+          .where('main_number', '=', spec.mainNumber)
+          .executeTakeFirst()
       : undefined
   if (spec.mainNumber) {
     const owner = await trx
@@ -171,7 +179,10 @@ async function applyExtension(
         created_at: now,
       })
       .execute()
-    await trx.insertInto('mailboxes').values({ extension_id: id, account_id: accountId, change_seq: 0 }).execute()
+    await trx
+      .insertInto('mailboxes')
+      .values({ extension_id: id, account_id: accountId, change_seq: 0 })
+      .execute()
   }
   if (spec.phoneNumbers !== undefined) {
     for (const [i, number] of spec.phoneNumbers.entries()) {
@@ -180,14 +191,21 @@ async function applyExtension(
         .select('extension_id')
         .where('phone_number', '=', number)
         .executeTakeFirst()
-      const main = await trx.selectFrom('accounts').select('id').where('main_number', '=', number).executeTakeFirst()
+      const main = await trx
+        .selectFrom('accounts')
+        .select('id')
+        .where('main_number', '=', number)
+        .executeTakeFirst()
       if ((owner && owner.extension_id !== id) || main) {
         throw conflict(`${at}.phoneNumbers[${i}]`, `number ${number} already belongs to another owner`)
       }
     }
     await trx.deleteFrom('phone_numbers').where('extension_id', '=', id).execute()
     for (const number of spec.phoneNumbers) {
-      await trx.insertInto('phone_numbers').values({ phone_number: number, account_id: accountId, extension_id: id }).execute()
+      await trx
+        .insertInto('phone_numbers')
+        .values({ phone_number: number, account_id: accountId, extension_id: id })
+        .execute()
     }
   }
   return id
@@ -197,12 +215,22 @@ async function applyApp(trx: Transaction<DB>, spec: AppSpec): Promise<void> {
   const values = {
     client_secret_hash: sha256(spec.clientSecret),
     name: spec.name ?? spec.clientId,
-    grant_types: JSON.stringify(spec.grantTypes ?? ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token']),
+    grant_types: JSON.stringify(
+      spec.grantTypes ?? ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
+    ),
     permissions: JSON.stringify(spec.permissions ?? ['ReadMessages']),
   }
-  const existing = await trx.selectFrom('apps').select('client_id').where('client_id', '=', spec.clientId).executeTakeFirst()
+  const existing = await trx
+    .selectFrom('apps')
+    .select('client_id')
+    .where('client_id', '=', spec.clientId)
+    .executeTakeFirst()
   if (existing) await trx.updateTable('apps').set(values).where('client_id', '=', spec.clientId).execute()
-  else await trx.insertInto('apps').values({ client_id: spec.clientId, ...values }).execute()
+  else
+    await trx
+      .insertInto('apps')
+      .values({ client_id: spec.clientId, ...values })
+      .execute()
 }
 
 async function freshId(trx: Transaction<DB>, table: 'accounts' | 'extensions'): Promise<string> {

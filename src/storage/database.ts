@@ -1,18 +1,20 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import SqliteDatabase from 'better-sqlite3'
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import type { DialectInfo } from './dialects/dialect.js'
+import { openPostgres } from './dialects/postgres.js'
+import { openSqlite } from './dialects/sqlite.js'
 import * as m0001 from './migrations/0001_create_store.js'
+import * as m0002 from './migrations/0002_create_blob_tables.js'
 import type { DB } from './schema.js'
 
 export interface Database {
   readonly db: Kysely<DB>
-  readonly dialect: 'sqlite' | 'postgres'
+  readonly dialect: DialectInfo
   close(): Promise<void>
 }
 
 const migrations: Record<string, Migration> = {
   '0001_create_store': m0001,
+  '0002_create_blob_tables': m0002,
 }
 
 class StaticMigrations implements MigrationProvider {
@@ -21,28 +23,25 @@ class StaticMigrations implements MigrationProvider {
   }
 }
 
-/** Opens the database a URL names and brings its schema up to date. */
-export async function openDatabase(url: string): Promise<Database> {
-  if (!url.startsWith('sqlite:')) throw new Error(`unsupported database URL: ${url}`)
-  const file = url.slice('sqlite:'.length)
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-  const sqlite = new SqliteDatabase(file)
-  // WAL lets readers run beside the writer; FULL makes every acknowledged commit durable.
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = FULL')
-  sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  sqlite.pragma('cache_size = -65536')
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
-  await migrate(db)
-  return {
-    db,
-    dialect: 'sqlite',
-    close: () => db.destroy(),
-  }
+export interface OpenOptions {
+  /** PostgreSQL connections per node. */
+  poolSize?: number
+}
+
+/** Opens the database a URL names (`sqlite:PATH` or `postgres://…`) and brings its schema up to date. */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const opened = url.startsWith('sqlite:')
+    ? openSqlite(url.slice('sqlite:'.length))
+    : /^postgres(ql)?:\/\//.test(url)
+      ? openPostgres(url, options.poolSize ?? 10)
+      : undefined
+  if (!opened) throw new Error(`unsupported database URL: ${url}`)
+  await migrate(opened.db)
+  return { db: opened.db, dialect: opened.info, close: () => opened.db.destroy() }
 }
 
 async function migrate(db: Kysely<DB>): Promise<void> {
+  // Kysely's migrator takes a lock, so nodes starting together on PostgreSQL migrate once.
   const migrator = new Migrator({ db, provider: new StaticMigrations() })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {

@@ -138,6 +138,19 @@ export interface JobsTable {
   last_error: string | null
 }
 
+export interface BlobsTable {
+  key: string
+  size: number
+  upload_id: string
+  created_at: number
+}
+
+export interface BlobChunksTable {
+  upload_id: string
+  seq: number
+  data: Buffer
+}
+
 export interface DB {
   meta: MetaTable
   accounts: AccountsTable
@@ -153,4 +166,6 @@ export interface DB {
   attachments: AttachmentsTable
   message_tombstones: MessageTombstonesTable
   jobs: JobsTable
+  blobs: BlobsTable
+  blob_chunks: BlobChunksTable
 }

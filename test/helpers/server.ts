@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const MAIN = path.join(root, 'dist/main.js')
@@ -32,10 +33,46 @@ export function tempDir(prefix = 'msgstore-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
+/**
+ * The database a test server uses. With MSGSTORE_TEST_DATABASE_URL set (a PostgreSQL
+ * server, see scripts/with-postgres.sh), each data folder gets a fresh database of its
+ * own on that server; otherwise the embedded SQLite store in the data folder.
+ */
+export async function databaseFor(dataDir: string): Promise<string | undefined> {
+  const serverUrl = process.env.MSGSTORE_TEST_DATABASE_URL
+  if (!serverUrl) return undefined
+  const name = `msgstore_${path.basename(dataDir).replace(/\W/g, '_').toLowerCase()}`
+  const marker = path.join(dataDir, 'database-url')
+  if (fs.existsSync(marker)) return fs.readFileSync(marker, 'utf8')
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  fs.writeFileSync(marker, url.toString())
+  return url.toString()
+}
+
 /** Starts the real `msgstore serve` on a free port and waits for its ready line. */
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? tempDir()
-  const args = [MAIN, 'serve', '--port', '0', '--data', dataDir, '--admin-token', ADMIN_TOKEN, ...(opts.args ?? [])]
+  const database = await databaseFor(dataDir)
+  const args = [
+    MAIN,
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--admin-token',
+    ADMIN_TOKEN,
+    ...(opts.args ?? []),
+  ]
+  if (database && !args.includes('--database')) args.push('--database', database)
   if (!opts.demo) args.push('--no-demo')
   const child = spawn(process.execPath, args, {
     env: { ...process.env, MSGSTORE_LOG_LEVEL: 'error', ...opts.env },
@@ -110,7 +147,13 @@ export const STANDARD_FILE = {
           password: 'alice-secret',
           phoneNumbers: ['+16505550101'],
         },
-        { id: '62002', extensionNumber: '102', name: 'Bob', password: 'bob-secret', phoneNumbers: ['+16505550102'] },
+        {
+          id: '62002',
+          extensionNumber: '102',
+          name: 'Bob',
+          password: 'bob-secret',
+          phoneNumbers: ['+16505550102'],
+        },
         {
           id: '62003',
           extensionNumber: '103',
@@ -127,7 +170,14 @@ export const STANDARD_FILE = {
       name: 'Other Corp',
       mainNumber: '+17205550100',
       extensions: [
-        { id: '72001', extensionNumber: '101', name: 'Olga', role: 'SuperAdmin', password: 'olga-secret', phoneNumbers: ['+17205550101'] },
+        {
+          id: '72001',
+          extensionNumber: '101',
+          name: 'Olga',
+          role: 'SuperAdmin',
+          password: 'olga-secret',
+          phoneNumbers: ['+17205550101'],
+        },
       ],
     },
   ],
@@ -137,7 +187,16 @@ export const STANDARD_FILE = {
       clientSecret: 'test-secret',
       name: 'Test app',
       grantTypes: ['password', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
-      permissions: ['ReadMessages', 'EditMessages', 'SMS', 'Faxes', 'InternalMessages', 'ReadAccounts', 'EditAccounts', 'SubscriptionWebhook'],
+      permissions: [
+        'ReadMessages',
+        'EditMessages',
+        'SMS',
+        'Faxes',
+        'InternalMessages',
+        'ReadAccounts',
+        'EditAccounts',
+        'SubscriptionWebhook',
+      ],
     },
     {
       clientId: 'readonly-client',

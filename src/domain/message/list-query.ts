@@ -50,7 +50,11 @@ export function single(query: Query, name: string): string | undefined {
   return raw
 }
 
-export function enumValues<T extends string>(query: Query, name: string, allowed: readonly T[]): T[] | undefined {
+export function enumValues<T extends string>(
+  query: Query,
+  name: string,
+  allowed: readonly T[],
+): T[] | undefined {
   const list = values(query, name)
   if (!list) return undefined
   const bad = list.find((v) => !allowed.includes(v as T))

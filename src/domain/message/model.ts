@@ -4,7 +4,14 @@ export const MESSAGE_TYPES = ['Fax', 'SMS', 'VoiceMail', 'Pager', 'Text'] as con
 export const DIRECTIONS = ['Inbound', 'Outbound'] as const
 export const AVAILABILITIES = ['Alive', 'Deleted', 'Purged'] as const
 export const READ_STATUSES = ['Read', 'Unread'] as const
-export const MESSAGE_STATUSES = ['Queued', 'Sent', 'Delivered', 'DeliveryFailed', 'SendingFailed', 'Received'] as const
+export const MESSAGE_STATUSES = [
+  'Queued',
+  'Sent',
+  'Delivered',
+  'DeliveryFailed',
+  'SendingFailed',
+  'Received',
+] as const
 
 export type MessageType = (typeof MESSAGE_TYPES)[number]
 export type Direction = (typeof DIRECTIONS)[number]

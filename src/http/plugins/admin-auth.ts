@@ -7,7 +7,11 @@ export function registerAdminAuth(app: FastifyInstance, adminToken: string): voi
   app.addHook('onRequest', async (request) => {
     const m = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
     if (!m || !sameSecret(m[1]!, adminToken)) {
-      throw new ApiError(401, 'OAU-149', 'The admin API needs the admin token: Authorization: Bearer <admin token>')
+      throw new ApiError(
+        401,
+        'OAU-149',
+        'The admin API needs the admin token: Authorization: Bearer <admin token>',
+      )
     }
   })
 }

@@ -41,7 +41,8 @@ function toApiError(err: FastifyError): ApiError | OAuthError {
   }
   if (err instanceof SyntaxError) return errors.badJson()
   const status = err.statusCode ?? 500
-  if (status >= 400 && status < 500) return new ApiError(status, 'CMN-104', `Cannot parse request: ${err.message}`)
+  if (status >= 400 && status < 500)
+    return new ApiError(status, 'CMN-104', `Cannot parse request: ${err.message}`)
   return errors.internal()
 }
 

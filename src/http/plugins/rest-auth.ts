@@ -35,6 +35,7 @@ export function registerRestAuth(app: FastifyInstance, oauth: OAuthService): voi
     if (!token) throw request.headers.authorization ? errors.tokenInvalid() : errors.authHeaderMissing()
     request.principal = await oauth.principal(token)
     const permission = request.routeOptions.config.permission
-    if (permission && !request.principal.permissions.has(permission)) throw errors.permissionRequired(permission)
+    if (permission && !request.principal.permissions.has(permission))
+      throw errors.permissionRequired(permission)
   })
 }

@@ -1,5 +1,5 @@
-import type { MessagePage } from '../../services/message-store.js'
 import { pushWithBaseUrl } from '../../domain/message/record.js'
+import type { MessagePage } from '../../services/message-store.js'
 
 /**
  * Assembles a `GetMessageList` body from pre-rendered records: the records are
@@ -8,7 +8,13 @@ import { pushWithBaseUrl } from '../../domain/message/record.js'
  * `path` is the request path, `search` its query string; navigation links keep
  * every filter of the request and change only `page`/`perPage`.
  */
-export function renderMessageList(page: MessagePage, base: Buffer, baseText: string, path: string, search: string): Buffer {
+export function renderMessageList(
+  page: MessagePage,
+  base: Buffer,
+  baseText: string,
+  path: string,
+  search: string,
+): Buffer {
   const { query, total, records } = page
   const { perPage } = query
   const totalPages = Math.max(1, Math.ceil(total / perPage))
@@ -32,7 +38,9 @@ export function renderMessageList(page: MessagePage, base: Buffer, baseText: str
   const selfParams = new URLSearchParams(search)
   selfParams.delete('access_token')
   const self = selfParams.toString()
-  const parts: Buffer[] = [Buffer.from(`{"uri":${JSON.stringify(`${baseText}${path}${self ? `?${self}` : ''}`)},"records":[`)]
+  const parts: Buffer[] = [
+    Buffer.from(`{"uri":${JSON.stringify(`${baseText}${path}${self ? `?${self}` : ''}`)},"records":[`),
+  ]
   let length = parts[0]!.length
   records.forEach((record, i) => {
     if (i > 0) {

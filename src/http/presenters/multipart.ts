@@ -8,7 +8,13 @@ export interface BulkItem {
   body: Buffer
 }
 
-const REASONS: Record<number, string> = { 200: 'OK', 204: 'No Content', 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+}
 
 export const MULTIPART_JSON = 'application/vnd.ringcentral.multipart+json'
 
@@ -21,9 +27,17 @@ export function wantsMultipartJson(accept: string | undefined): boolean {
 export function renderMultipartMixed(items: BulkItem[]): { contentType: string; body: Buffer } {
   const boundary = `Boundary_${randomBytes(12).toString('hex')}`
   const summary = {
-    response: items.map((i) => ({ href: i.href, status: i.status, responseDescription: REASONS[i.status] ?? String(i.status) })),
+    response: items.map((i) => ({
+      href: i.href,
+      status: i.status,
+      responseDescription: REASONS[i.status] ?? String(i.status),
+    })),
   }
-  const head = (text: Buffer | string) => [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n`), Buffer.from(text), CRLF]
+  const head = (text: Buffer | string) => [
+    Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n`),
+    Buffer.from(text),
+    CRLF,
+  ]
   const parts: Buffer[] = [...head(JSON.stringify(summary))]
   for (const item of items) parts.push(...head(item.body))
   parts.push(Buffer.from(`--${boundary}--\r\n`))
@@ -34,7 +48,13 @@ export function renderMultipartMixed(items: BulkItem[]): { contentType: string; 
 export function renderMultipartJson(items: BulkItem[]): Buffer {
   const parts: Buffer[] = [Buffer.from('[')]
   items.forEach((item, i) => {
-    parts.push(Buffer.from(`${i ? ',' : ''}{"resourceId":${JSON.stringify(item.resourceId)},"status":${item.status},"body":`), item.body, Buffer.from('}'))
+    parts.push(
+      Buffer.from(
+        `${i ? ',' : ''}{"resourceId":${JSON.stringify(item.resourceId)},"status":${item.status},"body":`,
+      ),
+      item.body,
+      Buffer.from('}'),
+    )
   })
   parts.push(Buffer.from(']'))
   return Buffer.concat(parts)

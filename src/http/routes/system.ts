@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import type { Services } from '../../app/services.js'
 
 const RELEASE_DATE = '2026-11-01T00:00:00.000Z'

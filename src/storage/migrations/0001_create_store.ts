@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { bytesType, idColumn } from './column-types.js'
 
 /**
  * The whole store's first schema. Frozen: later changes go into new migrations.
@@ -103,7 +104,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('messages')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...idColumn(db))
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('extension_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
@@ -126,7 +127,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('deleted_at', 'bigint')
     .addColumn('purged_at', 'bigint')
     // The message's API record, pre-rendered (see src/domain/message/record.ts).
-    .addColumn('record', 'blob', (c) => c.notNull())
+    .addColumn('record', bytesType(db), (c) => c.notNull())
     .execute()
   await db.schema
     .createIndex('messages_mailbox_time')
@@ -146,7 +147,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('attachments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...idColumn(db))
     .addColumn('message_id', 'bigint', (c) => c.notNull().references('messages.id').onDelete('cascade'))
     .addColumn('account_id', 'text', (c) => c.notNull())
     .addColumn('position', 'integer', (c) => c.notNull())
@@ -178,7 +179,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Background work (delivery steps, purges, retention, exports), claimed when due on the store's clock.
   await db.schema
     .createTable('jobs')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', ...idColumn(db))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('run_at', 'bigint', (c) => c.notNull())
@@ -187,7 +188,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_error', 'text')
     .execute()
   await db.schema.createIndex('jobs_due').on('jobs').columns(['run_at']).execute()
-
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

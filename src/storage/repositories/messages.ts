@@ -101,11 +101,22 @@ export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: n
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    attachments.push({ id: Number(row.id), type: a.type, contentType: a.contentType, fileName: a.fileName, size: a.size, ...extra })
+    attachments.push({
+      id: Number(row.id),
+      type: a.type,
+      contentType: a.contentType,
+      fileName: a.fileName,
+      size: a.size,
+      ...extra,
+    })
   }
   const { participants: _participants, ...fields } = draft
   const message: Message = { ...fields, id: Number(id), attachments, lastModifiedTime: now }
-  await trx.updateTable('messages').set({ record: renderRecord(message) }).where('id', '=', id).execute()
+  await trx
+    .updateTable('messages')
+    .set({ record: renderRecord(message) })
+    .where('id', '=', id)
+    .execute()
   return message
 }
 
@@ -132,7 +143,11 @@ export interface ListFilter {
 
 type Alias = 'm' | 'n'
 
-function matches(eb: ExpressionBuilder<DB & { m: DB['messages']; n: DB['messages'] }, Alias>, a: Alias, f: ListFilter) {
+function matches(
+  eb: ExpressionBuilder<DB & { m: DB['messages']; n: DB['messages'] }, Alias>,
+  a: Alias,
+  f: ListFilter,
+) {
   const col = <C extends keyof DB['messages'] & string>(c: C) => eb.ref(`${a}.${c}` as `m.${C}`)
   const conds = [
     eb(col('extension_id'), '=', f.extensionId),
@@ -149,7 +164,10 @@ function matches(eb: ExpressionBuilder<DB & { m: DB['messages']; n: DB['messages
 }
 
 /** One page of pre-rendered records, newest first, and the number of matching messages. */
-export async function listRecords(db: Kysely<DB>, f: ListFilter): Promise<{ total: number; records: Buffer[] }> {
+export async function listRecords(
+  db: Kysely<DB>,
+  f: ListFilter,
+): Promise<{ total: number; records: Buffer[] }> {
   const base = db.selectFrom('messages as m').where((eb) => {
     const own = matches(eb as never, 'm', f)
     if (!f.distinctConversations) return own
@@ -169,7 +187,10 @@ export async function listRecords(db: Kysely<DB>, f: ListFilter): Promise<{ tota
                   inner('n.conversation_id', '=', inner.ref('m.conversation_id')),
                   inner.or([
                     inner('n.creation_time', '>', inner.ref('m.creation_time')),
-                    inner.and([inner('n.creation_time', '=', inner.ref('m.creation_time')), inner('n.id', '>', inner.ref('m.id'))]),
+                    inner.and([
+                      inner('n.creation_time', '=', inner.ref('m.creation_time')),
+                      inner('n.id', '>', inner.ref('m.id')),
+                    ]),
                   ]),
                 ]),
               ),
@@ -192,7 +213,11 @@ export async function listRecords(db: Kysely<DB>, f: ListFilter): Promise<{ tota
 }
 
 /** Records of the given ids in one mailbox, whatever their availability. */
-export async function recordsByIds(db: Kysely<DB>, extensionId: string, ids: number[]): Promise<Map<number, Buffer>> {
+export async function recordsByIds(
+  db: Kysely<DB>,
+  extensionId: string,
+  ids: number[],
+): Promise<Map<number, Buffer>> {
   if (ids.length === 0) return new Map()
   const rows = await db
     .selectFrom('messages')

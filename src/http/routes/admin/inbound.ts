@@ -15,13 +15,16 @@ import {
  * parts are streamed to the blob store as they arrive.
  */
 export function registerInboundRoute(app: FastifyInstance, services: Services): void {
-  app.post<{ Params: { accountId: string } }>('/admin/v1/accounts/:accountId/inbound', async (request, reply) => {
-    const { accountId } = request.params
-    const messages = request.isMultipart()
-      ? await receiveMultipart(request, services, accountId)
-      : await receiveJson(request.body, services, accountId)
-    return reply.status(201).send({ messages })
-  })
+  app.post<{ Params: { accountId: string } }>(
+    '/admin/v1/accounts/:accountId/inbound',
+    async (request, reply) => {
+      const { accountId } = request.params
+      const messages = request.isMultipart()
+        ? await receiveMultipart(request, services, accountId)
+        : await receiveJson(request.body, services, accountId)
+      return reply.status(201).send({ messages })
+    },
+  )
 }
 
 async function receiveJson(body: unknown, services: Services, accountId: string) {
@@ -44,20 +47,29 @@ async function receiveMultipart(request: FastifyRequest, services: Services, acc
       if (part.file.truncated) throw errors.payloadTooLarge()
     } else {
       await part.toBuffer()
-      throw new ApiError(400, 'CMN-101', `Parameter [${part.fieldname}] value is invalid: unexpected part`, part.fieldname)
+      throw new ApiError(
+        400,
+        'CMN-101',
+        `Parameter [${part.fieldname}] value is invalid: unexpected part`,
+        part.fieldname,
+      )
     }
   }
-  if (json === undefined) throw new ApiError(400, 'CMN-101', 'Parameter [json] value is invalid: a json part is required', 'json')
+  if (json === undefined)
+    throw new ApiError(400, 'CMN-101', 'Parameter [json] value is invalid: a json part is required', 'json')
   const fields = parseInboundFields(json)
   // Entries of `attachments` in the json part describe the file parts in order (vmDuration, …).
   const described = fields.attachments
-  const inline = parseInlineAttachments(described.filter((a) => typeof a === 'object' && a !== null && 'base64' in a))
+  const inline = parseInlineAttachments(
+    described.filter((a) => typeof a === 'object' && a !== null && 'base64' in a),
+  )
   const streamed: InboundFile[] = files.map(({ file, stored }, i) => {
-    const meta = (described.filter((a) => !(typeof a === 'object' && a !== null && 'base64' in a))[i] ?? {}) as Record<
-      string,
-      unknown
-    >
-    const info = attachmentMeta({ contentType: file.mimetype, fileName: file.filename, ...meta }, `attachments[${i}]`)
+    const meta = (described.filter((a) => !(typeof a === 'object' && a !== null && 'base64' in a))[i] ??
+      {}) as Record<string, unknown>
+    const info = attachmentMeta(
+      { contentType: file.mimetype, fileName: file.filename, ...meta },
+      `attachments[${i}]`,
+    )
     return { ...info, stored }
   })
   return services.inbound.receive(accountId, fields, [...inline, ...streamed])

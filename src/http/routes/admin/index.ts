@@ -16,7 +16,11 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
     '/admin/v1/accounts/:accountId/extensions/:extensionId/jwt',
     async (request) => {
       const { accountId, extensionId } = request.params
-      const account = await services.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()
+      const account = await services.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', '=', accountId)
+        .executeTakeFirst()
       if (!account) throw errors.notFound('accountId')
       return { jwt: await services.oauth.issueJwt(accountId, extensionId) }
     },
@@ -25,7 +29,10 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
   registerInboundRoute(app, services)
 
   const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
-  app.get('/admin/v1/clock', async () => clockState())
+  app.get('/admin/v1/clock', async () => {
+    if (services.clock instanceof ManualClock) await services.clock.refresh()
+    return clockState()
+  })
   app.post('/admin/v1/clock', async (request) => {
     const clock = services.clock
     if (!(clock instanceof ManualClock)) throw errors.clockNotManual()
@@ -43,7 +50,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
     } else {
       throw invalid('advance', 'give "advance" (an ISO 8601 duration) or "set" (a date-time)')
     }
-    clock.moveTo(target)
+    if (!(await clock.moveTo(target))) throw invalid('set', 'the clock never moves backwards')
     return clockState()
   })
 }

@@ -10,7 +10,8 @@ function formOf(request: FastifyRequest): TokenRequest {
   for (const source of [request.query, body]) {
     if (typeof source !== 'object' || source === null) continue
     for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
-      if (Array.isArray(value)) throw oauthErrors.invalidRequest(`Request parameter duplication detected: [${key}]`)
+      if (Array.isArray(value))
+        throw oauthErrors.invalidRequest(`Request parameter duplication detected: [${key}]`)
       if (typeof value === 'string') form[key] = value
     }
   }

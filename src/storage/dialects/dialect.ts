@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../schema.js'
+
+/**
+ * What differs between the databases msgstore runs on, in one small place. Code
+ * outside src/storage/dialects branches on these capabilities, never on a name.
+ */
+export interface DialectInfo {
+  readonly name: 'sqlite' | 'postgres'
+  /** Several processes may share the database (job claims must then use SKIP LOCKED). */
+  readonly sharedByNodes: boolean
+  /** `SELECT … FOR UPDATE` exists; SQLite serialises writers instead. */
+  readonly supportsRowLocks: boolean
+}
+
+export interface OpenedDialect {
+  readonly db: Kysely<DB>
+  readonly info: DialectInfo
+}

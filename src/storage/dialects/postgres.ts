@@ -1,0 +1,19 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { DB } from '../schema.js'
+import type { OpenedDialect } from './dialect.js'
+
+// int8 (ids, times in ms, counts) as JavaScript numbers: every value msgstore stores
+// there stays below 2^53, and the rest of the code expects numbers, as SQLite gives.
+pg.types.setTypeParser(20, (text) => Number(text))
+
+/** PostgreSQL, shared by any number of msgstore nodes. */
+export function openPostgres(url: string, poolSize: number): OpenedDialect {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {})
+  return {
+    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    info: { name: 'postgres', sharedByNodes: true, supportsRowLocks: true },
+  }
+}
