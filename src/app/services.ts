@@ -5,6 +5,7 @@ import { FsBlobStore } from '../blobs/fs-blob-store.js'
 import type { Config } from '../config/config.js'
 import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
 import { DbClockStore } from '../services/clock-store.js'
+import { JobRunner } from '../jobs/runner.js'
 import { InboundService } from '../services/inbound.js'
 import { MessageStoreService } from '../services/message-store.js'
 import { OAuthService } from '../services/oauth.js'
@@ -51,6 +52,7 @@ export interface Services {
   oauth: OAuthService
   inbound: InboundService
   messages: MessageStoreService
+  jobs: JobRunner
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
 }
@@ -66,6 +68,9 @@ export async function createServices(config: Config): Promise<Services> {
   const publicUrl = new PublicUrl()
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')
+  const jobs = new JobRunner(db, database.dialect, clock, {
+    error: (obj, msg) => console.error(msg, obj),
+  })
   return {
     config,
     database,
@@ -76,7 +81,11 @@ export async function createServices(config: Config): Promise<Services> {
     oauth: new OAuthService(db, clock, jwtSecret),
     inbound: new InboundService(db, blobs, clock),
     messages: new MessageStoreService(db, clock),
+    jobs,
     provision: (file) => provision(db, file, clock.now()),
-    close: () => database.close(),
+    close: async () => {
+      await jobs.stop()
+      await database.close()
+    },
   }
 }

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely'
+import type { Clock } from '../domain/clock.js'
+import type { DialectInfo } from '../storage/dialects/dialect.js'
+import {
+  type ClaimedJob,
+  claimDueJobs,
+  completeJob,
+  countDueJobs,
+  DEAD,
+  enqueueJob,
+  retryJob,
+} from '../storage/repositories/jobs.js'
+import type { DB } from '../storage/schema.js'
+import type { JobContext, JobDefinition } from './job.js'
+
+const LEASE_MS = 5 * 60_000
+const BATCH = 20
+const POLL_MS = 250
+const DEFAULT_ATTEMPTS = 5
+
+/** A job that lost its claim to another node: its transaction is rolled back. */
+class ClaimLost extends Error {}
+
+export interface JobLogger {
+  error(obj: object, msg: string): void
+}
+
+/**
+ * Runs due jobs: polls the jobs table on a timer, and on demand when the manual
+ * clock moves. Failed jobs are retried with backoff (in store-clock time), then left
+ * in place marked dead.
+ */
+export class JobRunner {
+  private readonly definitions = new Map<string, JobDefinition<unknown>>()
+  private timer?: NodeJS.Timeout
+  private running?: Promise<void>
+  private stopped = false
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: DialectInfo,
+    private readonly clock: Clock,
+    private readonly log: JobLogger,
+  ) {}
+
+  register<P>(definition: JobDefinition<P>): void {
+    this.definitions.set(definition.name, definition as JobDefinition<unknown>)
+  }
+
+  start(): void {
+    this.stopped = false
+    const tick = () => {
+      if (this.stopped) return
+      this.runDue()
+        .catch((err) => this.log.error({ err }, 'job poll failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, POLL_MS)
+        })
+    }
+    this.timer = setTimeout(tick, POLL_MS)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    await this.running
+  }
+
+  /** Runs every job due now, including those that fall due as others run; one pass at a time. */
+  runDue(): Promise<void> {
+    if (!this.running) {
+      this.running = this.drain().finally(() => {
+        this.running = undefined
+      })
+    }
+    return this.running
+  }
+
+  /**
+   * For the manual clock: returns once no job due at the clock's time is left,
+   * including jobs other nodes are running at the moment.
+   */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 10_000; round++) {
+      await this.runDue()
+      if ((await countDueJobs(this.db, this.clock.now())) === 0) return
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const jobs = await claimDueJobs(this.db, this.dialect, this.clock.now(), Date.now(), LEASE_MS, BATCH)
+      if (jobs.length === 0) return
+      for (const job of jobs) await this.run(job)
+    }
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const definition = this.definitions.get(job.name)
+    if (!definition) {
+      await retryJob(this.db, job, DEAD, `no job named ${job.name}`)
+      return
+    }
+    try {
+      const payload = JSON.parse(job.payload)
+      if (definition.transactional) {
+        await this.db.transaction().execute(async (trx) => {
+          await definition.handle(payload, this.context(trx))
+          if (!(await completeJob(trx, job))) throw new ClaimLost()
+        })
+      } else {
+        await definition.handle(payload, this.context(this.db))
+        await completeJob(this.db, job)
+      }
+    } catch (err) {
+      if (err instanceof ClaimLost) return
+      const attempts = definition.maxAttempts ?? DEFAULT_ATTEMPTS
+      const message = err instanceof Error ? err.message : String(err)
+      const retryAt = job.attempts >= attempts ? DEAD : this.clock.now() + 1000 * 2 ** job.attempts
+      this.log.error({ err, job: job.name, attempt: job.attempts }, 'job failed')
+      await retryJob(this.db, job, retryAt, message)
+    }
+  }
+
+  private context(db: Kysely<DB>): JobContext {
+    return {
+      db,
+      now: this.clock.now(),
+      enqueue: (name, payload, runAt) => enqueueJob(db, name, payload, runAt),
+    }
+  }
+}

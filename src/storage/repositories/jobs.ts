@@ -1,0 +1,91 @@
+import { type Kysely, sql } from 'kysely'
+import type { DialectInfo } from '../dialects/dialect.js'
+import type { DB } from '../schema.js'
+
+export interface ClaimedJob {
+  id: number
+  name: string
+  payload: string
+  attempts: number
+}
+
+/** Far future: a job that failed for good stays, visible, but is never due again. */
+export const DEAD = 8_000_000_000_000_000
+
+/** Adds a job; call with the transaction of the change that needs it, so both commit or neither. */
+export async function enqueueJob(
+  db: Kysely<DB>,
+  name: string,
+  payload: unknown,
+  runAt: number,
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({ name, payload: JSON.stringify(payload), run_at: runAt, attempts: 0 })
+    .execute()
+}
+
+/**
+ * Claims up to `limit` jobs due at `now` (store clock) whose lease has lapsed
+ * (`leaseNow`, real time). Claiming raises `attempts`, which also serves as the claim's
+ * version: only the holder of the latest claim can complete the job. On PostgreSQL
+ * `FOR UPDATE SKIP LOCKED` lets several nodes claim at once without taking the same job.
+ */
+export async function claimDueJobs(
+  db: Kysely<DB>,
+  dialect: DialectInfo,
+  now: number,
+  leaseNow: number,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedJob[]> {
+  const due = db
+    .selectFrom('jobs')
+    .select('id')
+    .where('run_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(limit)
+  const rows = await db
+    .updateTable('jobs')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), locked_until: leaseNow + leaseMs }))
+    .where('id', 'in', dialect.supportsRowLocks ? due.forUpdate().skipLocked() : due)
+    .returning(['id', 'name', 'payload', 'attempts'])
+    .execute()
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    payload: r.payload,
+    attempts: Number(r.attempts),
+  }))
+}
+
+/** Removes a finished job if this claim still holds it; false when another claim took over. */
+export async function completeJob(db: Kysely<DB>, job: ClaimedJob): Promise<boolean> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows) === 1
+}
+
+export async function retryJob(db: Kysely<DB>, job: ClaimedJob, runAt: number, error: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ run_at: runAt, locked_until: null, last_error: error.slice(0, 2000) })
+    .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .execute()
+}
+
+/** How many jobs are due at `now` and not failed for good (claimed or not). */
+export async function countDueJobs(db: Kysely<DB>, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('jobs')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('run_at', '<=', now)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
