@@ -4,6 +4,7 @@ import { openPostgres } from './dialects/postgres.js'
 import { openSqlite } from './dialects/sqlite.js'
 import * as m0001 from './migrations/0001_create_store.js'
 import * as m0002 from './migrations/0002_create_blob_tables.js'
+import * as m0003 from './migrations/0003_create_list_index.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -15,6 +16,7 @@ export interface Database {
 const migrations: Record<string, Migration> = {
   '0001_create_store': m0001,
   '0002_create_blob_tables': m0002,
+  '0003_create_list_index': m0003,
 }
 
 class StaticMigrations implements MigrationProvider {

@@ -74,7 +74,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   ]
   if (database && !args.includes('--database')) args.push('--database', database)
   if (!opts.demo) args.push('--no-demo')
-  const child = spawn(process.execPath, args, {
+  // MSGSTORE_TEST_NODE_ARGS: extra node flags for the server, e.g. --cpu-prof when profiling.
+  const nodeArgs = process.env.MSGSTORE_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     env: { ...process.env, MSGSTORE_LOG_LEVEL: 'error', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -17,7 +17,35 @@ export function openSqlite(file: string): OpenedDialect {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -65536')
   return {
-    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     info: { name: 'sqlite', sharedByNodes: false, supportsRowLocks: false },
   }
+}
+
+const STATEMENT_CACHE = 500
+
+/**
+ * Kysely prepares a statement for every query; preparing costs as much as running a
+ * small query. The same SQL text (parameters are separate) reuses its statement.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  const prepare = sqlite.prepare.bind(sqlite)
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      }
+      return (source: string) => {
+        let statement = cache.get(source)
+        if (!statement) {
+          statement = prepare(source)
+          if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value as string)
+          cache.set(source, statement)
+        }
+        return statement
+      }
+    },
+  })
 }
