@@ -2,26 +2,28 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { type ListQuery, parseListQuery, type Query } from '../domain/message/list-query.js'
 import { listRecords, recordsByIds } from '../storage/repositories/messages.js'
+import type { DialectInfo } from '../storage/dialects/dialect.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
 
 export interface MessagePage {
   query: ListQuery
   total: number
-  /** Pre-rendered records (see domain/message/record.ts). */
-  records: Buffer[]
+  /** The page's pre-rendered records joined by commas (see domain/message/record.ts); null when empty. */
+  records: string | Buffer | null
 }
 
 /** The read side of a mailbox. */
 export class MessageStoreService {
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly dialect: DialectInfo,
     private readonly clock: Clock,
   ) {}
 
   async list(mailbox: Mailbox, rawQuery: Query): Promise<MessagePage> {
     const query = parseListQuery(rawQuery, this.clock.now())
-    const { total, records } = await listRecords(this.db, {
+    const { total, records } = await listRecords(this.db, this.dialect, {
       extensionId: mailbox.extensionId,
       availability: query.availability,
       conversationId: query.conversationId,

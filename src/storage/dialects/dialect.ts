@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, RawBuilder } from 'kysely'
 import type { DB } from '../schema.js'
 
 /**
@@ -11,6 +11,8 @@ export interface DialectInfo {
   readonly sharedByNodes: boolean
   /** `SELECT … FOR UPDATE` exists; SQLite serialises writers instead. */
   readonly supportsRowLocks: boolean
+  /** Aggregates byte or text values into one, comma-separated, in the given order. */
+  joinRecords(column: RawBuilder<unknown>, orderBy: RawBuilder<unknown>): RawBuilder<string | Buffer>
 }
 
 export interface OpenedDialect {

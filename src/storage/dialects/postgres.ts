@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from '../schema.js'
 import type { OpenedDialect } from './dialect.js'
@@ -14,6 +14,11 @@ export function openPostgres(url: string, poolSize: number): OpenedDialect {
   pool.on('error', () => {})
   return {
     db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
-    info: { name: 'postgres', sharedByNodes: true, supportsRowLocks: true },
+    info: {
+      name: 'postgres',
+      sharedByNodes: true,
+      supportsRowLocks: true,
+      joinRecords: (column, orderBy) => sql`string_agg(${column}, '\\x2c'::bytea order by ${orderBy})`,
+    },
   }
 }

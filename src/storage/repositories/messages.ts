@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { participantsKey } from '../../domain/message/conversation.js'
 import type {
   Attachment,
@@ -13,6 +13,7 @@ import type {
 } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import { digitsOf } from '../../lib/phone.js'
+import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
 
 export interface AttachmentDraft {
@@ -141,75 +142,49 @@ export interface ListFilter {
   limit: number
 }
 
-type Alias = 'm' | 'n'
-
-function matches(
-  eb: ExpressionBuilder<DB & { m: DB['messages']; n: DB['messages'] }, Alias>,
-  a: Alias,
-  f: ListFilter,
-) {
-  const col = <C extends keyof DB['messages'] & string>(c: C) => eb.ref(`${a}.${c}` as `m.${C}`)
+/** The WHERE of a list query over messages aliased `alias` (`m`, or `n` in the distinct subquery). */
+function matches(alias: 'm' | 'n', f: ListFilter): RawBuilder<unknown> {
+  const c = (column: string) => sql.ref(`${alias}.${column}`)
   const conds = [
-    eb(col('extension_id'), '=', f.extensionId),
-    eb(col('creation_time'), '>=', f.dateFrom),
-    eb(col('creation_time'), '<=', f.dateTo),
-    eb(col('availability'), 'in', f.availability),
+    sql`${c('extension_id')} = ${f.extensionId}`,
+    sql`${c('availability')} in (${sql.join(f.availability)})`,
+    sql`${c('creation_time')} >= ${f.dateFrom}`,
+    sql`${c('creation_time')} <= ${f.dateTo}`,
   ]
-  if (f.conversationId !== undefined) conds.push(eb(col('conversation_id'), '=', f.conversationId))
-  if (f.direction?.length) conds.push(eb(col('direction'), 'in', f.direction))
-  if (f.messageType?.length) conds.push(eb(col('type'), 'in', f.messageType))
-  if (f.readStatus?.length) conds.push(eb(col('read_status'), 'in', f.readStatus))
-  if (f.phoneDigits) conds.push(eb(col('party_digits'), 'like', `%,${f.phoneDigits},%`))
-  return eb.and(conds)
+  if (f.conversationId !== undefined) conds.push(sql`${c('conversation_id')} = ${f.conversationId}`)
+  if (f.direction?.length) conds.push(sql`${c('direction')} in (${sql.join(f.direction)})`)
+  if (f.messageType?.length) conds.push(sql`${c('type')} in (${sql.join(f.messageType)})`)
+  if (f.readStatus?.length) conds.push(sql`${c('read_status')} in (${sql.join(f.readStatus)})`)
+  if (f.phoneDigits) conds.push(sql`${c('party_digits')} like ${`%,${f.phoneDigits},%`}`)
+  if (alias === 'm' && f.distinctConversations) {
+    // Only the newest message of each conversation; messages without one stand alone.
+    conds.push(sql`(m.conversation_id is null or not exists (
+      select 1 from messages n where ${matches('n', { ...f, distinctConversations: false })}
+        and n.conversation_id = m.conversation_id
+        and (n.creation_time > m.creation_time or (n.creation_time = m.creation_time and n.id > m.id))))`)
+  }
+  return sql.join(conds, sql` and `)
 }
 
-/** One page of pre-rendered records, newest first, and the number of matching messages. */
+/**
+ * One page of pre-rendered records, newest first, joined by commas in the database
+ * (one value to hand over instead of a value per row), and the number of matching
+ * messages; one statement.
+ */
 export async function listRecords(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   f: ListFilter,
-): Promise<{ total: number; records: Buffer[] }> {
-  const base = db.selectFrom('messages as m').where((eb) => {
-    const own = matches(eb as never, 'm', f)
-    if (!f.distinctConversations) return own
-    // Only the newest message of each conversation; messages without one stand alone.
-    return eb.and([
-      own,
-      eb.or([
-        eb('m.conversation_id', 'is', null),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('messages as n')
-              .select(sql`1`.as('one'))
-              .where((inner) =>
-                inner.and([
-                  matches(inner as never, 'n', f),
-                  inner('n.conversation_id', '=', inner.ref('m.conversation_id')),
-                  inner.or([
-                    inner('n.creation_time', '>', inner.ref('m.creation_time')),
-                    inner.and([
-                      inner('n.creation_time', '=', inner.ref('m.creation_time')),
-                      inner('n.id', '>', inner.ref('m.id')),
-                    ]),
-                  ]),
-                ]),
-              ),
-          ),
-        ),
-      ]),
-    ])
-  })
-  const [count, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    base
-      .select('m.record')
-      .orderBy('m.creation_time', 'desc')
-      .orderBy('m.id', 'desc')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute(),
-  ])
-  return { total: Number(count.n), records: rows.map((r) => r.record) }
+): Promise<{ total: number; records: string | Buffer | null }> {
+  const where = matches('m', f)
+  const joined = dialect.joinRecords(sql.ref('p.record'), sql`p.creation_time desc, p.id desc`)
+  const result = await sql<{ total: number; page: string | Buffer | null }>`select
+      (select count(*) from messages m where ${where}) as total,
+      (select ${joined} from (
+        select m.record, m.creation_time, m.id from messages m where ${where}
+        order by m.creation_time desc, m.id desc limit ${f.limit} offset ${f.offset}) p) as page`.execute(db)
+  const row = result.rows[0]!
+  return { total: Number(row.total), records: row.page }
 }
 
 /** Records of the given ids in one mailbox, whatever their availability. */

@@ -15,8 +15,8 @@ export function registerListMessages(app: FastifyInstance, services: Services): 
       const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
       const page = await services.messages.list(mailbox, request.query)
       const [path, search = ''] = request.url.split('?', 2) as [string, string?]
-      const body = renderMessageList(page, services.publicUrl.bytes, services.publicUrl.value, path, search)
-      return reply.type('application/json; charset=utf-8').send(body)
+      const body = renderMessageList(page, services.publicUrl.value, path, search)
+      return reply.type('application/json; charset=utf-8').send(Buffer.from(body))
     },
   )
 }
