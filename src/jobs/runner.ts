@@ -41,6 +41,7 @@ export class JobRunner {
     private readonly dialect: DialectInfo,
     private readonly clock: Clock,
     private readonly log: JobLogger,
+    private readonly syncClock?: () => Promise<void>,
   ) {}
 
   register<P>(definition: JobDefinition<P>): void {
@@ -90,6 +91,8 @@ export class JobRunner {
 
   private async drain(): Promise<void> {
     for (;;) {
+      // A shared manual clock may have been moved by another node.
+      await this.syncClock?.()
       const jobs = await claimDueJobs(this.db, this.dialect, this.clock.now(), Date.now(), LEASE_MS, BATCH)
       if (jobs.length === 0) return
       for (const job of jobs) await this.run(job)
