@@ -54,8 +54,13 @@ export class OAuthService {
       const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
       const colon = decoded.indexOf(':')
       if (colon < 0) throw oauthErrors.invalidClient()
-      clientId = decodeURIComponent(decoded.slice(0, colon))
-      secret = decodeURIComponent(decoded.slice(colon + 1))
+      // Basic credentials are form-encoded (RFC 6749 §2.3.1); a bad escape is bad credentials, not a crash.
+      try {
+        clientId = decodeURIComponent(decoded.slice(0, colon))
+        secret = decodeURIComponent(decoded.slice(colon + 1))
+      } catch {
+        throw oauthErrors.invalidClient()
+      }
       if (bodyClientId !== undefined && bodyClientId !== clientId) throw oauthErrors.invalidClient()
     }
     if (!clientId) throw oauthErrors.invalidClient()

@@ -1,5 +1,5 @@
 import { parseIsoDate } from '../../lib/iso.js'
-import { digitsOf } from '../../lib/phone.js'
+import { digitsOf, toE164 } from '../../lib/phone.js'
 import { errors } from '../errors.js'
 import {
   AVAILABILITIES,
@@ -102,7 +102,9 @@ export function parseListQuery(query: Query, now: number): ListQuery {
   const phone = single(query, 'phoneNumber')
   let phoneDigits: string | undefined
   if (phone !== undefined && phone.trim() !== '') {
-    phoneDigits = digitsOf(phone)
+    // Stored parties are E.164, so read the filter the way a number is read everywhere
+    // else (ten national digits are a North American number); keep it as written otherwise.
+    phoneDigits = digitsOf(toE164(phone) ?? phone)
     if (!/^[+\d\s().-]+$/.test(phone.trim()) || phoneDigits.length < 3) {
       throw errors.invalidParameter('phoneNumber', 'Expected a phone number.')
     }

@@ -14,11 +14,17 @@ export function renderMessageList(page: MessagePage, baseUrl: string, path: stri
   const totalPages = Math.max(1, Math.ceil(total / perPage))
   const params = new URLSearchParams(search)
   params.delete('access_token')
+  // Defaults the request left out are spelt out, as RingCentral's links do; a link
+  // followed later starts its window where this page's did.
+  if (!params.has('availability')) params.set('availability', query.availability.join(','))
+  if (!params.has('dateFrom')) params.set('dateFrom', new Date(query.dateFrom).toISOString())
   const link = (n: number) => {
     params.set('page', String(n))
     params.set('perPage', String(perPage))
     return { uri: `${baseUrl}${path}?${params.toString()}` }
   }
+  params.set('page', String(query.page))
+  params.set('perPage', String(perPage))
   const self = params.toString()
   const paging: Record<string, number> = { page: query.page, totalPages, perPage, totalElements: total }
   const offset = (query.page - 1) * perPage

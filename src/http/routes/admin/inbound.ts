@@ -35,25 +35,29 @@ async function receiveJson(body: unknown, services: Services, accountId: string)
 async function receiveMultipart(request: FastifyRequest, services: Services, accountId: string) {
   let json: unknown
   const files: { file: MultipartFile; stored: { key: string; size: number } }[] = []
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      if (part.fieldname === 'json') json = parseJson(String(part.value))
-      continue
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'json') json = parseJson(String(part.value))
+        continue
+      }
+      if (part.fieldname === 'json') {
+        json = parseJson((await part.toBuffer()).toString('utf8'))
+      } else if (part.fieldname === 'attachment') {
+        files.push({ file: part, stored: await services.blobs.put(part.file) })
+        if (part.file.truncated) throw errors.payloadTooLarge()
+      } else {
+        await part.toBuffer()
+        throw new ApiError(
+          400,
+          'CMN-101',
+          `Parameter [${part.fieldname}] value is invalid: unexpected part`,
+          part.fieldname,
+        )
+      }
     }
-    if (part.fieldname === 'json') {
-      json = parseJson((await part.toBuffer()).toString('utf8'))
-    } else if (part.fieldname === 'attachment') {
-      files.push({ file: part, stored: await services.blobs.put(part.file) })
-      if (part.file.truncated) throw errors.payloadTooLarge()
-    } else {
-      await part.toBuffer()
-      throw new ApiError(
-        400,
-        'CMN-101',
-        `Parameter [${part.fieldname}] value is invalid: unexpected part`,
-        part.fieldname,
-      )
-    }
+  } catch (err) {
+    throw asRequestError(err)
   }
   if (json === undefined)
     throw new ApiError(400, 'CMN-101', 'Parameter [json] value is invalid: a json part is required', 'json')
@@ -81,4 +85,13 @@ function parseJson(text: string): unknown {
   } catch {
     throw errors.badJson()
   }
+}
+
+/**
+ * A body busboy cannot parse (no boundary, cut short) is the client's error: 400, not 500.
+ * Our own errors, Fastify's (they carry a code) and the disk's (they carry a code) pass through.
+ */
+function asRequestError(err: unknown): unknown {
+  if (err instanceof ApiError || !(err instanceof Error) || 'code' in err) return err
+  return errors.unparsableRequest(err.message)
 }

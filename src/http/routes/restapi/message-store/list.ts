@@ -14,7 +14,9 @@ export function registerListMessages(app: FastifyInstance, services: Services): 
       const { accountId, extensionId } = request.params
       const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
       const page = await services.messages.list(mailbox, request.query)
-      const [path, search = ''] = request.url.split('?', 2) as [string, string?]
+      // Links name the mailbox by its ids (not `~`), as RingCentral's do.
+      const path = `/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store`
+      const search = request.url.split('?', 2)[1] ?? ''
       const body = renderMessageList(page, services.publicUrl.value, path, search)
       return reply.type('application/json; charset=utf-8').send(Buffer.from(body))
     },
