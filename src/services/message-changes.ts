@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely'
+import type { BlobStore } from '../blobs/blob-store.js'
+import type { Clock } from '../domain/clock.js'
+import { errors } from '../domain/errors.js'
+import { deletableByFilter, type MessageChange, type MessageUpdate } from '../domain/message/lifecycle.js'
+import type { MessageType } from '../domain/message/model.js'
+import type { DialectInfo } from '../storage/dialects/dialect.js'
+import {
+  type ChangeOutcome,
+  changeMessage,
+  idsMatching,
+  isBlobReferenced,
+} from '../storage/repositories/message-changes.js'
+import type { DB } from '../storage/schema.js'
+import type { Mailbox } from './mailbox-access.js'
+
+/** Messages a delete by filter changes per transaction: short transactions, few commits. */
+const FILTER_CHUNK = 200
+
+export interface DeleteByFilterRequest {
+  /** Exclusive upper bound of `creationTime`. */
+  dateTo: number
+  conversationIds?: number[]
+  /** Undefined: every type. */
+  types?: MessageType[]
+  purge: boolean
+}
+
+/**
+ * The write side of a mailbox. Every change of one message is one transaction of its
+ * own (a bulk request is not atomic, as RingCentral documents); it takes a new number
+ * in the mailbox's change sequence, the store clock's time as `lastModifiedTime`, and
+ * re-renders the stored record. Purging frees attachment bytes that nothing else uses.
+ */
+export class MessageChangesService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: DialectInfo,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** PUT / PATCH of one message; answers its record. */
+  async update(mailbox: Mailbox, messageId: number, update: MessageUpdate): Promise<Buffer> {
+    return this.changeOne(mailbox, messageId, { kind: 'update', ...update })
+  }
+
+  /** DELETE of one message (one step of the life cycle, or straight to Purged); answers its record. */
+  async delete(mailbox: Mailbox, messageId: number, purge: boolean): Promise<Buffer> {
+    return this.changeOne(mailbox, messageId, { kind: 'delete', purge })
+  }
+
+  /** Deletes (or purges) every matching message of the mailbox; answers how many changed. */
+  async deleteByFilter(mailbox: Mailbox, req: DeleteByFilterRequest): Promise<number> {
+    const filter = {
+      extensionId: mailbox.extensionId,
+      dateTo: req.dateTo,
+      conversationIds: req.conversationIds,
+      types: req.types,
+      availability: deletableByFilter(req.purge),
+    }
+    const change: MessageChange = { kind: 'deleteByFilter', purge: req.purge }
+    let changed = 0
+    let afterId = 0
+    for (;;) {
+      const ids = await idsMatching(this.db, filter, afterId, FILTER_CHUNK)
+      if (ids.length === 0) break
+      afterId = ids[ids.length - 1]!
+      const released = await this.db.transaction().execute(async (trx) => {
+        const keys: string[] = []
+        for (const id of ids) {
+          const outcome = await changeMessage(trx, this.target(mailbox, id), change, () => this.clock.now())
+          if (outcome?.changed) changed++
+          if (outcome) keys.push(...outcome.releasedBlobKeys)
+        }
+        return keys
+      })
+      await this.releaseBlobs(released)
+      if (ids.length < FILTER_CHUNK) break
+    }
+    return changed
+  }
+
+  private async changeOne(mailbox: Mailbox, messageId: number, change: MessageChange): Promise<Buffer> {
+    const outcome: ChangeOutcome | undefined = await this.db
+      .transaction()
+      .execute((trx) => changeMessage(trx, this.target(mailbox, messageId), change, () => this.clock.now()))
+    if (!outcome) throw errors.notFound('messageId')
+    await this.releaseBlobs(outcome.releasedBlobKeys)
+    return outcome.record
+  }
+
+  private target(mailbox: Mailbox, messageId: number) {
+    return { extensionId: mailbox.extensionId, messageId, lockRows: this.dialect.supportsRowLocks }
+  }
+
+  /**
+   * Deletes the blobs of purged attachments that no attachment row references any more
+   * (one inbound message shares its bytes between the copies in several mailboxes).
+   * Runs after the purge committed, so whichever purge of a shared blob commits last
+   * sees no reference left and frees it. A failure here leaves an unreferenced blob
+   * behind, never a reference to a missing one, so it does not fail the request.
+   */
+  async releaseBlobs(keys: string[]): Promise<void> {
+    for (const key of new Set(keys)) {
+      try {
+        if (!(await isBlobReferenced(this.db, key))) await this.blobs.delete(key)
+      } catch {
+        // Left for a later clean-up: the message is already Purged.
+      }
+    }
+  }
+}
