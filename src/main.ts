@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander'
+import { registerExportCommand } from './cli/export.js'
 import { withStore } from './cli/offline.js'
+import { registerSeedCommand } from './cli/seed.js'
 import { applyProvisionFile, serve } from './cli/serve.js'
 import { addStoreOptions } from './cli/store-options.js'
 import { ConfigError } from './config/config.js'
 import { ApiError } from './domain/errors.js'
+import { addExportOptions } from './exports/settings.js'
 
 const program = new Command()
 program.name('msgstore').description('A self-hosted message store speaking the RingCentral Message Store API')
 
-program
-  .command('serve')
+addExportOptions(program.command('serve'))
   .description('run the server')
   .addOption(new Option('--port <n>', 'listening port; 0 picks a free one (default 8080, MSGSTORE_PORT)'))
   .addOption(new Option('--host <h>', 'listening address (default 127.0.0.1, MSGSTORE_HOST)'))
@@ -38,6 +40,24 @@ program
     ),
   )
   .addOption(new Option('--pool-size <n>', 'PostgreSQL connections per node, default 10 (MSGSTORE_DB_POOL)'))
+  .addOption(
+    new Option(
+      '--purge-after <duration>',
+      'ISO 8601 duration a message stays Deleted before it is purged, default P5D (MSGSTORE_PURGE_AFTER)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--remove-after <duration>',
+      'ISO 8601 duration a message stays Purged before it is removed, default P5D (MSGSTORE_REMOVE_AFTER)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--retention-interval <duration>',
+      'longest wait between retention sweeps (mailbox limits), default PT1M (MSGSTORE_RETENTION_INTERVAL)',
+    ),
+  )
   .action(async (opts) => serve(opts))
 
 addStoreOptions(
@@ -63,6 +83,9 @@ addStoreOptions(
     console.log(await services.oauth.issueJwt(opts.account, opts.extension))
   })
 })
+
+registerSeedCommand(program)
+registerExportCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {

@@ -1,17 +1,28 @@
 import type { Kysely } from 'kysely'
+import { type Logger, pino } from 'pino'
 import type { BlobStore } from '../blobs/blob-store.js'
 import { DbBlobStore } from '../blobs/db-blob-store.js'
 import { FsBlobStore } from '../blobs/fs-blob-store.js'
 import type { Config } from '../config/config.js'
 import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
 import { DbClockStore } from '../services/clock-store.js'
+import { deliveryStepJob } from '../jobs/definitions/delivery-step.js'
+import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
+import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
+import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
+import { MessageChangesService } from '../services/message-changes.js'
+import { MessageContentService } from '../services/message-content.js'
 import { MessageStoreService } from '../services/message-store.js'
+import { MessageStoreConfigurationService } from '../services/message-store-configuration.js'
 import { OAuthService } from '../services/oauth.js'
 import { type ProvisionResult, provision } from '../services/provisioning.js'
 import { serverSecret } from '../services/secrets-store.js'
+import { SendingService } from '../services/sending/service.js'
+import { SyncService } from '../services/sync.js'
 import { type Database, openDatabase } from '../storage/database.js'
+import { releaseJobLeases } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
 
 function createClock(config: Config, database: Database): Clock {
@@ -52,7 +63,20 @@ export interface Services {
   oauth: OAuthService
   inbound: InboundService
   messages: MessageStoreService
+  /** Read status and the Alive → Deleted → Purged life cycle. */
+  changes: MessageChangesService
+  /** Attachment bytes. */
+  content: MessageContentService
+  /** Message sync (FSync / ISync). */
+  sync: SyncService
+  /** An account's message store settings (retention period). */
+  storeConfiguration: MessageStoreConfigurationService
+  /** The sms, mms, fax and company-pager endpoints. */
+  sending: SendingService
+  /** Message store reports: export tasks and their zip archives. */
+  exports: ExportService
   jobs: JobRunner
+  log: Logger
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
 }
@@ -68,9 +92,42 @@ export async function createServices(config: Config): Promise<Services> {
   const publicUrl = new PublicUrl()
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')
-  const jobs = new JobRunner(db, database.dialect, clock, {
-    error: (obj, msg) => console.error(msg, obj),
+  const log = pino({ level: config.logLevel })
+  const jobs = new JobRunner(
+    db,
+    database.dialect,
+    clock,
+    log,
+    clock instanceof ManualClock && clock.shared ? () => clock.refresh() : undefined,
+  )
+  const lockRows = database.dialect.supportsRowLocks
+  jobs.register(deliveryStepJob(lockRows))
+  jobs.register(faxDispatchJob())
+  // A single-node store has no other runner: claims left by a process that died are
+  // void, so its jobs run again now rather than when their lease runs out.
+  if (!database.dialect.sharedByNodes) await releaseJobLeases(db)
+  // The message life cycle over time: purge, removal, retention (see jobs/sweeps.ts).
+  const changes = new MessageChangesService(db, database.dialect, blobs, clock)
+  registerSweeps(jobs, {
+    purgeAfter: config.purgeAfter,
+    removeAfter: config.removeAfter,
+    interval: config.retentionInterval,
+    lockRows,
+    releaseBlobs: (keys) => changes.releaseBlobs(keys),
   })
+  await scheduleSweeps(db, clock.now())
+  const exports = new ExportService({
+    db,
+    dialect: database.dialect,
+    blobs,
+    clock,
+    publicUrl,
+    settings: config.exports,
+    dataDir: config.dataDir,
+    archivesIn: config.blobStore,
+    log,
+  })
+  exports.registerJobs(jobs)
   return {
     config,
     database,
@@ -80,10 +137,18 @@ export async function createServices(config: Config): Promise<Services> {
     publicUrl,
     oauth: new OAuthService(db, clock, jwtSecret),
     inbound: new InboundService(db, blobs, clock),
-    messages: new MessageStoreService(db, clock),
+    messages: new MessageStoreService(db, database.dialect, clock),
+    changes,
+    content: new MessageContentService(db, blobs),
+    sync: new SyncService(db, clock, await serverSecret(db, 'sync-token')),
+    storeConfiguration: new MessageStoreConfigurationService(db, clock),
+    sending: new SendingService({ db, blobs, clock, lockRows }),
+    exports,
     jobs,
+    log,
     provision: (file) => provision(db, file, clock.now()),
     close: async () => {
+      await exports.stop()
       await jobs.stop()
       await database.close()
     },

@@ -1,4 +1,6 @@
 import path from 'node:path'
+import { type ExportOptions, type ExportSettings, loadExportSettings } from '../exports/settings.js'
+import { parseIsoDuration } from '../lib/iso.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -20,11 +22,21 @@ export interface Config {
   readonly blobStore: 'fs' | 'database'
   /** PostgreSQL connections per node. */
   readonly poolSize: number
+  /** How long a message stays Deleted before it is purged (ms of store clock; `--purge-after`). */
+  readonly purgeAfter: number
+  /** How long a message stays Purged before it is removed for good (ms; `--remove-after`). */
+  readonly removeAfter: number
+  /** The longest the retention sweep waits between passes (ms; `--retention-interval`). */
+  readonly retentionInterval: number
+  /** Serve the `/__bench` routes that `npm run bench` compares with (MSGSTORE_BENCH_ROUTES=1). */
+  readonly benchRoutes: boolean
+  /** Message store exports: archive size, expiry, concurrency. */
+  readonly exports: ExportSettings
 }
 
 export class ConfigError extends Error {}
 
-export interface ServeOptions {
+export interface ServeOptions extends ExportOptions {
   port?: string
   host?: string
   data?: string
@@ -37,6 +49,9 @@ export interface ServeOptions {
   logLevel?: string
   blobStore?: string
   poolSize?: string
+  purgeAfter?: string
+  removeAfter?: string
+  retentionInterval?: string
 }
 
 type Env = Record<string, string | undefined>
@@ -78,6 +93,17 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
   const poolText = opts.poolSize ?? env.MSGSTORE_DB_POOL ?? '10'
   if (!/^\d+$/.test(poolText) || Number(poolText) < 1)
     throw new ConfigError(`--pool-size: expected a positive integer, got ${poolText}`)
+  const purgeAfter = durationOption('--purge-after', opts.purgeAfter ?? env.MSGSTORE_PURGE_AFTER ?? 'P5D', 0)
+  const removeAfter = durationOption(
+    '--remove-after',
+    opts.removeAfter ?? env.MSGSTORE_REMOVE_AFTER ?? 'P5D',
+    0,
+  )
+  const retentionInterval = durationOption(
+    '--retention-interval',
+    opts.retentionInterval ?? env.MSGSTORE_RETENTION_INTERVAL ?? 'PT1M',
+    1000,
+  )
   return Object.freeze({
     port,
     host,
@@ -92,5 +118,19 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     logLevel: opts.logLevel ?? env.MSGSTORE_LOG_LEVEL ?? 'warn',
     blobStore,
     poolSize: Number(poolText),
+    purgeAfter,
+    removeAfter,
+    retentionInterval,
+    benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
+    exports: loadExportSettings(opts, env),
   })
+}
+
+/** An ISO 8601 duration option (`P5D`, `PT12H`) in milliseconds, at least `min`. */
+function durationOption(name: string, text: string, min: number): number {
+  const ms = parseIsoDuration(text)
+  if (ms === undefined || ms < min) {
+    throw new ConfigError(`${name}: expected an ISO 8601 duration such as P5D or PT12H, got ${text}`)
+  }
+  return ms
 }

@@ -1,9 +1,12 @@
 import multipart from '@fastify/multipart'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Services } from '../app/services.js'
 import { ManualClock } from '../domain/clock.js'
+import { errors } from '../domain/errors.js'
+import { registerBulkBodyParsers } from './plugins/bulk-bodies.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
+import { registerBenchRoutes } from './routes/bench.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
 import { registerRestApi } from './routes/restapi/index.js'
 import { registerSystemRoutes } from './routes/system.js'
@@ -13,10 +16,15 @@ const MAX_BODY = 50 * 1024 * 1024
 /** Builds the HTTP application; it does not listen (see cli/serve.ts). */
 export async function buildHttp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: services.config.logLevel },
+    loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: MAX_BODY,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
+    // Fastify answers a URL it cannot decode before any route or error handler runs; give it our body.
+    frameworkErrors: (err, _request, reply) => {
+      const error = errors.unparsableRequest(err.message)
+      ;(reply as FastifyReply).status(error.status).type('application/json; charset=utf-8').send(error.body())
+    },
   })
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const form: Record<string, string | string[]> = {}
@@ -27,6 +35,8 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     done(null, form)
   })
   await app.register(multipart, { limits: { fileSize: MAX_BODY, files: 50, parts: 100 } })
+  // Bulk request bodies: multipart/mixed and application/vnd.ringcentral.multipart+json.
+  registerBulkBodyParsers(app)
   registerErrorHandling(app)
   const clock = services.clock
   if (clock instanceof ManualClock && clock.shared) {
@@ -35,6 +45,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   }
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
+  if (services.config.benchRoutes) registerBenchRoutes(app)
   await app.register(async (scope) => registerAdminRoutes(scope, services))
   await app.register(async (scope) => registerRestApi(scope, services))
   return app

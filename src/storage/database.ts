@@ -5,6 +5,8 @@ import { openSqlite } from './dialects/sqlite.js'
 import * as m0001 from './migrations/0001_create_store.js'
 import * as m0002 from './migrations/0002_create_blob_tables.js'
 import * as m0003 from './migrations/0003_create_list_index.js'
+import * as m0004 from './migrations/0004_sync_and_retention.js'
+import * as m0005 from './migrations/0005_create_export_tables.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '0001_create_store': m0001,
   '0002_create_blob_tables': m0002,
   '0003_create_list_index': m0003,
+  '0004_sync_and_retention': m0004,
+  '0005_create_export_tables': m0005,
 }
 
 class StaticMigrations implements MigrationProvider {

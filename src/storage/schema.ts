@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { ExportArchivesTable, ExportTasksTable } from './export-schema.js'
 
 /** Table types of the store. Times are integer milliseconds (UTC). */
 
@@ -72,6 +73,8 @@ export interface MailboxesTable {
   extension_id: string
   account_id: string
   change_seq: ColumnType<number, number | undefined, number>
+  /** The change sequence number up to which the mailbox's size limits were last enforced. */
+  retention_seq: ColumnType<number, number | undefined, number>
 }
 
 export interface ConversationsTable {
@@ -126,6 +129,11 @@ export interface MessageTombstonesTable {
   extension_id: string
   change_seq: number
   removed_at: number
+  /** What decides whether the removed message lay in a sync frame (null in rows older than these columns). */
+  type: string | null
+  direction: string | null
+  conversation_id: number | null
+  creation_time: number | null
 }
 
 export interface JobsTable {
@@ -168,4 +176,6 @@ export interface DB {
   jobs: JobsTable
   blobs: BlobsTable
   blob_chunks: BlobChunksTable
+  export_tasks: ExportTasksTable
+  export_archives: ExportArchivesTable
 }

@@ -25,6 +25,10 @@ export interface Party {
   extensionId?: string
   name?: string
   location?: string
+  /** Outbound copies: this recipient's own delivery state (`to[].messageStatus` of the API). */
+  messageStatus?: MessageStatus
+  /** Outbound faxes: why sending to this recipient failed. */
+  faxErrorCode?: string
 }
 
 export type AttachmentType =

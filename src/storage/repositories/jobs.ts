@@ -80,6 +80,15 @@ export async function retryJob(db: Kysely<DB>, job: ClaimedJob, runAt: number, e
     .execute()
 }
 
+/**
+ * Clears every claim, for a store with a single node that is starting: claims left by a
+ * process that died would otherwise hold their jobs until the lease ran out. A claim
+ * still in use cannot be completed twice anyway (completeJob checks its version).
+ */
+export async function releaseJobLeases(db: Kysely<DB>): Promise<void> {
+  await db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null).execute()
+}
+
 /** How many jobs are due at `now` and not failed for good (claimed or not). */
 export async function countDueJobs(db: Kysely<DB>, now: number): Promise<number> {
   const row = await db

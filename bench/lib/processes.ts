@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const MAIN = path.join(ROOT, 'dist/main.js')
+/** The admin token of the bench server (scenarios that store their own data use the admin API). */
+export const ADMIN_TOKEN = 'bench-admin'
+
+/** The JSON summary `msgstore seed --json` prints. */
+export interface SeedSummary {
+  app: { clientId: string; clientSecret: string }
+  password: string
+  messages: number
+  byKind: Record<string, number>
+  attachments: number
+  conversations: number
+  blobs: { count: number; bytes: number }
+  seconds: { setup: number; messages: number }
+  messagesPerSecond: number
+  accounts: {
+    id: string
+    name: string
+    mainNumber: string
+    extensions: { id: string; extensionNumber: string; name: string; role: string; phoneNumber: string }[]
+  }[]
+}
+
+/** Runs `msgstore seed` into `dataDir`; the progress bar shows on this terminal. */
+export async function runSeed(
+  dataDir: string,
+  opts: { accounts: number; extensionsPerAccount: number; messages: number },
+): Promise<{ summary: SeedSummary; wallSeconds: number }> {
+  const args = [
+    MAIN,
+    'seed',
+    '--data',
+    dataDir,
+    '--accounts',
+    String(opts.accounts),
+    '--extensions',
+    String(opts.extensionsPerAccount),
+    '--messages',
+    String(opts.messages),
+    '--json',
+  ]
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0) throw new Error(`msgstore seed exited with ${code}:\n${out}`)
+  return { summary: JSON.parse(out) as SeedSummary, wallSeconds: (performance.now() - started) / 1000 }
+}
+
+export interface Server {
+  baseUrl: string
+  stop(): Promise<void>
+}
+
+/** Starts `msgstore serve` on a free port with the bench routes and waits for its ready line. */
+export async function startServer(dataDir: string, nodeArgs: string[]): Promise<Server> {
+  const args = [
+    ...nodeArgs,
+    MAIN,
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--no-demo',
+    '--admin-token',
+    ADMIN_TOKEN,
+  ]
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: { ...process.env, MSGSTORE_BENCH_ROUTES: '1', MSGSTORE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const m = /msgstore listening on (\S+)/.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${output}`))
+    })
+  })
+  // Keep draining the pipes so the server never blocks on a full one.
+  child.stdout!.resume()
+  child.stderr!.resume()
+  return {
+    baseUrl,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench`: seeds a store, starts the real server, and loads listMessages,
+ * bulk updates and attachment downloads (bench/scenarios) beside a bare route of the
+ * same server that answers a precomputed body of the same size. Prints a table and
+ * writes bench/results/latest.json.
+ *
+ * Environment:
+ *   BENCH_MESSAGES (1000000), BENCH_EXTENSIONS (1000), BENCH_ACCOUNTS (10)
+ *   BENCH_SECONDS (10) per step, BENCH_WARMUP (2) unmeasured seconds before each
+ *   BENCH_CONNECTIONS (1,32)
+ *   BENCH_DATA=DIR  seed into DIR and keep it; a later run with the same DIR reuses it
+ *   BENCH_KEEP=1    keep the temporary data folder
+ *   BENCH_ONLY=name,…  run only these scenarios (the bare route always runs)
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"  flags for the server's node
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { passwordLogin, probe } from './lib/http.js'
+import { type LoadRequest, type Measurement, measure } from './lib/load.js'
+import { ROOT, removeDir, runSeed, type SeedSummary, type Server, startServer } from './lib/processes.js'
+import {
+  machine,
+  type Results,
+  type Row,
+  SEED_TARGET,
+  type SeedFigures,
+  seedLine,
+  type TargetResult,
+  table,
+  targetLines,
+  writeResults,
+} from './lib/report.js'
+import { readSettings, type Settings } from './lib/settings.js'
+import { BASELINE_SIZE_FROM, SCENARIOS } from './scenarios/index.js'
+import type { BenchContext } from './scenarios/scenario.js'
+
+const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json')
+const SEED_FILE = 'bench-seed.json'
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.env)
+  const startedAt = new Date()
+  const dataDir = settings.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-bench-'))
+  let server: Server | undefined
+  try {
+    const { summary, seed } = await seedStore(dataDir, settings)
+    console.log(seedLine(seed))
+
+    server = await startServer(dataDir, settings.serverNodeArgs)
+    const account = summary.accounts[0]!
+    const user = account.extensions[1] ?? account.extensions[0]!
+    const token = await passwordLogin(server.baseUrl, summary.app, user.phoneNumber, summary.password)
+    const ctx: BenchContext = { baseUrl: server.baseUrl, token, now: Date.now(), seed: summary, user }
+    console.log(
+      `server ${server.baseUrl}; reading the mailbox of ${user.name} (${user.phoneNumber}, extension ${user.id})`,
+    )
+
+    const scenarios = SCENARIOS.filter(
+      (s) => settings.only.length === 0 || settings.only.some((o) => s.name.startsWith(o)),
+    )
+    const baselineProbe = await probeScenario(ctx, BASELINE_SIZE_FROM)
+    const bareRequest = { path: `/__bench/bare?bytes=${baselineProbe.bytes}` }
+    const bareProbe = await probe(`${ctx.baseUrl}${bareRequest.path}`, {})
+    if (bareProbe.status !== 200 || bareProbe.bytes !== baselineProbe.bytes) {
+      throw new Error(`bare route answered ${bareProbe.status} with ${bareProbe.bytes} bytes`)
+    }
+
+    const rows: Row[] = []
+    const bare = new Map<number, Measurement>()
+    for (const connections of settings.connections) {
+      const m = await step('bare', bareRequest, connections, settings, ctx)
+      bare.set(connections, m)
+      rows.push({ scenario: 'bare', bytes: bareProbe.bytes, measurement: m, ratioToBare: 1 })
+    }
+    // Bare routes of other sizes, for scenarios with large answers (sameSizeBare), measured once per size.
+    const bareBySize = new Map<number, Map<number, Measurement>>([[bareProbe.bytes, bare]])
+    const bareOfSize = async (bytes: number) => {
+      let measured = bareBySize.get(bytes)
+      if (measured) return measured
+      measured = new Map()
+      const sized = { path: `/__bench/bare?bytes=${bytes}` }
+      for (const connections of settings.connections) {
+        const m = await step(`bare ${bytes} B`, sized, connections, settings, ctx)
+        measured.set(connections, m)
+        rows.push({ scenario: `bare ${bytes} B`, bytes, measurement: m, ratioToBare: 1 })
+      }
+      bareBySize.set(bytes, measured)
+      return measured
+    }
+    const targets: TargetResult[] = []
+    for (const scenario of scenarios) {
+      await scenario.prepare?.(ctx)
+      const request = scenario.request(ctx)
+      const checked = await probe(`${ctx.baseUrl}${request.path}`, request.headers ?? {}, request)
+      const warning = scenario.check?.(checked)
+      const baseline = scenario.sameSizeBare ? await bareOfSize(checked.bytes) : bare
+      for (const connections of settings.connections) {
+        const m = await step(scenario.name, request, connections, settings, ctx)
+        const ratio = m.requestsPerSecond / baseline.get(connections)!.requestsPerSecond
+        rows.push({
+          scenario: scenario.name,
+          bytes: checked.bytes,
+          measurement: m,
+          ratioToBare: ratio,
+          warning,
+        })
+        for (const target of scenario.targets ?? []) {
+          if (target.connections !== connections) continue
+          targets.push({
+            scenario: scenario.name,
+            connections,
+            label: target.label,
+            pass: target.pass(m, ratio),
+          })
+        }
+      }
+    }
+
+    console.log(`\n${seedLine(seed)}\n`)
+    console.log(table(rows))
+    console.log(`\n${targetLines(targets)}`)
+    const results: Results = {
+      date: startedAt.toISOString(),
+      machine: machine(),
+      settings: { ...settings, dataDir: settings.dataDir ?? null },
+      seed,
+      rows,
+      targets,
+    }
+    writeResults(RESULTS_FILE, results)
+    console.log(`\nwritten ${path.relative(process.cwd(), RESULTS_FILE)}`)
+  } finally {
+    await server?.stop()
+    if (!settings.keepData) removeDir(dataDir)
+    else console.log(`data kept in ${dataDir}`)
+  }
+}
+
+/** Seeds `dataDir`, or reuses it when an earlier run with BENCH_DATA seeded it. */
+async function seedStore(
+  dataDir: string,
+  settings: Settings,
+): Promise<{ summary: SeedSummary; seed: SeedFigures }> {
+  const saved = path.join(dataDir, SEED_FILE)
+  if (settings.dataDir && fs.existsSync(saved)) {
+    const summary = JSON.parse(fs.readFileSync(saved, 'utf8')) as SeedSummary
+    return { summary, seed: seedFigures(summary, true) }
+  }
+  console.log(
+    `seeding ${settings.messages.toLocaleString('en-US')} messages over ${settings.extensions} extensions (${settings.accounts} accounts) in ${dataDir}`,
+  )
+  const { summary, wallSeconds } = await runSeed(dataDir, {
+    accounts: settings.accounts,
+    extensionsPerAccount: settings.extensions / settings.accounts,
+    messages: settings.messages,
+  })
+  fs.writeFileSync(saved, JSON.stringify(summary))
+  return { summary, seed: { ...seedFigures(summary, false), wallSeconds } }
+}
+
+function seedFigures(summary: SeedSummary, reused: boolean): SeedFigures {
+  return {
+    messages: summary.messages,
+    accounts: summary.accounts.length,
+    extensions: summary.accounts.reduce((sum, a) => sum + a.extensions.length, 0),
+    messagesPerSecond: summary.messagesPerSecond,
+    messagesSeconds: summary.seconds.messages,
+    setupSeconds: summary.seconds.setup,
+    reused,
+    target: SEED_TARGET,
+    pass: summary.messagesPerSecond >= SEED_TARGET,
+  }
+}
+
+async function probeScenario(ctx: BenchContext, scenario: (typeof SCENARIOS)[number]) {
+  const request = scenario.request(ctx)
+  const answer = await probe(`${ctx.baseUrl}${request.path}`, request.headers ?? {})
+  const warning = scenario.check?.(answer)
+  if (answer.status !== 200) throw new Error(`${scenario.name}: ${warning}`)
+  if (warning) console.warn(`warning: ${scenario.name}: ${warning}`)
+  return answer
+}
+
+async function step(
+  name: string,
+  request: LoadRequest,
+  connections: number,
+  settings: Settings,
+  ctx: BenchContext,
+): Promise<Measurement> {
+  process.stdout.write(`${name} @${connections} connections: ${settings.seconds} s … `)
+  const m = await measure(ctx.baseUrl, request, connections, settings.seconds, settings.warmupSeconds)
+  console.log(
+    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
+  )
+  return m
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err)
+  process.exit(1)
+})

@@ -1,0 +1,16 @@
+import { listDateWindow, listTypeAndStatus, listUnfiltered } from './list-messages.js'
+import { bulkUpdate, contentDownload } from './message-changes.js'
+import type { Scenario } from './scenario.js'
+
+/** Every scenario `npm run bench` runs, in order. */
+// The write scenarios come last: they change the mailbox the list scenarios read.
+export const SCENARIOS: Scenario[] = [
+  listUnfiltered,
+  listTypeAndStatus,
+  listDateWindow,
+  bulkUpdate,
+  contentDownload,
+]
+
+/** The scenario whose page size the bare route answers with. */
+export const BASELINE_SIZE_FROM: Scenario = listUnfiltered

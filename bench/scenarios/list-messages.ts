@@ -1,0 +1,45 @@
+import type { Scenario, Target } from './scenario.js'
+
+/** listMessages, perPage=100, in the three shapes clients use most. */
+
+const DAY = 24 * 60 * 60 * 1000
+const PATH = '/restapi/v1.0/account/~/extension/~/message-store'
+
+/** The issue's goal for listMessages: a tenth of the bare route's throughput, p99 under 50 ms, at 32 connections. */
+export const LIST_TARGETS: Target[] = [
+  { connections: 32, label: 'requests/s >= 10% of bare', pass: (_m, ratio) => ratio >= 0.1 },
+  { connections: 32, label: 'p99 < 50 ms', pass: (m) => m.p99Ms < 50 },
+]
+
+function listScenario(name: string, query: (now: number) => Record<string, string>): Scenario {
+  return {
+    name,
+    request: (ctx) => ({
+      path: `${PATH}?${new URLSearchParams({ ...query(ctx.now), perPage: '100' })}`,
+      headers: { authorization: `Bearer ${ctx.token}` },
+    }),
+    check: (probe) => {
+      if (probe.status !== 200) return `status ${probe.status}: ${probe.body.toString().slice(0, 200)}`
+      const records = (JSON.parse(probe.body.toString()) as { records: unknown[] }).records.length
+      return records === 100 ? undefined : `page holds ${records} records, not 100`
+    },
+    targets: LIST_TARGETS,
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** Every message of the mailbox: dateFrom before the seeded 30 days, so the page is full. */
+export const listUnfiltered = listScenario('list unfiltered', (now) => ({ dateFrom: iso(now - 40 * DAY) }))
+
+export const listTypeAndStatus = listScenario('list SMS+Read', (now) => ({
+  dateFrom: iso(now - 40 * DAY),
+  messageType: 'SMS',
+  readStatus: 'Read',
+}))
+
+/** Two weeks that end three days ago: a window in the middle of the mailbox. */
+export const listDateWindow = listScenario('list date window', (now) => ({
+  dateFrom: iso(now - 17 * DAY),
+  dateTo: iso(now - 3 * DAY),
+}))

@@ -1,0 +1,350 @@
+import { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import type { BlobStore } from '../blobs/blob-store.js'
+import { pushWithBaseUrl } from '../domain/message/record.js'
+import {
+  type AttachmentRow,
+  accountMailboxes,
+  attachmentsPage,
+  EXPORTED_AVAILABILITIES,
+  type ExportScope,
+  type RecordRow,
+  recordsPage,
+} from '../storage/repositories/exports.js'
+import type { DB } from '../storage/schema.js'
+import { storedEntryBound, type ZipEntry, zipEndBound, zipStream } from './zip.js'
+
+/**
+ * The archives of a message store report, written as streams: the report task's job
+ * (services/exports.ts) and `msgstore export` (cli/export.ts) both use these.
+ *
+ * Archive 0 holds one `account/<a>/extension/<e>/message-store.json` per mailbox with
+ * messages in the range: `{"records":[…]}`, the records exactly as listMessages
+ * answers them (the stored pre-rendered records, base URL filled in), oldest first.
+ * Archives 1 and on hold the attachments' bytes under
+ * `account/<a>/extension/<e>/message-store/content/<messageId>/<file>`.
+ *
+ * Memory stays flat: records come from the database a page at a time (keyset pages,
+ * never OFFSET), attachments are planned and written a page at a time in attachment id
+ * order, each attachment streams from the blob store when its turn comes, and the zip
+ * is a stream the caller pipes to a file or the blob store.
+ */
+
+const RECORD_PAGE = 500
+const ATTACHMENT_PAGE = 1000
+/**
+ * Most entries in one attachment archive: the zip library keeps a small object per
+ * entry until the archive's central directory is written, so this bounds memory when
+ * attachments are tiny (SMS texts), as `archiveMaxBytes` bounds the archive's size.
+ */
+export const MAX_ARCHIVE_ENTRIES = 10_000
+
+export interface PlannedArchive {
+  idx: number
+  firstAttachmentId: number
+  lastAttachmentId: number
+  entries: number
+  /** Attachment bytes it holds. */
+  bytes: number
+  /** Upper bound of the archive's size. */
+  sizeBound: number
+}
+
+/** The name of the comment every archive carries: unique per task and archive number. */
+export function archiveComment(label: string, idx: number): string {
+  return `msgstore message store report ${label.replace(/[^\x20-\x7e]/g, '_')} archive ${idx}`
+}
+
+/**
+ * Splits the attachments of `scope` into archives of at most `maxBytes` (an attachment
+ * larger than that gets an archive of its own) and `maxEntries` entries, numbered from 1.
+ * Reads metadata only, a page at a time.
+ */
+export async function planAttachmentArchives(
+  db: Kysely<DB>,
+  scope: ExportScope,
+  maxBytes: number,
+  label: string,
+  maxEntries = MAX_ARCHIVE_ENTRIES,
+): Promise<PlannedArchive[]> {
+  const plans: PlannedArchive[] = []
+  let current: PlannedArchive | undefined
+  let after = 0
+  for (;;) {
+    const page = await attachmentsPage(db, scope, after, undefined, ATTACHMENT_PAGE)
+    for (const a of page) {
+      const bound = storedEntryBound(attachmentPath(scope.accountId, a), a.size)
+      if (current && (current.sizeBound + bound > maxBytes || current.entries >= maxEntries)) {
+        plans.push(current)
+        current = undefined
+      }
+      if (!current) {
+        const idx = plans.length + 1
+        current = {
+          idx,
+          firstAttachmentId: a.id,
+          lastAttachmentId: a.id,
+          entries: 0,
+          bytes: 0,
+          sizeBound: zipEndBound(archiveComment(label, idx)),
+        }
+      }
+      current.lastAttachmentId = a.id
+      current.entries++
+      current.bytes += a.size
+      current.sizeBound += bound
+    }
+    if (page.length < ATTACHMENT_PAGE) break
+    after = page[page.length - 1]!.id
+  }
+  if (current) plans.push(current)
+  return plans
+}
+
+export interface MessagesProgress {
+  /** Called with the number of records just written. */
+  onRecords?(count: number): void
+}
+
+/** Archive 0: the message records of every mailbox of the account, as a zip stream. */
+export function messagesArchive(
+  db: Kysely<DB>,
+  scope: ExportScope,
+  baseUrl: Buffer,
+  opts: { label: string; mtime: Date } & MessagesProgress,
+): Readable {
+  async function* entries(): AsyncGenerator<ZipEntry> {
+    for (const extensionId of await accountMailboxes(db, scope.accountId)) {
+      if (!(await hasRecords(db, scope, extensionId))) continue
+      yield {
+        name: `account/${scope.accountId}/extension/${extensionId}/message-store.json`,
+        mtime: opts.mtime,
+        deflate: true,
+        open: async () => Readable.from(recordsJson(db, scope, extensionId, baseUrl, opts)),
+      }
+    }
+  }
+  return zipStream(entries(), archiveComment(opts.label, 0))
+}
+
+async function hasRecords(db: Kysely<DB>, scope: ExportScope, extensionId: string): Promise<boolean> {
+  for (const availability of EXPORTED_AVAILABILITIES) {
+    if ((await recordsPage(db, scope, extensionId, availability, undefined, 1)).length) return true
+  }
+  return false
+}
+
+/** `{"records":[…]}` of one mailbox, a page of records per chunk. */
+async function* recordsJson(
+  db: Kysely<DB>,
+  scope: ExportScope,
+  extensionId: string,
+  baseUrl: Buffer,
+  progress: MessagesProgress,
+): AsyncGenerator<Buffer> {
+  yield Buffer.from('{"records":[')
+  let first = true
+  let parts: Buffer[] = []
+  let length = 0
+  let count = 0
+  for await (const row of mergedRecords(db, scope, extensionId)) {
+    if (!first) {
+      parts.push(COMMA)
+      length++
+    }
+    first = false
+    length += pushWithBaseUrl(parts, row.record, baseUrl)
+    if (++count === RECORD_PAGE) {
+      yield Buffer.concat(parts, length)
+      progress.onRecords?.(count)
+      parts = []
+      length = 0
+      count = 0
+    }
+  }
+  if (count) {
+    yield Buffer.concat(parts, length)
+    progress.onRecords?.(count)
+  }
+  yield Buffer.from(']}')
+}
+
+const COMMA = Buffer.from(',')
+
+/**
+ * A mailbox's exported records, oldest first: one keyset-paged walk per availability
+ * (each a range of the list index), merged by `(creationTime, id)`.
+ */
+async function* mergedRecords(
+  db: Kysely<DB>,
+  scope: ExportScope,
+  extensionId: string,
+): AsyncGenerator<RecordRow> {
+  const walks = EXPORTED_AVAILABILITIES.map((availability) =>
+    recordWalk(db, scope, extensionId, availability),
+  )
+  const heads = await Promise.all(walks.map((w) => w.next()))
+  for (;;) {
+    let pick = -1
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i]!
+      if (head.done) continue
+      if (pick === -1) {
+        pick = i
+        continue
+      }
+      const best = heads[pick]!.value as RecordRow
+      if (
+        head.value.creationTime < best.creationTime ||
+        (head.value.creationTime === best.creationTime && head.value.id < best.id)
+      ) {
+        pick = i
+      }
+    }
+    if (pick === -1) return
+    yield heads[pick]!.value as RecordRow
+    heads[pick] = await walks[pick]!.next()
+  }
+}
+
+async function* recordWalk(
+  db: Kysely<DB>,
+  scope: ExportScope,
+  extensionId: string,
+  availability: string,
+): AsyncGenerator<RecordRow, void> {
+  let after: { creationTime: number; id: number } | undefined
+  for (;;) {
+    const page = await recordsPage(db, scope, extensionId, availability, after, RECORD_PAGE)
+    yield* page
+    if (page.length < RECORD_PAGE) return
+    const last = page[page.length - 1]!
+    after = { creationTime: last.creationTime, id: last.id }
+  }
+}
+
+export interface AttachmentsProgress {
+  /** Called with the bytes of each attachment as it starts. */
+  onAttachment?(bytes: number): void
+}
+
+/** Archive N: the attachments the plan assigns to it, as a zip stream. */
+export function attachmentsArchive(
+  db: Kysely<DB>,
+  blobs: BlobStore,
+  scope: ExportScope,
+  plan: { idx: number; firstAttachmentId: number; lastAttachmentId: number },
+  opts: { label: string } & AttachmentsProgress,
+): Readable {
+  async function* entries(): AsyncGenerator<ZipEntry> {
+    const readAhead = new ReadAhead(READ_AHEAD_BYTES)
+    let after = plan.firstAttachmentId - 1
+    for (;;) {
+      const page = await attachmentsPage(db, scope, after, plan.lastAttachmentId, ATTACHMENT_PAGE)
+      for (const a of page) {
+        const started = () => opts.onAttachment?.(a.size)
+        const entry = { name: attachmentPath(scope.accountId, a), mtime: new Date(a.creationTime), size: a.size }
+        if (a.size > SMALL_ATTACHMENT) {
+          yield { ...entry, open: async () => (started(), blobs.get(a.blobKey)) }
+          continue
+        }
+        // Small attachments are read ahead, several at once: their cost is the opening
+        // and closing more than the bytes, and waiting for each in turn would leave the
+        // writer idle. Larger ones stream when their turn comes.
+        await readAhead.room(a.size)
+        const bytes = blobs.get(a.blobKey).then(readAll)
+        bytes.catch(() => {}) // reported when the entry is opened
+        yield {
+          ...entry,
+          open: async () => {
+            started()
+            try {
+              return Readable.from([await bytes])
+            } finally {
+              readAhead.done(a.size)
+            }
+          },
+        }
+      }
+      if (page.length < ATTACHMENT_PAGE) return
+      after = page[page.length - 1]!.id
+    }
+  }
+  return zipStream(entries(), archiveComment(opts.label, plan.idx))
+}
+
+/** Attachments up to this size are read ahead whole; larger ones stream. */
+const SMALL_ATTACHMENT = 256 * 1024
+/** Bytes read ahead and not yet handed to the zip writer, at most. */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024
+
+/** A byte budget for reading ahead: `room` waits until `bytes` more fit. */
+class ReadAhead {
+  private used = 0
+  private waiter?: () => void
+
+  constructor(private readonly limit: number) {}
+
+  async room(bytes: number): Promise<void> {
+    while (this.used > 0 && this.used + bytes > this.limit) {
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve
+      })
+    }
+    this.used += bytes
+  }
+
+  done(bytes: number): void {
+    this.used -= bytes
+    const waiter = this.waiter
+    this.waiter = undefined
+    waiter?.()
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'audio/mpeg': 'mp3',
+  'audio/mp3': 'mp3',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/ogg': 'ogg',
+  'image/gif': 'gif',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/tiff': 'tif',
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'video/mp4': 'mp4',
+}
+
+/**
+ * `account/<a>/extension/<e>/message-store/content/<messageId>/<file>`. The file name
+ * starts with the attachment id (its `id` in the message record), so two attachments
+ * of one message never collide: `<id>_<fileName>` when the attachment has a usable
+ * name, else `<id>.<extension of its content type>`.
+ */
+export function attachmentPath(
+  accountId: string,
+  a: Pick<AttachmentRow, 'id' | 'messageId' | 'extensionId' | 'fileName' | 'contentType'>,
+): string {
+  return `account/${accountId}/extension/${a.extensionId}/message-store/content/${a.messageId}/${attachmentFileName(a)}`
+}
+
+export function attachmentFileName(a: Pick<AttachmentRow, 'id' | 'fileName' | 'contentType'>): string {
+  const name = Array.from(a.fileName ?? '', (c) =>
+    c < ' ' || c === '\x7f' || '/\\:*?"<>|'.includes(c) ? '_' : c,
+  )
+    .join('')
+    .trim()
+    .slice(-120)
+  if (name && !/^\.+$/.test(name)) return `${a.id}_${name}`
+  const type = a.contentType.split(';')[0]!.trim().toLowerCase()
+  return `${a.id}.${EXTENSIONS[type] ?? 'bin'}`
+}

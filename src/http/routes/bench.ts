@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify'
+
+const MAX_BYTES = 16 * 1024 * 1024
+const MAX_SIZES = 16
+
+/**
+ * Routes for `npm run bench` only, registered when MSGSTORE_BENCH_ROUTES is set.
+ *
+ * `GET /__bench/bare?bytes=N` answers N bytes of JSON from a Buffer made once per
+ * size: the same server and framework with no work per request, the floor that the
+ * real routes are measured against. No authentication.
+ */
+export function registerBenchRoutes(app: FastifyInstance): void {
+  const bodies = new Map<number, Buffer>()
+  app.get<{ Querystring: { bytes?: string } }>('/__bench/bare', async (request, reply) => {
+    const text = request.query.bytes ?? ''
+    const bytes = Number(text)
+    if (!/^\d{1,9}$/.test(text) || bytes > MAX_BYTES) {
+      return reply.status(400).send({ message: `bytes: expected an integer from 0 to ${MAX_BYTES}` })
+    }
+    let body = bodies.get(bytes)
+    if (body === undefined) {
+      if (bodies.size >= MAX_SIZES) bodies.clear()
+      body = paddedJson(bytes)
+      bodies.set(bytes, body)
+    }
+    return reply.type('application/json; charset=utf-8').send(body)
+  })
+}
+
+/** `{"pad":"xxx…"}` of exactly `bytes` bytes (spaces when too short for that). */
+function paddedJson(bytes: number): Buffer {
+  const body = Buffer.alloc(bytes, 0x20)
+  if (bytes >= 10) {
+    body.write('{"pad":"', 0, 'latin1')
+    body.fill(0x78, 8, bytes - 2)
+    body.write('"}', bytes - 2, 'latin1')
+  }
+  return body
+}

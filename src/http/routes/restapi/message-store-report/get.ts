@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../../../../app/services.js'
+import { REPORTS, type TaskParams } from './params.js'
+
+/** readMessageStoreReportTask: `GET …/message-store-report/{taskId}`. */
+export function registerReadReportTask(app: FastifyInstance, services: Services): void {
+  app.get<{ Params: TaskParams }>(
+    `${REPORTS}/:taskId`,
+    { config: { permission: 'ReadMessages' } },
+    async (request) => {
+      const { accountId, taskId } = request.params
+      return services.exports.get(request.principal, accountId, taskId)
+    },
+  )
+}

@@ -1,0 +1,19 @@
+import { dispatchScheduledFax, FAX_DISPATCH_JOB } from '../../services/sending/fax.js'
+import type { JobDefinition } from '../job.js'
+
+interface FaxDispatchPayload {
+  extensionId: string
+  messageId: number
+}
+
+/**
+ * A scheduled fax (`sendTime` in the future), sent when the store's clock reaches it:
+ * the recipients' copies and the start of each delivery, in the job's transaction.
+ */
+export function faxDispatchJob(): JobDefinition<FaxDispatchPayload> {
+  return {
+    name: FAX_DISPATCH_JOB,
+    transactional: true,
+    handle: (payload, ctx) => dispatchScheduledFax(ctx.db, payload, ctx.now),
+  }
+}

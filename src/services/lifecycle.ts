@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely'
+import { changeMessage } from '../storage/repositories/message-changes.js'
+import { dueInMailbox, earliestIn, mailboxWithDue } from '../storage/repositories/purge.js'
+import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
+import type { DB } from '../storage/schema.js'
+
+/**
+ * The message life cycle over time: a message Deleted for `purgeAfter` is Purged (its
+ * attachment bytes erased), and a message Purged for `removeAfter` is removed for good
+ * (a tombstone tells ISync). Both periods are set for the whole store (5 days each by
+ * default, as the message store guide says).
+ */
+export interface LifecycleSettings {
+  purgeAfter: number
+  removeAfter: number
+  /** Lock the mailbox row (PostgreSQL); see storage/dialects. */
+  lockRows: boolean
+}
+
+export interface SweepStep {
+  /** When the sweep should run next: `now` while more is due. */
+  next: number
+  /** Blob keys the step stopped referencing; free the unreferenced ones once committed. */
+  blobKeys: string[]
+}
+
+const PURGE_CHUNK = 200
+const REMOVE_CHUNK = 500
+
+/**
+ * One step of the sweep, inside the caller's transaction: purges (or else removes) the
+ * due messages of one mailbox, at most a chunk, or, when nothing is due, answers when
+ * the earliest message will be. One mailbox per step: the step holds one mailbox row,
+ * so it cannot deadlock with a writer holding several.
+ */
+export async function lifecycleStep(trx: Kysely<DB>, now: number, s: LifecycleSettings): Promise<SweepStep> {
+  const purgeCutoff = now - s.purgeAfter
+  const toPurge = await mailboxWithDue(trx, 'Deleted', purgeCutoff)
+  if (toPurge !== undefined) {
+    await lockMailbox(trx, toPurge, s.lockRows)
+    // Read again under the lock: a message restored meanwhile is no longer due.
+    const due = await dueInMailbox(trx, toPurge, 'Deleted', purgeCutoff, PURGE_CHUNK)
+    const blobKeys: string[] = []
+    for (const m of due) {
+      // The purge of the message-changes code, dated when it came due, not when the
+      // sweep got to it (the manual clock may jump several days at once).
+      const outcome = await changeMessage(
+        trx,
+        { extensionId: toPurge, messageId: m.id, lockRows: s.lockRows },
+        { kind: 'delete', purge: true },
+        () => m.since + s.purgeAfter,
+      )
+      if (outcome) blobKeys.push(...outcome.releasedBlobKeys)
+    }
+    return { next: now, blobKeys }
+  }
+
+  const removeCutoff = now - s.removeAfter
+  const toRemove = await mailboxWithDue(trx, 'Purged', removeCutoff)
+  if (toRemove !== undefined) {
+    await lockMailbox(trx, toRemove, s.lockRows)
+    const due = await dueInMailbox(trx, toRemove, 'Purged', removeCutoff, REMOVE_CHUNK)
+    const removal = await removeMessages(
+      trx,
+      toRemove,
+      due.map((m) => m.id),
+      now,
+    )
+    return { next: now, blobKeys: removal.blobKeys }
+  }
+
+  // Nothing due. A message deleted or purged from now on comes due no sooner than a
+  // full period later, so waking at least that often finds every deadline on time.
+  let next = now + Math.min(s.purgeAfter, s.removeAfter)
+  const deleted = await earliestIn(trx, 'Deleted')
+  if (deleted !== undefined) next = Math.min(next, deleted + s.purgeAfter)
+  const purged = await earliestIn(trx, 'Purged')
+  if (purged !== undefined) next = Math.min(next, purged + s.removeAfter)
+  return { next: Math.max(next, now + 1), blobKeys: [] }
+}

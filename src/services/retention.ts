@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely'
+import { ageRules, CAPPED_FOLDERS } from '../domain/message/retention.js'
+import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
+import {
+  accountsAfter,
+  expiredIds,
+  folderCounts,
+  markChecked,
+  nextUncheckedMailbox,
+  oldestInFolder,
+  oldestUnderRule,
+} from '../storage/repositories/retention.js'
+import type { DB } from '../storage/schema.js'
+import type { SweepStep } from './lifecycle.js'
+
+/**
+ * The retention sweep (rules in domain/message/retention.ts). A pass walks the store
+ * in small steps, one transaction each, carried from step to step in the job's payload:
+ *
+ * 1. `age`: accounts in id order; in each, the oldest message each age rule applies to
+ *    (one index seek per rule). Those past their age are removed, a mailbox and a
+ *    chunk at a time; otherwise the earliest deadline is kept for the end of the pass.
+ * 2. `caps`: mailboxes changed since their limits were last enforced
+ *    (`change_seq > retention_seq`), in id order; the oldest messages beyond each
+ *    folder's cap are removed and the mailbox marked checked at its sequence number.
+ *
+ * The next pass starts at the earliest age deadline, or after `interval` at the latest
+ * (which bounds how long a folder may sit over its cap). Every removal leaves a
+ * tombstone in its own mailbox only: nothing reaches across mailboxes or accounts.
+ */
+export interface RetentionPass {
+  phase: 'age' | 'caps'
+  /** The last account (age) or mailbox (caps) the pass finished. */
+  after: string | null
+  /** The earliest age deadline seen so far in this pass. */
+  nextDue: number | null
+}
+
+export const NEW_PASS: RetentionPass = { phase: 'age', after: null, nextDue: null }
+
+export interface RetentionSettings {
+  /** The longest a pass waits for the next (store clock). */
+  interval: number
+  lockRows: boolean
+}
+
+const CHUNK = 500
+const ACCOUNTS_PER_STEP = 50
+
+export async function retentionStep(
+  trx: Kysely<DB>,
+  now: number,
+  pass: RetentionPass,
+  s: RetentionSettings,
+): Promise<SweepStep & { pass: RetentionPass }> {
+  return pass.phase === 'age' ? ageStep(trx, now, pass, s) : capsStep(trx, now, pass, s)
+}
+
+async function ageStep(
+  trx: Kysely<DB>,
+  now: number,
+  pass: RetentionPass,
+  s: RetentionSettings,
+): Promise<SweepStep & { pass: RetentionPass }> {
+  const accounts = await accountsAfter(trx, pass.after, ACCOUNTS_PER_STEP)
+  let { after, nextDue } = pass
+  for (const account of accounts) {
+    for (const rule of ageRules(account)) {
+      const oldest = await oldestUnderRule(trx, account.id, rule)
+      if (!oldest) continue
+      const deadline = oldest.creationTime + rule.maxAge
+      if (deadline > now) {
+        nextDue = nextDue === null ? deadline : Math.min(nextDue, deadline)
+        continue
+      }
+      await lockMailbox(trx, oldest.extensionId, s.lockRows)
+      const ids = await expiredIds(trx, account.id, oldest.extensionId, rule, now - rule.maxAge, CHUNK)
+      const removal = await removeMessages(trx, oldest.extensionId, ids, now)
+      // The same account again next step, until nothing of it is past its age.
+      return { pass: { phase: 'age', after, nextDue }, next: now, blobKeys: removal.blobKeys }
+    }
+    after = account.id
+  }
+  const done = accounts.length < ACCOUNTS_PER_STEP
+  return {
+    pass: done ? { phase: 'caps', after: null, nextDue } : { phase: 'age', after, nextDue },
+    next: now,
+    blobKeys: [],
+  }
+}
+
+async function capsStep(
+  trx: Kysely<DB>,
+  now: number,
+  pass: RetentionPass,
+  s: RetentionSettings,
+): Promise<SweepStep & { pass: RetentionPass }> {
+  const mailbox = await nextUncheckedMailbox(trx, pass.after)
+  if (mailbox === undefined) {
+    const next = Math.min(now + s.interval, pass.nextDue ?? Number.POSITIVE_INFINITY)
+    return { pass: NEW_PASS, next: Math.max(next, now + 1), blobKeys: [] }
+  }
+  await lockMailbox(trx, mailbox, s.lockRows)
+  const counts = await folderCounts(trx, mailbox, CAPPED_FOLDERS)
+  let budget = CHUNK
+  let complete = true
+  let removed = 0
+  const blobKeys: string[] = []
+  for (const [i, folder] of CAPPED_FOLDERS.entries()) {
+    const excess = counts[i]! - folder.cap
+    if (excess <= 0) continue
+    const take = Math.min(excess, budget)
+    if (take < excess) complete = false
+    if (take === 0) continue
+    const removal = await removeMessages(trx, mailbox, await oldestInFolder(trx, mailbox, folder, take), now)
+    blobKeys.push(...removal.blobKeys)
+    removed += removal.removed
+    budget -= take
+  }
+  // More to remove: this mailbox again next step (never in a loop that removes nothing).
+  if (!complete && removed > 0) return { pass, next: now, blobKeys }
+  await markChecked(trx, mailbox)
+  return { pass: { ...pass, after: mailbox }, next: now, blobKeys }
+}

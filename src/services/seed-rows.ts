@@ -1,0 +1,531 @@
+import type {
+  Attachment,
+  AttachmentType,
+  Direction,
+  Message,
+  MessageExtra,
+  MessageStatus,
+  MessageType,
+  Party,
+  ReadStatus,
+} from '../domain/message/model.js'
+import { renderRecord } from '../domain/message/record.js'
+
+/**
+ * The rows of `msgstore seed`, generated without touching the database so that a
+ * worker thread can build them while the main thread writes the previous batch.
+ * Everything a row holds is decided here, ids and change sequence numbers
+ * included: the writer checks, inside each batch's transaction, that the store
+ * still stands where the plan says (see seeding.ts).
+ */
+
+export type SeedKind = 'SMS' | 'MMS' | 'VoiceMail' | 'Fax'
+
+/** An attachment that every seeded message of its kind may point at. */
+export interface Payload {
+  type: AttachmentType
+  contentType: string
+  fileName?: string
+  size: number
+  blobKey: string
+  vmDuration?: number
+  width?: number
+  height?: number
+  /** The `attachments.extra` column. */
+  extraJson: string
+}
+
+export interface Payloads {
+  texts: { text: string; payload: Payload }[]
+  images: Payload[]
+  recordings: Payload[]
+  faxes: (Payload & { pages: number })[]
+}
+
+/** One outside number a mailbox exchanges messages with, and their SMS conversation. */
+export interface Contact {
+  party: Party
+  partyJson: string
+  conversationId: number
+  participants: string
+  /** `party_digits` of a message from this contact to the mailbox, and the other way. */
+  inboundDigits: string
+  outboundDigits: string
+}
+
+export interface PlannedMailbox {
+  accountId: string
+  extensionId: string
+  party: Party
+  partyJson: string
+  contacts: Contact[]
+  /** The mailbox's change sequence before seeding. */
+  changeSeq: number
+}
+
+/** Everything needed to generate the rows; plain data, so it can be sent to a worker. */
+export interface SeedPlan {
+  mailboxes: PlannedMailbox[]
+  payloads: Payloads
+  now: number
+  /** Creation times lie in [now - span, now]. */
+  span: number
+  total: number
+  batchSize: number
+  /** The first free message and attachment ids. */
+  nextMessageId: number
+  nextAttachmentId: number
+}
+
+/**
+ * The columns written, each a number (`n`, NaN for null) or a string (`s`). Rows
+ * cross from the worker as numbers only: strings become codes of a string table
+ * that grows as new strings appear (most repeat: ids, enums, parties, texts), so
+ * the writing thread decodes a batch without deserialising a string per cell.
+ */
+const MESSAGE_FIELDS = [
+  ['id', 'n'],
+  ['account_id', 's'],
+  ['extension_id', 's'],
+  ['type', 's'],
+  ['direction', 's'],
+  ['availability', 's'],
+  ['read_status', 's'],
+  ['message_status', 's'],
+  ['priority', 's'],
+  ['subject', 's'],
+  ['from_party', 's'],
+  ['to_parties', 's'],
+  ['party_digits', 's'],
+  ['conversation_id', 'n'],
+  ['creation_time', 'n'],
+  ['last_modified_time', 'n'],
+  ['change_seq', 'n'],
+  ['extra', 's'],
+] as const
+
+const ATTACHMENT_FIELDS = [
+  ['id', 'n'],
+  ['message_id', 'n'],
+  ['account_id', 's'],
+  ['position', 'n'],
+  ['type', 's'],
+  ['content_type', 's'],
+  ['file_name', 's'],
+  ['size', 'n'],
+  ['blob_key', 's'],
+  ['extra', 's'],
+] as const
+
+type Kind = 'n' | 's'
+type Cell = string | number | null
+
+/** `messages` columns as written: the fields above, then the pre-rendered record. */
+export const MESSAGE_COLUMNS = [...MESSAGE_FIELDS.map(([name]) => name), 'record' as const]
+export const ATTACHMENT_COLUMNS = ATTACHMENT_FIELDS.map(([name]) => name)
+const MESSAGE_KINDS: readonly Kind[] = MESSAGE_FIELDS.map(([, kind]) => kind)
+const ATTACHMENT_KINDS: readonly Kind[] = ATTACHMENT_FIELDS.map(([, kind]) => kind)
+
+/** One transaction's worth of rows. */
+export interface RowBatch {
+  messages: number
+  firstMessageId: number
+  attachments: number
+  firstAttachmentId: number
+  /** Strings first used in this batch; they take the next codes of the string table, in order. */
+  strings: string[]
+  /** `messages` rows, MESSAGE_FIELDS order, strings as codes; the records are in `records`. */
+  messageCells: Float64Array
+  /** Every record of the batch, one after the other; `recordEnds[i]` is where message i's ends. */
+  records: Uint8Array
+  recordEnds: Uint32Array
+  attachmentCells: Float64Array
+  conversations: { id: number; accountId: string; participants: string; createdAt: number }[]
+  /** Per mailbox touched: its change sequence before the batch and the number of messages added. */
+  changes: { extensionId: string; before: number; added: number }[]
+  byKind: Record<SeedKind, number>
+}
+
+/** Strings by code, on the side that generates rows. Code 0 is null. */
+class StringCodes {
+  private readonly codes = new Map<string, number>()
+  private fresh: string[] = []
+
+  code(value: string | null): number {
+    if (value === null) return 0
+    let code = this.codes.get(value)
+    if (code === undefined) {
+      code = this.codes.size + 1
+      this.codes.set(value, code)
+      this.fresh.push(value)
+    }
+    return code
+  }
+
+  /** Strings coded since the last call. */
+  takeFresh(): string[] {
+    const fresh = this.fresh
+    this.fresh = []
+    return fresh
+  }
+}
+
+/** Turns batches back into flat parameter lists, on the writing side. */
+export class RowDecoder {
+  private readonly strings: (string | null)[] = [null]
+
+  /** Flat `messages` rows in MESSAGE_COLUMNS order, the record pointing into the batch's bytes. */
+  messages(batch: RowBatch): unknown[] {
+    for (const s of batch.strings) this.strings.push(s)
+    const values = decode(batch.messageCells, MESSAGE_KINDS, this.strings, 1)
+    const records = Buffer.from(batch.records.buffer, batch.records.byteOffset, batch.records.byteLength)
+    const width = MESSAGE_COLUMNS.length
+    let start = 0
+    for (let i = 0; i < batch.messages; i++) {
+      const end = batch.recordEnds[i]!
+      values[i * width + width - 1] = records.subarray(start, end)
+      start = end
+    }
+    return values
+  }
+
+  /** Flat `attachments` rows; call after `messages` for the same batch. */
+  attachments(batch: RowBatch): unknown[] {
+    return decode(batch.attachmentCells, ATTACHMENT_KINDS, this.strings, 0)
+  }
+}
+
+function decode(cells: Float64Array, kinds: readonly Kind[], strings: (string | null)[], spare: number) {
+  const rows = cells.length / kinds.length
+  const values: unknown[] = new Array(rows * (kinds.length + spare))
+  let out = 0
+  let at = 0
+  for (let r = 0; r < rows; r++) {
+    for (const kind of kinds) {
+      const cell = cells[at++]!
+      values[out++] = kind === 's' ? strings[cell] : Number.isNaN(cell) ? null : cell
+    }
+    out += spare
+  }
+  return values
+}
+
+function encode(row: Cell[], kinds: readonly Kind[], codes: StringCodes, cells: number[]): void {
+  for (let i = 0; i < kinds.length; i++) {
+    const value = row[i] ?? null
+    cells.push(
+      kinds[i] === 's' ? codes.code(value as string | null) : value === null ? Number.NaN : (value as number),
+    )
+  }
+}
+
+interface Draft {
+  mailbox: PlannedMailbox
+  mailboxIndex: number
+  kind: SeedKind
+  type: MessageType
+  direction: Direction
+  readStatus: ReadStatus
+  messageStatus: MessageStatus
+  subject?: string
+  from: Party
+  to: Party[]
+  fromJson: string
+  toJson: string
+  digits: string
+  contact?: Contact
+  creationTime: number
+  lastModifiedTime: number
+  extra: MessageExtra
+  extraJson: string
+  attachments: Payload[]
+}
+
+const DAY = 24 * 60 * 60 * 1000
+const random = Math.random
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+
+const EMPTY_EXTRA = '{}'
+const VOICEMAIL_EXTRA: MessageExtra = { vmTranscriptionStatus: 'NotAvailable' }
+const VOICEMAIL_EXTRA_JSON = JSON.stringify(VOICEMAIL_EXTRA)
+
+/**
+ * Generates the plan's messages batch after batch.
+ *
+ * Every mailbox gets a share of the messages (some users are busier than others),
+ * spread evenly with jitter over the window. Mailboxes are taken in groups whose
+ * messages are interleaved in creation-time order: a mailbox's messages lie
+ * scattered among other mailboxes' rows as in a store filled live, while one
+ * transaction touches few mailboxes, which keeps index writes local. Within a
+ * mailbox, ids and change sequence numbers grow with creation time.
+ */
+export class RowGenerator {
+  private readonly counts: number[]
+  private readonly groupSize: number
+  private readonly faxExtras: { extra: MessageExtra; json: string }[]
+  private readonly seqs: number[]
+  private readonly storedConversations = new Set<number>()
+  private readonly codes = new StringCodes()
+  private queue: { mailbox: number; time: number }[] = []
+  private position = 0
+  private nextMailbox = 0
+  private nextMessageId: number
+  private nextAttachmentId: number
+  private generated = 0
+
+  constructor(private readonly plan: SeedPlan) {
+    this.counts = shares(plan.total, plan.mailboxes.length)
+    // About a hundred messages per mailbox and transaction.
+    this.groupSize = Math.max(1, Math.min(64, Math.round(plan.batchSize / 100)))
+    this.faxExtras = plan.payloads.faxes.map((fax) => {
+      const extra: MessageExtra = { faxResolution: 'High', faxPageCount: fax.pages }
+      return { extra, json: JSON.stringify(extra) }
+    })
+    this.seqs = plan.mailboxes.map((m) => m.changeSeq)
+    this.nextMessageId = plan.nextMessageId
+    this.nextAttachmentId = plan.nextAttachmentId
+  }
+
+  /** The next batch, or undefined when every message is out. */
+  next(): RowBatch | undefined {
+    const count = Math.min(this.plan.batchSize, this.plan.total - this.generated)
+    if (count <= 0) return undefined
+    this.generated += count
+    const drafts: Draft[] = new Array(count)
+    for (let i = 0; i < count; i++) {
+      while (this.position >= this.queue.length) this.fillQueue()
+      const { mailbox, time } = this.queue[this.position++]!
+      drafts[i] = this.draft(mailbox, time)
+    }
+    return this.rows(drafts)
+  }
+
+  /** The next group of mailboxes' messages, in creation-time order. */
+  private fillQueue(): void {
+    const { mailboxes, now, span } = this.plan
+    if (this.nextMailbox >= mailboxes.length) throw new Error('seed: no messages left to generate')
+    const queue: { mailbox: number; time: number }[] = []
+    const start = now - span
+    const end = Math.min(this.nextMailbox + this.groupSize, mailboxes.length)
+    for (let m = this.nextMailbox; m < end; m++) {
+      const count = this.counts[m]!
+      const step = span / count
+      for (let j = 0; j < count; j++) {
+        queue.push({ mailbox: m, time: Math.min(now, Math.floor(start + (j + random()) * step)) })
+      }
+    }
+    queue.sort((a, b) => a.time - b.time)
+    this.nextMailbox = end
+    this.queue = queue
+    this.position = 0
+  }
+
+  private draft(mailboxIndex: number, creationTime: number): Draft {
+    const mailbox = this.plan.mailboxes[mailboxIndex]!
+    const roll = random()
+    const kind: SeedKind = roll < 0.55 ? 'SMS' : roll < 0.65 ? 'MMS' : roll < 0.85 ? 'VoiceMail' : 'Fax'
+    // A few favourite correspondents get most of the messages.
+    const contact = mailbox.contacts[Math.floor(random() * random() * mailbox.contacts.length)]!
+    const inbound = kind === 'VoiceMail' || random() < (kind === 'Fax' ? 0.6 : 0.5)
+    const d: Draft = {
+      mailbox,
+      mailboxIndex,
+      kind,
+      type: kind === 'MMS' ? 'SMS' : kind,
+      direction: inbound ? 'Inbound' : 'Outbound',
+      readStatus: inbound ? this.readStatus(creationTime) : 'Read',
+      messageStatus: inbound ? 'Received' : 'Sent',
+      from: inbound ? contact.party : mailbox.party,
+      to: [inbound ? mailbox.party : contact.party],
+      fromJson: inbound ? contact.partyJson : mailbox.partyJson,
+      toJson: `[${inbound ? mailbox.partyJson : contact.partyJson}]`,
+      digits: inbound ? contact.inboundDigits : contact.outboundDigits,
+      creationTime,
+      lastModifiedTime: creationTime,
+      extra: {},
+      extraJson: EMPTY_EXTRA,
+      attachments: [],
+    }
+    const { payloads } = this.plan
+    if (kind === 'SMS' || kind === 'MMS') {
+      d.contact = contact
+      const text = kind === 'SMS' || random() < 0.6 ? pick(payloads.texts) : undefined
+      if (text) {
+        d.subject = text.text
+        d.attachments.push(text.payload)
+      }
+      if (kind === 'MMS') d.attachments.push(pick(payloads.images))
+      if (!inbound) this.delivery(d)
+    } else if (kind === 'VoiceMail') {
+      d.attachments.push(pick(payloads.recordings))
+      d.extra = VOICEMAIL_EXTRA
+      d.extraJson = VOICEMAIL_EXTRA_JSON
+    } else {
+      const fax = Math.floor(random() * payloads.faxes.length)
+      d.attachments.push(payloads.faxes[fax]!)
+      d.extra = this.faxExtras[fax]!.extra
+      d.extraJson = this.faxExtras[fax]!.json
+      if (inbound) d.subject = contact.party.phoneNumber
+    }
+    if (inbound && d.readStatus === 'Read') {
+      // Read some time after it arrived.
+      d.lastModifiedTime = Math.min(this.plan.now, creationTime + Math.floor(random() * 2 * 60 * 60 * 1000))
+    }
+    return d
+  }
+
+  /** Recent messages are often unread, old ones rarely. */
+  private readStatus(creationTime: number): ReadStatus {
+    const age = this.plan.now - creationTime
+    const unread = age < DAY ? 0.7 : age < 3 * DAY ? 0.4 : age < 7 * DAY ? 0.15 : 0.03
+    return random() < unread ? 'Unread' : 'Read'
+  }
+
+  /** The carrier's answer to an outbound SMS: mostly delivered, a few failures. */
+  private delivery(d: Draft): void {
+    const roll = random()
+    if (roll < 0.96) {
+      const deliveredAt = Math.min(this.plan.now, d.creationTime + 1000 + Math.floor(random() * 8000))
+      d.messageStatus = 'Delivered'
+      d.extra = { smsDeliveryTime: new Date(deliveredAt).toISOString(), smsSendingAttemptsCount: 1 }
+      d.lastModifiedTime = deliveredAt
+    } else if (roll < 0.985) {
+      d.messageStatus = 'Sent'
+      d.extra = { smsSendingAttemptsCount: 1 }
+    } else {
+      d.messageStatus = 'DeliveryFailed'
+      d.extra = { smsSendingAttemptsCount: 1, deliveryErrorCode: 'SMS-CAR-411' }
+    }
+    d.extraJson = JSON.stringify(d.extra)
+  }
+
+  /** Ids, change sequence numbers and rendered records for a batch of drafts. */
+  private rows(drafts: Draft[]): RowBatch {
+    const firstMessageId = this.nextMessageId
+    const firstAttachmentId = this.nextAttachmentId
+    const messageCells: number[] = []
+    const attachmentCells: number[] = []
+    const records: Buffer[] = []
+    const recordEnds = new Uint32Array(drafts.length)
+    let recordBytes = 0
+    const conversations: RowBatch['conversations'] = []
+    const changes = new Map<number, { extensionId: string; before: number; added: number }>()
+    const byKind: Record<SeedKind, number> = { SMS: 0, MMS: 0, VoiceMail: 0, Fax: 0 }
+    drafts.forEach((d, i) => {
+      const { accountId, extensionId } = d.mailbox
+      const id = this.nextMessageId++
+      const index = d.mailboxIndex
+      let change = changes.get(index)
+      if (!change) {
+        change = { extensionId, before: this.seqs[index]!, added: 0 }
+        changes.set(index, change)
+      }
+      change.added++
+      const seq = ++this.seqs[index]!
+      byKind[d.kind]++
+      const conversationId = d.contact?.conversationId
+      if (d.contact && conversationId !== undefined && !this.storedConversations.has(conversationId)) {
+        this.storedConversations.add(conversationId)
+        conversations.push({
+          id: conversationId,
+          accountId,
+          participants: d.contact.participants,
+          createdAt: d.creationTime,
+        })
+      }
+      const attachments = d.attachments.map((p, position): Attachment => {
+        const a: Attachment = {
+          id: this.nextAttachmentId++,
+          type: p.type,
+          contentType: p.contentType,
+          size: p.size,
+        }
+        if (p.fileName !== undefined) a.fileName = p.fileName
+        if (p.vmDuration !== undefined) a.vmDuration = p.vmDuration
+        if (p.width !== undefined) a.width = p.width
+        if (p.height !== undefined) a.height = p.height
+        const row = [
+          a.id,
+          id,
+          accountId,
+          position,
+          p.type,
+          p.contentType,
+          p.fileName ?? null,
+          p.size,
+          p.blobKey,
+          p.extraJson,
+        ]
+        encode(row, ATTACHMENT_KINDS, this.codes, attachmentCells)
+        return a
+      })
+      const message: Message = {
+        id,
+        accountId,
+        extensionId,
+        type: d.type,
+        direction: d.direction,
+        availability: 'Alive',
+        readStatus: d.readStatus,
+        messageStatus: d.messageStatus,
+        priority: 'Normal',
+        subject: d.subject,
+        from: d.from,
+        to: d.to,
+        conversationId,
+        creationTime: d.creationTime,
+        lastModifiedTime: d.lastModifiedTime,
+        extra: d.extra,
+        attachments,
+      }
+      const record = renderRecord(message)
+      records.push(record)
+      recordBytes += record.length
+      recordEnds[i] = recordBytes
+      const row: Cell[] = [
+        id,
+        accountId,
+        extensionId,
+        d.type,
+        d.direction,
+        'Alive',
+        d.readStatus,
+        d.messageStatus,
+      ]
+      row.push('Normal', d.subject ?? null, d.fromJson, d.toJson, d.digits, conversationId ?? null)
+      row.push(d.creationTime, d.lastModifiedTime, seq, d.extraJson)
+      encode(row, MESSAGE_KINDS, this.codes, messageCells)
+    })
+    // A buffer of its own (not a slice of Node's pool), so it can be transferred to another thread.
+    const joined = new Uint8Array(recordBytes)
+    let at = 0
+    for (const record of records) {
+      joined.set(record, at)
+      at += record.length
+    }
+    return {
+      messages: drafts.length,
+      firstMessageId,
+      attachments: this.nextAttachmentId - firstAttachmentId,
+      firstAttachmentId,
+      strings: this.codes.takeFresh(),
+      messageCells: Float64Array.from(messageCells),
+      records: joined,
+      recordEnds,
+      attachmentCells: Float64Array.from(attachmentCells),
+      conversations,
+      changes: [...changes.values()],
+      byKind,
+    }
+  }
+}
+
+/** `total` split over `count` mailboxes in uneven shares (weights 0.5 to 1.5) that add up exactly. */
+function shares(total: number, count: number): number[] {
+  const weights = Array.from({ length: count }, () => 0.5 + random())
+  const sum = weights.reduce((a, b) => a + b, 0)
+  const out = weights.map((w) => Math.floor((total * w) / sum))
+  let left = total - out.reduce((a, b) => a + b, 0)
+  for (let i = 0; left > 0; i = (i + 1) % count, left--) out[i]!++
+  return out
+}

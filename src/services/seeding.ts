@@ -1,0 +1,474 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { Kysely } from 'kysely'
+import type { BlobStore } from '../blobs/blob-store.js'
+import type { Clock } from '../domain/clock.js'
+import { conversationIdOf, participantsKey } from '../domain/message/conversation.js'
+import type { AttachmentType, Party } from '../domain/message/model.js'
+import { GRANT_TYPES, PERMISSIONS } from '../domain/provisioning-file.js'
+import { hashPassword } from '../lib/secrets.js'
+import { BulkInsert, maxId, syncIdGenerator } from '../storage/repositories/bulk-insert.js'
+import { partyDigits } from '../storage/repositories/messages.js'
+import type { DB } from '../storage/schema.js'
+import { provision } from './provisioning.js'
+import { AREAS, FIRST_NAMES, faxes, images, LAST_NAMES, recordings, smsTexts } from './seed-payloads.js'
+import {
+  ATTACHMENT_COLUMNS,
+  MESSAGE_COLUMNS,
+  type Payload,
+  type Payloads,
+  type PlannedMailbox,
+  type RowBatch,
+  RowDecoder,
+  RowGenerator,
+  type SeedKind,
+  type SeedPlan,
+} from './seed-rows.js'
+
+/**
+ * `msgstore seed`: fills a store with synthetic accounts, extensions and messages of
+ * every type, for demos and benchmarks.
+ *
+ * Accounts and extensions go through the provisioning code; every user gets the
+ * same password. Messages are written in batches, one transaction each, with
+ * multi-row INSERTs of complete rows, the pre-rendered record included. A worker
+ * thread generates and renders the next batch (seed-rows.ts) while this thread
+ * writes the current one. Ids and change sequence numbers are planned from the
+ * store's state at the start; each transaction checks that no other writer has
+ * moved it since (largest ids, the mailboxes' change sequences) before writing.
+ */
+
+export const SEED_APP = { clientId: 'seed-client', clientSecret: 'seed-secret' } as const
+export const SEED_PASSWORD = 'seed-password'
+
+export interface SeedOptions {
+  accounts: number
+  /** Extensions per account. */
+  extensions: number
+  /** Messages in all. */
+  messages: number
+  /** Creation times spread over this many days before now. */
+  days?: number
+  /** Messages per transaction. */
+  batchSize?: number
+  /** Generate rows in a worker thread (default) or in this one. */
+  worker?: boolean
+}
+
+export interface SeedDeps {
+  db: Kysely<DB>
+  blobs: BlobStore
+  clock: Clock
+}
+
+export interface SeededExtension {
+  id: string
+  extensionNumber: string
+  name: string
+  role: 'SuperAdmin' | 'User'
+  phoneNumber: string
+}
+
+export interface SeededAccount {
+  id: string
+  name: string
+  mainNumber: string
+  extensions: SeededExtension[]
+}
+
+export type { SeedKind }
+
+export interface SeedResult {
+  accounts: SeededAccount[]
+  messages: number
+  byKind: Record<SeedKind, number>
+  attachments: number
+  conversations: number
+  blobs: { count: number; bytes: number }
+  /** Provisioning and attachment payloads. */
+  setupMs: number
+  /** Writing the messages. */
+  messagesMs: number
+}
+
+const DAY = 24 * 60 * 60 * 1000
+const DEFAULT_BATCH = 5000
+
+const random = Math.random
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+
+export async function seedStore(
+  deps: SeedDeps,
+  options: SeedOptions,
+  onProgress?: (messagesDone: number) => void,
+): Promise<SeedResult> {
+  const started = performance.now()
+  const now = deps.clock.now()
+  const { accounts, mailboxes } = await provisionAccounts(deps.db, options, now)
+  const { payloads, blobs } = await storePayloads(deps.blobs)
+  const plan: SeedPlan = {
+    mailboxes,
+    payloads,
+    now,
+    span: (options.days ?? 30) * DAY,
+    total: options.messages,
+    batchSize: options.batchSize ?? DEFAULT_BATCH,
+    nextMessageId: (await maxId(deps.db, 'messages')) + 1,
+    nextAttachmentId: (await maxId(deps.db, 'attachments')) + 1,
+  }
+  const setupMs = performance.now() - started
+
+  const writing = performance.now()
+  // Run from the TypeScript sources (tsx), a worker thread would not load: generate inline then.
+  const inline = options.worker === false || import.meta.url.endsWith('.ts')
+  const source = inline ? new InlineSource(plan) : new WorkerSource(plan)
+  const writer = new BatchWriter(deps.db)
+  const byKind: Record<SeedKind, number> = { SMS: 0, MMS: 0, VoiceMail: 0, Fax: 0 }
+  let done = 0
+  try {
+    for (let batch = await source.next(); batch; batch = await source.next()) {
+      await writer.write(batch)
+      for (const kind of Object.keys(byKind) as SeedKind[]) byKind[kind] += batch.byKind[kind]
+      done += batch.messages
+      onProgress?.(done)
+      // Let timers and signals in between batches (the SQLite driver never leaves the microtask queue).
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  } finally {
+    await source.close()
+  }
+  await syncIdGenerator(deps.db, 'messages')
+  await syncIdGenerator(deps.db, 'attachments')
+  return {
+    accounts,
+    messages: done,
+    byKind,
+    attachments: writer.attachments,
+    conversations: writer.conversations,
+    blobs,
+    setupMs,
+    messagesMs: performance.now() - writing,
+  }
+}
+
+// Accounts and extensions ----------------------------------------------------------
+
+/** Numbers msgstore already knows (owned, or an account's main number). */
+async function takenNumbers(db: Kysely<DB>): Promise<Set<string>> {
+  const owned = await db.selectFrom('phone_numbers').select('phone_number').execute()
+  const mains = await db
+    .selectFrom('accounts')
+    .select('main_number')
+    .where('main_number', 'is not', null)
+    .execute()
+  return new Set([...owned.map((r) => r.phone_number), ...mains.map((r) => r.main_number!)])
+}
+
+async function provisionAccounts(db: Kysely<DB>, options: SeedOptions, now: number) {
+  const taken = await takenNumbers(db)
+  // Store numbers are +1 650 2xx-xxxx upwards; outside contacts use other area codes.
+  let next = 2_000_000
+  const storeNumber = () => {
+    for (;;) {
+      const number = `+1650${next++}`
+      if (next > 9_999_999) throw new Error('seed: out of phone numbers')
+      if (!taken.has(number)) {
+        taken.add(number)
+        return number
+      }
+    }
+  }
+  const specs = Array.from({ length: options.accounts }, (_, a) => ({
+    name: `Seed Company ${a + 1}`,
+    mainNumber: storeNumber(),
+    extensions: Array.from({ length: options.extensions }, (_, e) => ({
+      extensionNumber: String(101 + e),
+      name: `${FIRST_NAMES[e % FIRST_NAMES.length]} ${LAST_NAMES[Math.floor(e / FIRST_NAMES.length) % LAST_NAMES.length]}`,
+      role: e === 0 ? ('SuperAdmin' as const) : ('User' as const),
+      phoneNumbers: [storeNumber()],
+    })),
+  }))
+  const result = await provision(
+    db,
+    {
+      accounts: specs,
+      apps: [
+        {
+          ...SEED_APP,
+          name: 'Seed app',
+          grantTypes: GRANT_TYPES.filter((g) => g !== 'authorization_code'),
+          permissions: [...PERMISSIONS],
+        },
+      ],
+    },
+    now,
+  )
+  const accounts: SeededAccount[] = result.accounts.map((account, a) => ({
+    id: account.id,
+    name: account.name,
+    mainNumber: specs[a]!.mainNumber,
+    extensions: account.extensions.map((ext, e) => ({
+      id: ext.id,
+      extensionNumber: ext.extensionNumber,
+      name: specs[a]!.extensions[e]!.name,
+      role: specs[a]!.extensions[e]!.role,
+      phoneNumber: specs[a]!.extensions[e]!.phoneNumbers[0]!,
+    })),
+  }))
+  // One hash for every seeded user: scrypt is slow on purpose, and these are test accounts.
+  const passwordHash = hashPassword(SEED_PASSWORD)
+  const ids = accounts.flatMap((a) => a.extensions.map((e) => e.id))
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('extensions')
+      .set({ password_hash: passwordHash })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute()
+  }
+
+  const mailboxes: PlannedMailbox[] = []
+  for (const account of accounts) {
+    const outside = outsideContacts(taken, Math.max(40, 3 * account.extensions.length))
+    for (const ext of account.extensions) {
+      const party: Party = { phoneNumber: ext.phoneNumber, name: ext.name }
+      const contacts = Array.from({ length: 4 + Math.floor(random() * 17) }, () => pick(outside))
+      mailboxes.push({
+        accountId: account.id,
+        extensionId: ext.id,
+        party,
+        partyJson: JSON.stringify(party),
+        // Provisioning has just created the mailbox.
+        changeSeq: 0,
+        contacts: [...new Set(contacts)].map((other) => {
+          const numbers = [ext.phoneNumber, other.phoneNumber!]
+          return {
+            party: other,
+            partyJson: JSON.stringify(other),
+            conversationId: conversationIdOf(account.id, numbers),
+            participants: participantsKey(numbers),
+            inboundDigits: partyDigits([other, party]),
+            outboundDigits: partyDigits([party, other]),
+          }
+        }),
+      })
+    }
+  }
+  return { accounts, mailboxes }
+}
+
+/** Outside numbers of an account's correspondents; some show a caller-id name and place. */
+function outsideContacts(taken: Set<string>, count: number): Party[] {
+  const out: Party[] = []
+  while (out.length < count) {
+    const [area, location] = pick(AREAS)
+    const number = `+1${area}${2 + Math.floor(random() * 8)}${String(Math.floor(random() * 1e6)).padStart(6, '0')}`
+    if (taken.has(number)) continue
+    taken.add(number)
+    const party: Party = { phoneNumber: number }
+    if (random() < 0.4) {
+      party.name = `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`
+      party.location = location
+    }
+    out.push(party)
+  }
+  return out
+}
+
+// Attachment payloads ---------------------------------------------------------------
+
+async function storePayloads(blobs: BlobStore): Promise<{ payloads: Payloads; blobs: SeedResult['blobs'] }> {
+  const stats = { count: 0, bytes: 0 }
+  const put = async (bytes: Buffer) => {
+    const stored = await blobs.put(bytes)
+    stats.count++
+    stats.bytes += stored.size
+    return stored
+  }
+  const payload = (
+    type: AttachmentType,
+    contentType: string,
+    stored: { key: string; size: number },
+    more: { fileName?: string; vmDuration?: number; width?: number; height?: number } = {},
+  ): Payload => ({
+    type,
+    contentType,
+    size: stored.size,
+    blobKey: stored.key,
+    ...more,
+    extraJson: JSON.stringify({ vmDuration: more.vmDuration, width: more.width, height: more.height }),
+  })
+  const texts = []
+  for (const text of smsTexts()) {
+    texts.push({ text, payload: payload('Text', 'text/plain', await put(Buffer.from(text, 'utf8'))) })
+  }
+  const imagePayloads = []
+  for (const image of images()) {
+    imagePayloads.push(
+      payload('MmsAttachment', 'image/png', await put(image.bytes), {
+        fileName: image.fileName,
+        width: image.width,
+        height: image.height,
+      }),
+    )
+  }
+  const recordingPayloads = []
+  for (const recording of recordings()) {
+    recordingPayloads.push(
+      payload('AudioRecording', 'audio/x-wav', await put(recording.bytes), { vmDuration: recording.seconds }),
+    )
+  }
+  const faxPayloads = []
+  for (const fax of faxes()) {
+    faxPayloads.push({
+      ...payload('RenderedDocument', 'application/pdf', await put(fax.bytes)),
+      pages: fax.pages,
+    })
+  }
+  return {
+    payloads: { texts, images: imagePayloads, recordings: recordingPayloads, faxes: faxPayloads },
+    blobs: stats,
+  }
+}
+
+// Writing ---------------------------------------------------------------------------
+
+interface BatchSource {
+  next(): Promise<RowBatch | undefined>
+  close(): Promise<void>
+}
+
+class InlineSource implements BatchSource {
+  private readonly generator: RowGenerator
+
+  constructor(plan: SeedPlan) {
+    this.generator = new RowGenerator(plan)
+  }
+
+  async next() {
+    return this.generator.next()
+  }
+
+  async close() {}
+}
+
+/** Batches from a worker thread, which keeps `ahead` batches in the making. */
+class WorkerSource implements BatchSource {
+  private readonly worker: Worker
+  private readonly waiting: { resolve(batch: RowBatch | null): void; reject(err: Error): void }[] = []
+  private readonly requested: Promise<RowBatch | null>[] = []
+
+  constructor(plan: SeedPlan, ahead = 2) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed-worker.js')
+    this.worker = new Worker(file, { workerData: plan })
+    this.worker.on('message', (batch: RowBatch | null) => this.waiting.shift()?.resolve(batch))
+    const fail = (err: Error) => {
+      for (const w of this.waiting.splice(0)) w.reject(err)
+    }
+    this.worker.on('error', fail)
+    this.worker.on('exit', (code) => fail(new Error(`seed worker exited with code ${code}`)))
+    for (let i = 0; i < ahead; i++) this.request()
+  }
+
+  async next() {
+    const batch = await this.requested.shift()!
+    if (!batch) return undefined
+    this.request()
+    return batch
+  }
+
+  async close() {
+    await this.worker.terminate()
+  }
+
+  private request(): void {
+    const answer = new Promise<RowBatch | null>((resolve, reject) => this.waiting.push({ resolve, reject }))
+    // Rejections are seen by whoever awaits the answer; a request never awaited must not crash the process.
+    answer.catch(() => {})
+    this.requested.push(answer)
+    this.worker.postMessage('next')
+  }
+}
+
+/** Writes batches of rows, one transaction each. */
+class BatchWriter {
+  attachments = 0
+  conversations = 0
+  private readonly messageRows = new BulkInsert('messages', MESSAGE_COLUMNS)
+  private readonly attachmentRows = new BulkInsert('attachments', ATTACHMENT_COLUMNS)
+  private readonly decoder = new RowDecoder()
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async write(batch: RowBatch): Promise<void> {
+    const messages = this.decoder.messages(batch)
+    const attachments = this.decoder.attachments(batch)
+    await this.db.transaction().execute(async (trx) => {
+      // The rows carry ids and change sequence numbers planned at the start: check that they are still free.
+      const moved =
+        (await maxId(trx, 'messages')) >= batch.firstMessageId ||
+        (await maxId(trx, 'attachments')) >= batch.firstAttachmentId ||
+        !(await changeSeqsAre(trx, batch.changes))
+      if (moved) {
+        throw new Error(
+          'another writer changed the store while seeding; the batches written so far are complete, the rest was not written',
+        )
+      }
+      for (let i = 0; i < batch.conversations.length; i += 2000) {
+        await trx
+          .insertInto('conversations')
+          .values(
+            batch.conversations.slice(i, i + 2000).map((c) => ({
+              id: c.id,
+              account_id: c.accountId,
+              participants: c.participants,
+              created_at: c.createdAt,
+            })),
+          )
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute()
+      }
+      await this.messageRows.insert(trx, messages)
+      await this.attachmentRows.insert(trx, attachments)
+      await addChangeSeqs(trx, batch.changes)
+    })
+    this.attachments += batch.attachments
+    this.conversations += batch.conversations.length
+  }
+}
+
+async function changeSeqsAre(db: Kysely<DB>, changes: RowBatch['changes']): Promise<boolean> {
+  const current = new Map<string, number>()
+  for (let i = 0; i < changes.length; i += 1000) {
+    const rows = await db
+      .selectFrom('mailboxes')
+      .select(['extension_id', 'change_seq'])
+      .where(
+        'extension_id',
+        'in',
+        changes.slice(i, i + 1000).map((c) => c.extensionId),
+      )
+      .execute()
+    for (const r of rows) current.set(r.extension_id, Number(r.change_seq))
+  }
+  return changes.every((c) => current.get(c.extensionId) === c.before)
+}
+
+/** Moves each mailbox's change sequence past its new messages: one statement per distinct count. */
+async function addChangeSeqs(db: Kysely<DB>, changes: RowBatch['changes']): Promise<void> {
+  const byCount = new Map<number, string[]>()
+  for (const { extensionId, added } of changes) {
+    const ids = byCount.get(added)
+    if (ids) ids.push(extensionId)
+    else byCount.set(added, [extensionId])
+  }
+  for (const [count, ids] of byCount) {
+    for (let i = 0; i < ids.length; i += 1000) {
+      await db
+        .updateTable('mailboxes')
+        .set((eb) => ({ change_seq: eb('change_seq', '+', count) }))
+        .where('extension_id', 'in', ids.slice(i, i + 1000))
+        .execute()
+    }
+  }
+}

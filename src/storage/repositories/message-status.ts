@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely'
+import type { AttachmentType, Message } from '../../domain/message/model.js'
+import { renderRecord } from '../../domain/message/record.js'
+import type { DB } from '../schema.js'
+import { lockMailbox, toMessage } from './message-changes.js'
+import { type AttachmentDraft, nextChangeSeq } from './messages.js'
+
+/**
+ * The delivery side of a message: status changes made by delivery steps. Like the
+ * read-status and life-cycle changes of message-changes.ts (whose row mapping and
+ * locking order it shares), every change is a read-modify-write of one message in
+ * the caller's transaction that takes the mailbox's next `change_seq`, the clock's
+ * time as `lastModifiedTime`, and re-renders the stored record.
+ */
+
+export interface StatusTarget {
+  extensionId: string
+  messageId: number
+  /** The database has `SELECT … FOR UPDATE` (see storage/dialects/dialect.ts). */
+  lockRows: boolean
+}
+
+/**
+ * Reads one message, lets `change` edit it, and writes back what a delivery step may
+ * change: `messageStatus`, the recipients (their own states) and the extra fields.
+ * Undefined when the message is gone from the mailbox.
+ */
+export async function changeDelivery(
+  trx: Kysely<DB>,
+  target: StatusTarget,
+  change: (message: Message) => void,
+  now: number,
+): Promise<Message | undefined> {
+  if (target.lockRows) await lockMailbox(trx, target.extensionId)
+  let query = trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', target.messageId)
+    .where('extension_id', '=', target.extensionId)
+  if (target.lockRows) query = query.forUpdate()
+  const row = await query.executeTakeFirst()
+  if (!row) return undefined
+  const attachments = await trx
+    .selectFrom('attachments')
+    .select(['id', 'type', 'content_type', 'file_name', 'size', 'extra'])
+    .where('message_id', '=', row.id)
+    .orderBy('position')
+    .orderBy('id')
+    .execute()
+  const message = toMessage(row, attachments)
+  change(message)
+  message.lastModifiedTime = now
+  const seq = await nextChangeSeq(trx, target.extensionId)
+  await trx
+    .updateTable('messages')
+    .set({
+      message_status: message.messageStatus,
+      to_parties: JSON.stringify(message.to),
+      extra: JSON.stringify(message.extra),
+      last_modified_time: now,
+      change_seq: seq,
+      record: renderRecord(message),
+    })
+    .where('id', '=', row.id)
+    .execute()
+  return message
+}
+
+/**
+ * A stored message's attachments as drafts for another copy of it (the recipients of
+ * a scheduled fax): the copies share the blobs. Attachments whose bytes are gone
+ * (purged) are left out.
+ */
+export async function attachmentDraftsOf(trx: Kysely<DB>, messageId: number): Promise<AttachmentDraft[]> {
+  const rows = await trx
+    .selectFrom('attachments')
+    .select(['type', 'content_type', 'file_name', 'size', 'blob_key', 'extra'])
+    .where('message_id', '=', messageId)
+    .orderBy('position')
+    .orderBy('id')
+    .execute()
+  return rows
+    .filter((r): r is typeof r & { blob_key: string } => r.blob_key !== null)
+    .map((r) => ({
+      type: r.type as AttachmentType,
+      contentType: r.content_type,
+      fileName: r.file_name ?? undefined,
+      size: Number(r.size),
+      blobKey: r.blob_key,
+      ...JSON.parse(r.extra),
+    }))
+}
+
+/** A message as stored, without changing it (the scheduled fax a dispatch job sends). */
+export async function loadMessage(
+  db: Kysely<DB>,
+  extensionId: string,
+  messageId: number,
+): Promise<Message | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', messageId)
+    .where('extension_id', '=', extensionId)
+    .executeTakeFirst()
+  return row ? toMessage(row, []) : undefined
+}

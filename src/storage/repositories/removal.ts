@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../schema.js'
+
+/**
+ * Physical removal of messages (after Purged, and by the retention rules). A removed
+ * message leaves a tombstone numbered in the mailbox's change sequence, so that an
+ * ISync tells a client to drop it; the tombstone keeps what decides which sync frames
+ * the message lay in.
+ */
+
+/**
+ * Holds the mailbox row until the transaction ends: on PostgreSQL a row lock, taken
+ * before any message of the mailbox is read, in the same order as every other writer
+ * (mailbox, then messages). SQLite runs one writer at a time and needs none.
+ */
+export async function lockMailbox(trx: Kysely<DB>, extensionId: string, lockRows: boolean): Promise<boolean> {
+  let query = trx.selectFrom('mailboxes').select('extension_id').where('extension_id', '=', extensionId)
+  if (lockRows) query = query.forUpdate()
+  return (await query.executeTakeFirst()) !== undefined
+}
+
+/** Takes `count` consecutive change sequence numbers of the mailbox; answers the first. */
+export async function reserveChangeSeqs(
+  trx: Kysely<DB>,
+  extensionId: string,
+  count: number,
+): Promise<number> {
+  const row = await trx
+    .updateTable('mailboxes')
+    .set((eb) => ({ change_seq: eb('change_seq', '+', count) }))
+    .where('extension_id', '=', extensionId)
+    .returning('change_seq')
+    .executeTakeFirstOrThrow()
+  return Number(row.change_seq) - count + 1
+}
+
+export interface Removal {
+  /** Messages removed (those of `ids` still there). */
+  removed: number
+  /** Blob keys the removed attachments referenced: free those no attachment references any more, after commit. */
+  blobKeys: string[]
+}
+
+/**
+ * Removes messages of one mailbox for good; call inside a transaction that holds the
+ * mailbox (see lockMailbox).
+ */
+export async function removeMessages(
+  trx: Kysely<DB>,
+  extensionId: string,
+  ids: number[],
+  now: number,
+): Promise<Removal> {
+  if (ids.length === 0) return { removed: 0, blobKeys: [] }
+  const rows = await trx
+    .selectFrom('messages')
+    .select(['id', 'account_id', 'type', 'direction', 'conversation_id', 'creation_time'])
+    .where('extension_id', '=', extensionId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute()
+  if (rows.length === 0) return { removed: 0, blobKeys: [] }
+  const present = rows.map((r) => Number(r.id))
+  const keys = await trx
+    .selectFrom('attachments')
+    .select('blob_key')
+    .distinct()
+    .where('message_id', 'in', present)
+    .where('blob_key', 'is not', null)
+    .execute()
+  await trx.deleteFrom('attachments').where('message_id', 'in', present).execute()
+  await trx.deleteFrom('messages').where('id', 'in', present).execute()
+  const first = await reserveChangeSeqs(trx, extensionId, rows.length)
+  await trx
+    .insertInto('message_tombstones')
+    .values(
+      rows.map((r, i) => ({
+        message_id: Number(r.id),
+        account_id: r.account_id,
+        extension_id: extensionId,
+        change_seq: first + i,
+        removed_at: now,
+        type: r.type,
+        direction: r.direction,
+        conversation_id: r.conversation_id === null ? null : Number(r.conversation_id),
+        creation_time: Number(r.creation_time),
+      })),
+    )
+    .execute()
+  return { removed: rows.length, blobKeys: keys.map((k) => k.blob_key!) }
+}

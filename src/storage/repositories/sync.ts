@@ -1,0 +1,269 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { Cursor, Region, SyncFrame } from '../../domain/sync/frame.js'
+import type { DB } from '../schema.js'
+
+/**
+ * The reads of message sync. The two that define what a client has seen, a full sync
+ * and the changes since a sequence number, are each ONE statement that reads the
+ * mailbox's change sequence number together with the records: a statement reads one
+ * snapshot (SQLite, and PostgreSQL under any isolation level), so the number and the
+ * records describe the same state of the mailbox.
+ */
+
+export interface FrameRecord {
+  id: number
+  creationTime: number
+  seq: number
+  conversationId: number | null
+  record: Buffer
+}
+
+export interface ChangedRecord {
+  id: number
+  seq: number
+  /** `Alive`, `Deleted`, `Purged`, or `Removed` for a message physically removed (a tombstone). */
+  availability: string
+  conversationId: number | null
+  /** The pre-rendered record; null for a tombstone. */
+  record: Buffer | null
+}
+
+type Alias = 'm' | 'n'
+
+const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`)
+
+/** The filters of a frame (type, direction, conversation) on messages aliased `alias`. */
+function filters(alias: Alias, frame: SyncFrame): RawBuilder<unknown>[] {
+  const conds: RawBuilder<unknown>[] = []
+  if (frame.types?.length) conds.push(sql`${col(alias, 'type')} in (${sql.join(frame.types)})`)
+  if (frame.directions?.length) conds.push(sql`${col(alias, 'direction')} in (${sql.join(frame.directions)})`)
+  if (frame.conversationId !== undefined)
+    conds.push(sql`${col(alias, 'conversation_id')} = ${frame.conversationId}`)
+  return conds
+}
+
+/** (creation_time, id) >= lower, spelt so that the creation_time range can use an index. */
+function atLeast(alias: string, lower: Cursor, idColumn = 'id'): RawBuilder<unknown> {
+  const ct = col(alias, 'creation_time')
+  return sql`${ct} >= ${lower[0]} and (${ct} > ${lower[0]} or ${col(alias, idColumn)} >= ${lower[1]})`
+}
+
+/** (creation_time, id) < below. */
+function under(alias: string, below: Cursor, idColumn = 'id'): RawBuilder<unknown> {
+  const ct = col(alias, 'creation_time')
+  return sql`${ct} <= ${below[0]} and (${ct} < ${below[0]} or ${col(alias, idColumn)} < ${below[1]})`
+}
+
+function bounds(alias: Alias, lower: Cursor, upper: number | null): RawBuilder<unknown>[] {
+  const conds = [atLeast(alias, lower)]
+  if (upper !== null) conds.push(sql`${col(alias, 'creation_time')} <= ${upper}`)
+  return conds
+}
+
+/** The Alive messages of the frame, newest of each conversation only when the frame says so. */
+function inFrame(extensionId: string, frame: SyncFrame, region?: Region): RawBuilder<unknown> {
+  const conds = [
+    sql`m.extension_id = ${extensionId}`,
+    sql`m.availability = 'Alive'`,
+    ...filters('m', frame),
+    ...bounds('m', region?.lower ?? frame.lower, region?.upper ?? frame.upper),
+  ]
+  if (region?.below) conds.push(under('m', region.below))
+  if (region?.after !== undefined) conds.push(sql`m.creation_time > ${region.after}`)
+  if (frame.distinct) conds.push(newestOfConversation(frame))
+  return sql.join(conds, sql` and `)
+}
+
+/** No newer Alive message of the same conversation in the frame. */
+function newestOfConversation(frame: SyncFrame): RawBuilder<unknown> {
+  const n = [
+    sql`n.extension_id = m.extension_id`,
+    sql`n.conversation_id = m.conversation_id`,
+    sql`n.availability = 'Alive'`,
+    ...filters('n', frame),
+    ...bounds('n', frame.lower, frame.upper),
+    sql`(n.creation_time > m.creation_time or (n.creation_time = m.creation_time and n.id > m.id))`,
+  ]
+  return sql`(m.conversation_id is null or not exists (select 1 from messages n where ${sql.join(n, sql` and `)}))`
+}
+
+interface RecordRow {
+  id: number
+  ct: number
+  seq: number
+  conv: number | null
+  record: Buffer | null
+}
+
+function toFrameRecord(r: RecordRow): FrameRecord {
+  return {
+    id: Number(r.id),
+    creationTime: Number(r.ct),
+    seq: Number(r.seq),
+    conversationId: r.conv === null ? null : Number(r.conv),
+    record: r.record as Buffer,
+  }
+}
+
+/**
+ * FSync: the newest `limit` records of the frame (all without a limit), newest first,
+ * and the mailbox's change sequence number, in one snapshot. Undefined: no mailbox.
+ */
+export async function frameRecords(
+  db: Kysely<DB>,
+  extensionId: string,
+  frame: SyncFrame,
+  limit?: number,
+): Promise<{ high: number; records: FrameRecord[] } | undefined> {
+  const limitSql = limit === undefined ? sql`` : sql` limit ${limit}`
+  const result = await sql<RecordRow>`select r.id, r.ct, r.seq, r.conv, r.record from (
+      select m.id as id, m.creation_time as ct, m.change_seq as seq, m.conversation_id as conv, m.record as record
+      from messages m where ${inFrame(extensionId, frame)}
+      order by m.creation_time desc, m.id desc${limitSql}) r
+    union all
+    select 0, 0, b.change_seq, null, null from mailboxes b where b.extension_id = ${extensionId}`.execute(db)
+  let high: number | undefined
+  const records: FrameRecord[] = []
+  for (const row of result.rows) {
+    if (Number(row.id) === 0) high = Number(row.seq)
+    else records.push(toFrameRecord(row))
+  }
+  if (high === undefined) return undefined
+  records.sort((a, b) => b.creationTime - a.creationTime || b.id - a.id)
+  return { high, records }
+}
+
+/**
+ * ISync: every message of the frame whose latest change is numbered above `since`,
+ * whatever its availability, every removal above `since` that concerns the frame, and
+ * the mailbox's change sequence number, in one snapshot. Frame membership depends only
+ * on what never changes (type, direction, conversation, creation time), so a message
+ * in the frame stays in it.
+ */
+export async function changesSince(
+  db: Kysely<DB>,
+  extensionId: string,
+  frame: SyncFrame,
+  since: number,
+): Promise<{ high: number; changes: ChangedRecord[] } | undefined> {
+  const m = sql.join(
+    [
+      sql`m.extension_id = ${extensionId}`,
+      sql`m.change_seq > ${since}`,
+      ...filters('m', frame),
+      ...bounds('m', frame.lower, frame.upper),
+    ],
+    sql` and `,
+  )
+  const result = await sql<{
+    id: number
+    seq: number
+    availability: string | null
+    conv: number | null
+    record: Buffer | null
+  }>`select m.id as id, m.change_seq as seq, m.availability as availability, m.conversation_id as conv, m.record as record
+      from messages m where ${m}
+    union all
+    select t.message_id, t.change_seq, 'Removed', t.conversation_id, null
+      from message_tombstones t where ${tombstoneConds(extensionId, frame, since)}
+    union all
+    select 0, b.change_seq, null, null, null from mailboxes b where b.extension_id = ${extensionId}`.execute(
+    db,
+  )
+  let high: number | undefined
+  const changes: ChangedRecord[] = []
+  for (const row of result.rows) {
+    if (Number(row.id) === 0) {
+      high = Number(row.seq)
+      continue
+    }
+    changes.push({
+      id: Number(row.id),
+      seq: Number(row.seq),
+      availability: row.availability ?? 'Removed',
+      conversationId: row.conv === null ? null : Number(row.conv),
+      record: row.record,
+    })
+  }
+  if (high === undefined) return undefined
+  changes.sort((a, b) => a.seq - b.seq || a.id - b.id)
+  return { high, changes }
+}
+
+/** Removals since `since` in the frame; a tombstone that lacks a column counts as in the frame. */
+function tombstoneConds(extensionId: string, frame: SyncFrame, since: number): RawBuilder<unknown> {
+  const conds = [sql`t.extension_id = ${extensionId}`, sql`t.change_seq > ${since}`]
+  const orNull = (column: string, cond: RawBuilder<unknown>) => sql`(${col('t', column)} is null or ${cond})`
+  if (frame.types?.length) conds.push(orNull('type', sql`t.type in (${sql.join(frame.types)})`))
+  if (frame.directions?.length) {
+    conds.push(orNull('direction', sql`t.direction in (${sql.join(frame.directions)})`))
+  }
+  if (frame.conversationId !== undefined) {
+    conds.push(orNull('conversation_id', sql`t.conversation_id = ${frame.conversationId}`))
+  }
+  conds.push(orNull('creation_time', atLeast('t', frame.lower, 'message_id')))
+  if (frame.upper !== null) conds.push(orNull('creation_time', sql`t.creation_time <= ${frame.upper}`))
+  return sql.join(conds, sql` and `)
+}
+
+/** The newest Alive message of each of `conversationIds` in the frame (none for a conversation with none). */
+export async function newestOfConversations(
+  db: Kysely<DB>,
+  extensionId: string,
+  frame: SyncFrame,
+  conversationIds: number[],
+): Promise<FrameRecord[]> {
+  const out: FrameRecord[] = []
+  for (let i = 0; i < conversationIds.length; i += 500) {
+    const chunk = conversationIds.slice(i, i + 500)
+    const result = await sql<RecordRow>`select m.id as id, m.creation_time as ct, m.change_seq as seq,
+        m.conversation_id as conv, m.record as record
+      from messages m
+      where ${inFrame(extensionId, { ...frame, distinct: true })} and m.conversation_id in (${sql.join(chunk)})`.execute(
+      db,
+    )
+    out.push(...result.rows.map(toFrameRecord))
+  }
+  return out
+}
+
+/** The position of the `n`th newest record of the frame (n >= 1); undefined when it has fewer. */
+export async function nthNewest(
+  db: Kysely<DB>,
+  extensionId: string,
+  frame: SyncFrame,
+  n: number,
+): Promise<Cursor | undefined> {
+  const result = await sql<{ id: number; ct: number }>`select m.id as id, m.creation_time as ct
+    from messages m where ${inFrame(extensionId, frame)}
+    order by m.creation_time desc, m.id desc limit 1 offset ${n - 1}`.execute(db)
+  const row = result.rows[0]
+  return row ? [Number(row.ct), Number(row.id)] : undefined
+}
+
+/** The records of `frame` that lie in `region`, newest first. */
+export async function regionRecords(
+  db: Kysely<DB>,
+  extensionId: string,
+  frame: SyncFrame,
+  region: Region,
+): Promise<FrameRecord[]> {
+  const result = await sql<RecordRow>`select m.id as id, m.creation_time as ct, m.change_seq as seq,
+      m.conversation_id as conv, m.record as record
+    from messages m where ${inFrame(extensionId, frame, region)}
+    order by m.creation_time desc, m.id desc`.execute(db)
+  return result.rows.map(toFrameRecord)
+}
+
+/** Whether an Alive message of the frame's filters lies below the frame (older than its lower bound). */
+export async function olderExist(db: Kysely<DB>, extensionId: string, frame: SyncFrame): Promise<boolean> {
+  const conds = [
+    sql`m.extension_id = ${extensionId}`,
+    sql`m.availability = 'Alive'`,
+    ...filters('m', frame),
+    under('m', frame.lower),
+  ]
+  const result = await sql<{ one: number }>`select 1 as one from messages m
+    where ${sql.join(conds, sql` and `)} limit 1`.execute(db)
+  return result.rows.length > 0
+}
