@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { BlobStore } from '../blobs/blob-store.js'
 import type { Clock } from '../domain/clock.js'
-import { errors } from '../domain/errors.js'
+import { ApiError, errors } from '../domain/errors.js'
 import { deletableByFilter, type MessageChange, type MessageUpdate } from '../domain/message/lifecycle.js'
 import type { MessageType } from '../domain/message/model.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
@@ -79,6 +79,46 @@ export class MessageChangesService {
       if (ids.length < FILTER_CHUNK) break
     }
     return changed
+  }
+
+  /**
+   * The items of a bulk request in one transaction, each in a savepoint of its own:
+   * an item that fails is rolled back alone and answers its error, the others stand
+   * (a bulk request is not atomic, as RingCentral documents), and the whole bulk costs
+   * one durable commit instead of one per item. Answers, per item, its record or error.
+   */
+  async changeMany(
+    mailbox: Mailbox,
+    items: { messageId: number; change: MessageChange }[],
+  ): Promise<(Buffer | ApiError)[]> {
+    const results: (Buffer | ApiError)[] = []
+    const released: string[] = []
+    const trx = await this.db.startTransaction().execute()
+    try {
+      for (const [i, item] of items.entries()) {
+        const name = `item${i}`
+        const point = await trx.savepoint(name).execute()
+        try {
+          const outcome = await changeMessage(point, this.target(mailbox, item.messageId), item.change, () =>
+            this.clock.now(),
+          )
+          if (!outcome) throw errors.notFound('messageId')
+          await point.releaseSavepoint(name).execute()
+          results.push(outcome.record)
+          released.push(...outcome.releasedBlobKeys)
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err
+          await point.rollbackToSavepoint(name).execute()
+          results.push(err)
+        }
+      }
+      await trx.commit().execute()
+    } catch (err) {
+      await trx.rollback().execute()
+      throw err
+    }
+    await this.releaseBlobs(released)
+    return results
   }
 
   private async changeOne(mailbox: Mailbox, messageId: number, change: MessageChange): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { ApiError, errors } from '../../../../domain/errors.js'
-import { parseMessageUpdate } from '../../../../domain/message/lifecycle.js'
+import { type MessageChange, parseMessageUpdate } from '../../../../domain/message/lifecycle.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
 import { type Mailbox, resolveMailbox } from '../../../../services/mailbox-access.js'
 import { MultipartMixedBody } from '../../../plugins/bulk-bodies.js'
@@ -188,38 +188,54 @@ export function messageIdOf(text: string): number {
 }
 
 /**
- * Runs `apply` for every entry, one after the other, each on its own (its own
- * transaction): an item that fails answers its own error and the others go on.
- * `apply` answers the message's stored record.
+ * Applies the change each entry asks for (`changeOf` throws the API error of an
+ * unusable body) in one transaction with a savepoint per item (see
+ * MessageChangesService.changeMany): an item that fails answers its own error and the
+ * others go on. An id named twice is changed once; the repeat answers the same.
  */
 export async function runBulk(
-  request: FastifyRequest,
   services: Services,
   mailbox: Mailbox,
   entries: BulkEntry[],
-  apply: (id: number, entry: BulkEntry) => Promise<Buffer>,
+  changeOf: (entry: BulkEntry) => MessageChange,
 ): Promise<BulkItem[]> {
   const base = services.publicUrl.bytes
   const mailboxUri = `${services.publicUrl.value}/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store`
-  const items: BulkItem[] = []
+  const outcomes: (Buffer | ApiError | number)[] = []
+  const work: { messageId: number; change: MessageChange }[] = []
+  const firstOf = new Map<number, number>()
   for (const entry of entries) {
-    const href = `${mailboxUri}/${entry.resourceId}`
     try {
       if (entry.bodyError) throw entry.bodyError
-      const record = await apply(messageIdOf(entry.resourceId), entry)
-      items.push({ resourceId: entry.resourceId, href, status: 200, body: withBaseUrl(record, base) })
+      const messageId = messageIdOf(entry.resourceId)
+      const change = changeOf(entry)
+      const seen = firstOf.get(messageId)
+      if (seen !== undefined) {
+        outcomes.push(-1 - seen)
+        continue
+      }
+      firstOf.set(messageId, work.length)
+      outcomes.push(work.length)
+      work.push({ messageId, change })
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : errors.internal()
-      if (!(err instanceof ApiError)) request.log.error({ err }, 'bulk item failed')
-      items.push({
-        resourceId: entry.resourceId,
-        href,
-        status: apiError.status,
-        body: Buffer.from(JSON.stringify(apiError.body())),
-      })
+      if (!(err instanceof ApiError)) throw err
+      outcomes.push(err)
     }
   }
-  return items
+  const results = await services.changes.changeMany(mailbox, work)
+  return entries.map((entry, i) => {
+    const outcome = outcomes[i]!
+    const result = typeof outcome === 'number' ? results[outcome < 0 ? -1 - outcome : outcome]! : outcome
+    const href = `${mailboxUri}/${entry.resourceId}`
+    return result instanceof ApiError
+      ? {
+          resourceId: entry.resourceId,
+          href,
+          status: result.status,
+          body: Buffer.from(JSON.stringify(result.body())),
+        }
+      : { resourceId: entry.resourceId, href, status: 200, body: withBaseUrl(result, base) }
+  })
 }
 
 /** A 207 with a status per item, as multipart+json or multipart/mixed. */
@@ -243,9 +259,10 @@ export function updateHandler(services: Services, method: 'PUT' | 'PATCH') {
     }
     // One body for every id: when it is unusable, the whole request is (400, naming the field).
     if (parsed.shared) parseMessageUpdate(parsed.entries[0]!.body, method)
-    const items = await runBulk(request, services, mailbox, parsed.entries, (id, entry) =>
-      services.changes.update(mailbox, id, parseMessageUpdate(entry.body, method)),
-    )
+    const items = await runBulk(services, mailbox, parsed.entries, (entry) => ({
+      kind: 'update',
+      ...parseMessageUpdate(entry.body, method),
+    }))
     return sendBulk(reply, items, parsed.jsonAnswer)
   }
 }

@@ -27,16 +27,10 @@ export function registerDeleteMessage(app: FastifyInstance, services: Services):
         await services.changes.delete(mailbox, messageIdOf(parsed.id), purge)
         return reply.status(204).send()
       }
-      // An id named twice is deleted once: a repeat must not take it a step further.
-      const done = new Map<number, Promise<Buffer>>()
-      const items: BulkItem[] = await runBulk(request, services, mailbox, parsed.entries, (id) => {
-        let result = done.get(id)
-        if (!result) {
-          result = services.changes.delete(mailbox, id, purge)
-          done.set(id, result)
-        }
-        return result
-      })
+      const items: BulkItem[] = await runBulk(services, mailbox, parsed.entries, () => ({
+        kind: 'delete',
+        purge,
+      }))
       if (items.every((item) => item.status === 200)) return reply.status(204).send()
       return sendBulk(reply, items, parsed.jsonAnswer)
     },
