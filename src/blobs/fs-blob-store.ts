@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { BlobStore, StoredBlob } from './blob-store.js'
 
 const KEY = /^[0-9a-f]{64}$/
+const READ_CHUNK = 256 * 1024
 
 /**
  * Content-addressed blobs on disk under `<data>/blobs`. A blob is written to a
@@ -55,7 +56,8 @@ export class FsBlobStore implements BlobStore {
   async get(key: string, range?: { start: number; end: number }): Promise<Readable> {
     const file = this.pathOf(key)
     const handle = await fs.promises.open(file, 'r')
-    return handle.createReadStream(range ? { start: range.start, end: range.end } : {})
+    // Large reads: a 1 MB attachment goes out in 4 writes rather than 16.
+    return handle.createReadStream({ ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: READ_CHUNK })
   }
 
   async delete(key: string): Promise<void> {
