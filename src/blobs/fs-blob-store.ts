@@ -57,7 +57,10 @@ export class FsBlobStore implements BlobStore {
     const file = this.pathOf(key)
     const handle = await fs.promises.open(file, 'r')
     // Large reads: a 1 MB attachment goes out in 4 writes rather than 16.
-    return handle.createReadStream({ ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: READ_CHUNK })
+    return handle.createReadStream({
+      ...(range ? { start: range.start, end: range.end } : {}),
+      highWaterMark: READ_CHUNK,
+    })
   }
 
   async delete(key: string): Promise<void> {

@@ -60,9 +60,11 @@ const DELIVERED: Record<Channel, DeliveryStep[]> = {
 }
 
 /**
- * Inside the account the recipient's copy is written with the send itself; the
- * sender's copy still answers `Queued` and moves on in a step due at once, so the
- * answer of a send is the same wherever the recipient is.
+ * Inside the account the recipient's copy is written with the send itself, and so is
+ * this step, due at the hand-over (it runs in the send's transaction, see
+ * services/sending/delivery.ts): the send still answers `Queued`, as it does wherever
+ * the recipient is, and the sender's copy is `Delivered` (`Sent` for a fax) by the
+ * time anyone can read it.
  */
 const INTERNAL: Record<Channel, DeliveryStep[]> = {
   SMS: [{ afterMs: 0, status: 'Delivered', attempt: true }],

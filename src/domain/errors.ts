@@ -139,18 +139,29 @@ export const errors = {
     ),
 
   // Sending (sms, mms, fax, company-pager): the MSG- codes of the messaging API table.
-  required: (name: string) => new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid. Required.`, name),
+  required: (name: string) =>
+    new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid. Required.`, name),
   phoneNotOwned: (name: string) =>
     new ApiError(403, 'MSG-304', "Phone number doesn't belong to extension", name),
   noSenderNumber: () =>
     new ApiError(400, 'MSG-245', 'Cannot find the phone number which belongs to user', 'from'),
   senderMismatch: () =>
-    new ApiError(400, 'MSG-331', 'Sender extension number does not correspond to logged in extension', 'from'),
+    new ApiError(
+      400,
+      'MSG-331',
+      'Sender extension number does not correspond to logged in extension',
+      'from',
+    ),
   recipientState: (name: string) =>
     new ApiError(400, 'MSG-324', 'Recipient extension is in inappropriate state', name),
   noDepartmentMembers: (name: string) => new ApiError(400, 'MSG-316', 'No department members found.', name),
   replyDenied: () =>
-    new ApiError(403, 'MSG-326', 'Reply is denied for user, who is no longer a thread participant', 'replyOn'),
+    new ApiError(
+      403,
+      'MSG-326',
+      'Reply is denied for user, who is no longer a thread participant',
+      'replyOn',
+    ),
   messageTooLong: (name: string, max: number) =>
     new ApiError(400, 'MSG-338', `Message size limit exceeded: [${name}] allows ${max} UTF-16 units`, name),
   attachmentTooLarge: (detail: string) =>
@@ -160,7 +171,12 @@ export const errors = {
   unsupportedAttachment: (type: string) =>
     new ApiError(400, 'MSG-348', `Unsupported attachment media type [${type}]`, 'attachment'),
   faxResendNotAllowed: () =>
-    new ApiError(406, 'MSG-343', 'Fax resend is not allowed for message in current state', 'originalMessageId'),
+    new ApiError(
+      406,
+      'MSG-343',
+      'Fax resend is not allowed for message in current state',
+      'originalMessageId',
+    ),
   faxEnvelope: (detail: string) =>
     new ApiError(400, 'MSG-349', `Unable to parse fax envelope: ${detail}`, 'json'),
 }

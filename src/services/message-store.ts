@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { type ListQuery, parseListQuery, type Query } from '../domain/message/list-query.js'
-import { listRecords, recordsByIds } from '../storage/repositories/messages.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
+import { listRecords, recordsByIds } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
 

@@ -47,7 +47,11 @@ describe('fax', () => {
   test('a 3-page PDF and a 2-page TIFF: the real page count, the documents readable by the recipient', async () => {
     const before = (await bobsFaxes()).length
     const sent = await sendFax(
-      { to: [{ phoneNumber: BOB.username, name: 'Bob B.' }], faxResolution: 'High', coverPageText: 'Contract attached' },
+      {
+        to: [{ phoneNumber: BOB.username, name: 'Bob B.' }],
+        faxResolution: 'High',
+        coverPageText: 'Contract attached',
+      },
       [
         { bytes: pdf3, name: 'contract.pdf', type: 'application/pdf' },
         { bytes: tiff2, name: 'scan.tiff', type: 'image/tiff' },

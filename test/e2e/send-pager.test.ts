@@ -11,7 +11,13 @@ function directory(members: string[]) {
   const file = structuredClone(STANDARD_FILE) as any
   const account = file.accounts[0]
   account.extensions.push(
-    { id: '62004', extensionNumber: '104', name: 'Carol', password: 'carol-secret', phoneNumbers: ['+16505550104'] },
+    {
+      id: '62004',
+      extensionNumber: '104',
+      name: 'Carol',
+      password: 'carol-secret',
+      phoneNumbers: ['+16505550104'],
+    },
     { id: '62005', extensionNumber: '105', name: 'Fred Frozen', status: 'Frozen', password: 'fred-secret' },
   )
   account.extensions.find((e: any) => e.extensionNumber === '200').members = members
@@ -89,7 +95,9 @@ describe('company pager', () => {
 
   test('to a Disabled or Frozen extension directly: 400 MSG-324', async () => {
     for (const to of [[{ extensionNumber: '103' }], [{ extensionNumber: '200' }, { extensionId: '62005' }]]) {
-      const res = await sdkError(alice.post('/restapi/v1.0/account/~/extension/~/company-pager', { to, text: 'x' }))
+      const res = await sdkError(
+        alice.post('/restapi/v1.0/account/~/extension/~/company-pager', { to, text: 'x' }),
+      )
       assert.equal(res.status, 400)
       assert.equal(res.body.errorCode, 'MSG-324')
       assert.equal(res.body.errors[0].parameterName, 'to')
@@ -97,14 +105,14 @@ describe('company pager', () => {
   })
 
   test('a reply thread: replyOn reaches the other participants, in the same conversation', async () => {
-    const first = await page(alice, { to: [{ extensionNumber: '102' }, { extensionNumber: '104' }], text: 'Q1 plan?' })
+    const first = await page(alice, {
+      to: [{ extensionNumber: '102' }, { extensionNumber: '104' }],
+      text: 'Q1 plan?',
+    })
     const [bobsCopy] = await inbox(bob, first.conversationId)
     const reply = await page(bob, { replyOn: bobsCopy.id, text: 'Looks good' })
     assert.equal(reply.conversationId, first.conversationId)
-    assert.deepEqual(
-      reply.to.map((t: any) => t.extensionNumber).sort(),
-      ['101', '104'],
-    )
+    assert.deepEqual(reply.to.map((t: any) => t.extensionNumber).sort(), ['101', '104'])
     const [aliceCopy] = await inbox(alice, first.conversationId)
     assert.equal(aliceCopy.subject, 'Looks good')
     assert.equal(aliceCopy.from.extensionNumber, '102')
@@ -123,10 +131,12 @@ describe('company pager', () => {
     const [carolsCopy] = await inbox(carol, sent.conversationId)
     await provision(['101', '103', '104'])
     try {
-      const res = await sdkError(bob.post('/restapi/v1.0/account/~/extension/~/company-pager', {
-        replyOn: bobsCopy.id,
-        text: 'me too',
-      }))
+      const res = await sdkError(
+        bob.post('/restapi/v1.0/account/~/extension/~/company-pager', {
+          replyOn: bobsCopy.id,
+          text: 'me too',
+        }),
+      )
       assert.equal(res.status, 403)
       assert.equal(res.body.errorCode, 'MSG-326')
       // Carol is still a member: her reply reaches Alice, not Bob.

@@ -23,7 +23,11 @@ export function startSendingServer(): Promise<RunningServer> {
  * since the SDK, which trusts its own clock, would otherwise meet a 401 and retry a
  * multipart request with its body already spent.
  */
-export async function advance(server: RunningServer, duration = 'PT0S', ...platforms: Platform[]): Promise<void> {
+export async function advance(
+  server: RunningServer,
+  duration = 'PT0S',
+  ...platforms: Platform[]
+): Promise<void> {
   const res = await server.admin('POST', '/admin/v1/clock', { advance: duration })
   assert.equal(res.status, 200, JSON.stringify(res.body))
   for (const p of platforms) await p.refresh()
@@ -69,7 +73,11 @@ export interface Part {
  * (`request.json`, as the fax guide does) unless `jsonFileName` is null (as the MMS
  * guide does).
  */
-export function multipart(envelope: unknown, parts: Part[], jsonFileName: string | null = 'request.json'): FormData {
+export function multipart(
+  envelope: unknown,
+  parts: Part[],
+  jsonFileName: string | null = 'request.json',
+): FormData {
   const form = new FormData()
   form.append('json', Buffer.from(JSON.stringify(envelope)), {
     contentType: 'application/json',

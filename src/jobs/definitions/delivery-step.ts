@@ -1,4 +1,8 @@
-import { DELIVERY_STEP_JOB, type DeliveryStepPayload, runDeliveryStep } from '../../services/sending/delivery.js'
+import {
+  DELIVERY_STEP_JOB,
+  type DeliveryStepPayload,
+  runDeliveryStep,
+} from '../../services/sending/delivery.js'
 import type { JobDefinition } from '../job.js'
 
 /**

@@ -10,10 +10,10 @@ interface FaxDispatchPayload {
  * A scheduled fax (`sendTime` in the future), sent when the store's clock reaches it:
  * the recipients' copies and the start of each delivery, in the job's transaction.
  */
-export function faxDispatchJob(): JobDefinition<FaxDispatchPayload> {
+export function faxDispatchJob(lockRows: boolean): JobDefinition<FaxDispatchPayload> {
   return {
     name: FAX_DISPATCH_JOB,
     transactional: true,
-    handle: (payload, ctx) => dispatchScheduledFax(ctx.db, payload, ctx.now),
+    handle: (payload, ctx) => dispatchScheduledFax(ctx.db, payload, ctx.now, lockRows),
   }
 }

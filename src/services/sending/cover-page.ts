@@ -47,7 +47,12 @@ export async function renderCoverPage(cover: CoverPage): Promise<Buffer> {
 /** The standard fonts speak WinAnsi only: anything else prints as `?` instead of failing the send. */
 function encodable(font: PDFFont, text: string): string {
   let out = ''
-  for (const ch of text.replace(/[\u0000-\u001f\u007f]/g, ' ')) {
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0
+    if (code < 0x20 || code === 0x7f) {
+      out += ' '
+      continue
+    }
     try {
       font.encodeText(ch)
       out += ch

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { type Channel, deliveryPlan, type Route } from '../../carriers/simulator.js'
-import { applyDeliveryStep } from '../../domain/message/delivery.js'
+import { applyDeliveryStep, type DeliveryStep } from '../../domain/message/delivery.js'
 import type { Message } from '../../domain/message/model.js'
 import { enqueueJob } from '../../storage/repositories/jobs.js'
 import { changeDelivery } from '../../storage/repositories/message-status.js'
@@ -26,9 +26,11 @@ export interface DeliveryStepPayload {
 }
 
 /**
- * Hands a message over: enqueues the first step of each recipient's delivery in the
- * transaction that wrote the message, so a message is never stored without its
- * delivery, nor delivered without being stored.
+ * Hands a message over: in the transaction that wrote the message, runs the steps due
+ * at the hand-over itself (deliveries inside the store) and enqueues the next step of
+ * each recipient, so a message is never stored without its delivery, nor delivered
+ * without being stored. The caller's `message` keeps the state it was written in
+ * (`Queued`): that is the send's answer; each step applied here is a change of its own.
  */
 export async function startDeliveries(
   trx: Kysely<DB>,
@@ -36,6 +38,7 @@ export async function startDeliveries(
   routes: Route[],
   channel: Channel,
   origin: number,
+  lockRows: boolean,
 ): Promise<void> {
   for (const [recipient, route] of routes.entries()) {
     const phoneNumber = message.to[recipient]?.phoneNumber ?? ''
@@ -49,9 +52,30 @@ export async function startDeliveries(
       step: 0,
       origin,
     }
-    const first = deliveryPlan(route, channel, phoneNumber)[0]
-    if (first) await enqueueJob(trx, DELIVERY_STEP_JOB, payload, origin + first.afterMs)
+    const plan = deliveryPlan(route, channel, phoneNumber)
+    while (plan[payload.step] && plan[payload.step]!.afterMs <= 0) {
+      await applyStep(trx, payload, plan[payload.step]!, origin, lockRows)
+      payload.step++
+    }
+    const next = plan[payload.step]
+    if (next) await enqueueJob(trx, DELIVERY_STEP_JOB, payload, origin + next.afterMs)
   }
+}
+
+function applyStep(
+  trx: Kysely<DB>,
+  p: DeliveryStepPayload,
+  step: DeliveryStep,
+  now: number,
+  lockRows: boolean,
+): Promise<Message | undefined> {
+  const target = { extensionId: p.extensionId, messageId: p.messageId, lockRows }
+  return changeDelivery(
+    trx,
+    target,
+    (m) => applyDeliveryStep(m, p.recipient, step, p.channel, p.origin + step.afterMs),
+    now,
+  )
 }
 
 /**
@@ -70,13 +94,7 @@ export async function runDeliveryStep(
   const plan = deliveryPlan(p.route, p.channel, p.phoneNumber)
   const step = plan[p.step]
   if (!step) return
-  const target = { extensionId: p.extensionId, messageId: p.messageId, lockRows }
-  const changed = await changeDelivery(
-    trx,
-    target,
-    (m) => applyDeliveryStep(m, p.recipient, step, p.channel, p.origin + step.afterMs),
-    now,
-  )
+  const changed = await applyStep(trx, p, step, now, lockRows)
   const next = plan[p.step + 1]
   if (changed && next) await enqueue(DELIVERY_STEP_JOB, { ...p, step: p.step + 1 }, p.origin + next.afterMs)
 }

@@ -3,7 +3,7 @@ import { errors } from '../../domain/errors.js'
 import type { Message, MessageExtra, Party } from '../../domain/message/model.js'
 import { parseIsoDate } from '../../lib/iso.js'
 import { enqueueJob } from '../../storage/repositories/jobs.js'
-import { attachmentDraftsOf, loadMessage } from '../../storage/repositories/message-status.js'
+import { attachmentDraftsOf, loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
 import { type AttachmentDraft, insertMessage } from '../../storage/repositories/messages.js'
 import type { DB } from '../../storage/schema.js'
 import { type CheckedFile, storeAttachments } from './attachments.js'
@@ -148,6 +148,15 @@ async function createFax(
 ): Promise<Message> {
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
+    const immediate = sendTime === undefined || sendTime <= now
+    if (deps.lockRows) {
+      // Every mailbox this transaction writes, locked in one order first (see lockMailboxes).
+      const numbers = to.map((p) => p.phoneNumber ?? '')
+      const owners = immediate
+        ? internalOwners(await resolvePhoneRecipients(trx, sender.accountId, numbers))
+        : []
+      await lockMailboxes(trx, [sender.extensionId, ...owners.map((o) => o.extensionId)])
+    }
     const fax = await insertMessage(
       trx,
       {
@@ -167,10 +176,10 @@ async function createFax(
       },
       now,
     )
-    if (sendTime !== undefined && sendTime > now) {
+    if (!immediate) {
       await enqueueJob(trx, FAX_DISPATCH_JOB, { extensionId: fax.extensionId, messageId: fax.id }, sendTime)
     } else {
-      await dispatchFax(trx, fax, attachments, now)
+      await dispatchFax(trx, fax, attachments, now, deps.lockRows)
     }
     return fax
   })
@@ -186,10 +195,13 @@ export async function dispatchFax(
   fax: Message,
   attachments: AttachmentDraft[],
   now: number,
+  lockRows: boolean,
 ): Promise<void> {
   const numbers = fax.to.map((p) => p.phoneNumber ?? '')
   const recipients = await resolvePhoneRecipients(trx, fax.accountId, numbers)
-  for (const owner of internalOwners(recipients)) {
+  const owners = internalOwners(recipients)
+  if (lockRows) await lockMailboxes(trx, [fax.extensionId, ...owners.map((o) => o.extensionId)])
+  for (const owner of owners) {
     await insertMessage(
       trx,
       {
@@ -212,7 +224,7 @@ export async function dispatchFax(
       now,
     )
   }
-  await startDeliveries(trx, fax, recipients.map(routeOf), 'Fax', now)
+  await startDeliveries(trx, fax, recipients.map(routeOf), 'Fax', now, lockRows)
 }
 
 /**
@@ -223,10 +235,11 @@ export async function dispatchScheduledFax(
   trx: Kysely<DB>,
   payload: { extensionId: string; messageId: number },
   now: number,
+  lockRows: boolean,
 ): Promise<void> {
   const fax = await loadMessage(trx, payload.extensionId, payload.messageId)
   if (!fax || fax.availability !== 'Alive') return
-  await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.id), now)
+  await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.id), now, lockRows)
 }
 
 /**

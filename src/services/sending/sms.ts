@@ -1,6 +1,7 @@
 import { errors } from '../../domain/errors.js'
 import { conversationIdOf } from '../../domain/message/conversation.js'
 import type { Message, Party } from '../../domain/message/model.js'
+import { lockMailboxes } from '../../storage/repositories/message-status.js'
 import { insertMessage } from '../../storage/repositories/messages.js'
 import { storeAttachments, textFile } from './attachments.js'
 import { startDeliveries } from './delivery.js'
@@ -55,7 +56,9 @@ export async function sendSms(
     attachments,
   }
 
+  const owners = internalOwners(recipients)
   return deps.db.transaction().execute(async (trx) => {
+    if (deps.lockRows) await lockMailboxes(trx, [sender.extensionId, ...owners.map((o) => o.extensionId)])
     const now = deps.clock.now()
     const outbound = await insertMessage(
       trx,
@@ -71,7 +74,7 @@ export async function sendSms(
       },
       now,
     )
-    for (const owner of internalOwners(recipients)) {
+    for (const owner of owners) {
       await insertMessage(
         trx,
         {
@@ -87,7 +90,7 @@ export async function sendSms(
         now,
       )
     }
-    await startDeliveries(trx, outbound, recipients.map(routeOf), 'SMS', now)
+    await startDeliveries(trx, outbound, recipients.map(routeOf), 'SMS', now, deps.lockRows)
     return outbound
   })
 }

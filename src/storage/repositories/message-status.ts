@@ -67,6 +67,23 @@ export async function changeDelivery(
 }
 
 /**
+ * Locks the mailboxes a send writes to, in one order (by extension id), before it
+ * writes to any: two sends between the same extensions in opposite directions then
+ * wait for each other instead of deadlocking. Only where the database has row locks.
+ */
+export async function lockMailboxes(trx: Kysely<DB>, extensionIds: string[]): Promise<void> {
+  const ids = [...new Set(extensionIds)].sort()
+  if (ids.length === 0) return
+  await trx
+    .selectFrom('mailboxes')
+    .select('extension_id')
+    .where('extension_id', 'in', ids)
+    .orderBy('extension_id')
+    .forUpdate()
+    .execute()
+}
+
+/**
  * A stored message's attachments as drafts for another copy of it (the recipients of
  * a scheduled fax): the copies share the blobs. Attachments whose bytes are gone
  * (purged) are left out.

@@ -14,7 +14,9 @@ export function registerSendFax(app: FastifyInstance, services: Services): void 
     '/restapi/v1.0/account/:accountId/extension/:extensionId/fax',
     { config: { permission: 'Faxes' }, bodyLimit: 55 * MB },
     async (request, reply) => {
-      const { envelope, files } = readSendBody(request.body, () => errors.faxEnvelope('the JSON part is not valid JSON'))
+      const { envelope, files } = readSendBody(request.body, () =>
+        errors.faxEnvelope('the JSON part is not valid JSON'),
+      )
       const message = await services.sending.fax(request.principal, request.params, envelope, files)
       return replyWithRecord(reply, services, message)
     },
