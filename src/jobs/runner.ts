@@ -8,6 +8,9 @@ import {
   countDueJobs,
   DEAD,
   enqueueJob,
+  failLockedJob,
+  leaseLockedJob,
+  lockNextDueJob,
   retryJob,
 } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
@@ -93,10 +96,58 @@ export class JobRunner {
     for (;;) {
       // A shared manual clock may have been moved by another node.
       await this.syncClock?.()
+      if (this.dialect.supportsRowLocks) {
+        if (!(await this.runNextLocked())) return
+        continue
+      }
       const jobs = await claimDueJobs(this.db, this.dialect, this.clock.now(), Date.now(), LEASE_MS, BATCH)
       if (jobs.length === 0) return
       for (const job of jobs) await this.run(job)
     }
+  }
+
+  /**
+   * Where rows can be locked: a transactional job runs in the transaction that locks
+   * its row, so a crash frees it at once; other jobs are leased there and run after.
+   * Answers whether a job was due.
+   */
+  private async runNextLocked(): Promise<boolean> {
+    let locked: ClaimedJob | undefined
+    let leased: ClaimedJob | undefined
+    let failure: unknown
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        locked = await lockNextDueJob(trx, this.clock.now(), Date.now())
+        if (!locked) return
+        const definition = this.definitions.get(locked.name)
+        if (!definition?.transactional) {
+          leased = await leaseLockedJob(trx, locked, Date.now() + LEASE_MS)
+          return
+        }
+        await definition.handle(JSON.parse(locked.payload), this.context(trx))
+        await trx.deleteFrom('jobs').where('id', '=', locked.id).execute()
+      })
+    } catch (err) {
+      failure = err
+    }
+    if (!locked) {
+      if (failure) throw failure
+      return false
+    }
+    if (failure) {
+      const job: ClaimedJob = locked
+      const attempts = this.definitions.get(job.name)?.maxAttempts ?? DEFAULT_ATTEMPTS
+      const retryAt = job.attempts + 1 >= attempts ? DEAD : this.clock.now() + 1000 * 2 ** (job.attempts + 1)
+      this.log.error({ err: failure, job: job.name, attempt: job.attempts + 1 }, 'job failed')
+      await failLockedJob(
+        this.db,
+        job.id,
+        retryAt,
+        failure instanceof Error ? failure.message : String(failure),
+      )
+    }
+    if (leased) await this.run(leased)
+    return true
   }
 
   private async run(job: ClaimedJob): Promise<void> {

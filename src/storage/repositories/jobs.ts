@@ -98,3 +98,52 @@ export async function countDueJobs(db: Kysely<DB>, now: number): Promise<number>
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/**
+ * Locks the next due job inside the caller's transaction (PostgreSQL): the row stays
+ * locked while the job runs in that transaction, other nodes skip it, and if the
+ * process dies the database drops the lock with the connection, so the job is free
+ * again at once rather than when a lease would run out.
+ */
+export async function lockNextDueJob(
+  trx: Kysely<DB>,
+  now: number,
+  leaseNow: number,
+): Promise<ClaimedJob | undefined> {
+  const row = await trx
+    .selectFrom('jobs')
+    .select(['id', 'name', 'payload', 'attempts'])
+    .where('run_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst()
+  return row && { id: Number(row.id), name: row.name, payload: row.payload, attempts: Number(row.attempts) }
+}
+
+/** Turns a locked job into a leased claim, for work that runs outside the transaction. */
+export async function leaseLockedJob(trx: Kysely<DB>, job: ClaimedJob, until: number): Promise<ClaimedJob> {
+  await trx
+    .updateTable('jobs')
+    .set({ attempts: job.attempts + 1, locked_until: until })
+    .where('id', '=', job.id)
+    .execute()
+  return { ...job, attempts: job.attempts + 1 }
+}
+
+/** Records a failed run of a job that was locked, not leased: one more attempt, and when to retry. */
+export async function failLockedJob(db: Kysely<DB>, id: number, runAt: number, error: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      run_at: runAt,
+      locked_until: null,
+      last_error: error.slice(0, 2000),
+    }))
+    .where('id', '=', id)
+    .execute()
+}
