@@ -13,14 +13,13 @@ import {
   type SyncFrame,
   widenDates,
 } from '../domain/sync/frame.js'
-import { decodeSyncToken, encodeSyncToken } from '../domain/sync/token.js'
+import { checkTokenMailbox, encodeSyncToken, openSyncToken, type SyncState } from '../domain/sync/token.js'
 import {
   type ChangedRecord,
   changesSince,
   frameRecords,
   newestOfConversations,
   nthNewest,
-  olderExist,
   regionRecords,
 } from '../storage/repositories/sync.js'
 import type { DB } from '../storage/schema.js'
@@ -55,6 +54,10 @@ const SYNC_TYPES: SyncType[] = ['FSync', 'ISync']
  * changes is.
  */
 export class SyncService {
+  /** Tokens seen lately, opened (a sealed token always opens to the same state), and tokens issued lately. */
+  private readonly opened = new Map<string, SyncState>()
+  private readonly issued = new Map<string, string>()
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
@@ -81,7 +84,7 @@ export class SyncService {
     if (!found) throw errors.notFound('extensionId')
     let records = found.records
     let frame = requested
-    let olderRecordsExist = false
+    let olderRecordsExist: boolean
     if (recordCount !== undefined && records.length > recordCount) {
       // The frame ends where the first record left out begins.
       const next = records[recordCount]!
@@ -89,7 +92,7 @@ export class SyncService {
       records = records.slice(0, recordCount)
       olderRecordsExist = true
     } else {
-      olderRecordsExist = await olderExist(this.db, mailbox.extensionId, frame)
+      olderRecordsExist = found.olderExist
     }
     return {
       syncType: 'FSync',
@@ -102,7 +105,8 @@ export class SyncService {
 
   private async incremental(mailbox: Mailbox, query: Query, token: string): Promise<SyncResult> {
     const now = this.clock.now()
-    const state = decodeSyncToken(this.key, token, mailbox)
+    const state = this.open(token)
+    checkTokenMailbox(state, mailbox)
     const widening = parseWidening(query)
     const frame = await this.widen(
       mailbox,
@@ -144,7 +148,7 @@ export class SyncService {
       records: [...answer.values()],
       syncToken: this.token(mailbox, found.high, frame),
       syncTime: now,
-      olderRecordsExist: await olderExist(this.db, mailbox.extensionId, frame),
+      olderRecordsExist: found.olderExist,
     }
   }
 
@@ -161,14 +165,33 @@ export class SyncService {
     return { ...dated, lower: minCursor(minCursor(dated.lower, original.lower), nth ?? whole) }
   }
 
-  private token(mailbox: Mailbox, seq: number, frame: SyncFrame): string {
-    return encodeSyncToken(this.key, {
-      accountId: mailbox.accountId,
-      extensionId: mailbox.extensionId,
-      seq,
-      frame,
-    })
+  private open(token: string): SyncState {
+    let state = this.opened.get(token)
+    if (!state) {
+      state = openSyncToken(this.key, token)
+      remember(this.opened, token, state)
+    }
+    return state
   }
+
+  /** A client polling a quiet mailbox gets the same token again, sealed once. */
+  private token(mailbox: Mailbox, seq: number, frame: SyncFrame): string {
+    const state = { accountId: mailbox.accountId, extensionId: mailbox.extensionId, seq, frame }
+    const id = JSON.stringify(state)
+    let token = this.issued.get(id)
+    if (!token) {
+      token = encodeSyncToken(this.key, state)
+      remember(this.issued, id, token)
+    }
+    return token
+  }
+}
+
+const REMEMBERED = 1024
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= REMEMBERED) map.delete(map.keys().next().value as string)
+  map.set(key, value)
 }
 
 /** What a client needs to drop a message: its id and availability (a removed message reads Purged). */

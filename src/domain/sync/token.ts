@@ -61,11 +61,25 @@ export function decodeSyncToken(
   text: string,
   mailbox: { accountId: string; extensionId: string },
 ): SyncState {
-  const p = open(key, PURPOSE, text.trim())
-  if (!isPayload(p)) throw errors.invalidSyncToken()
-  if (p.a !== mailbox.accountId || p.e !== mailbox.extensionId) {
+  const state = openSyncToken(key, text)
+  checkTokenMailbox(state, mailbox)
+  return state
+}
+
+/** A token issued for another mailbox is refused, whoever may read both. */
+export function checkTokenMailbox(
+  state: SyncState,
+  mailbox: { accountId: string; extensionId: string },
+): void {
+  if (state.accountId !== mailbox.accountId || state.extensionId !== mailbox.extensionId) {
     throw errors.invalidSyncToken('It was issued for another mailbox.')
   }
+}
+
+/** The state a token carries, whichever mailbox it is for; a 400 naming `syncToken` if this store did not issue it. */
+export function openSyncToken(key: Uint8Array, text: string): SyncState {
+  const p = open(key, PURPOSE, text.trim())
+  if (!isPayload(p)) throw errors.invalidSyncToken()
   const lower: Cursor = [p.l[0], p.l[1]]
   return {
     accountId: p.a,

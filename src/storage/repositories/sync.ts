@@ -30,6 +30,10 @@ export interface ChangedRecord {
 
 type Alias = 'm' | 'n'
 
+/** Ids of the extra rows (never a message's): the mailbox's change sequence number; "older records exist". */
+const HIGH = 0
+const OLDER = -1
+
 const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`)
 
 /** The filters of a frame (type, direction, conversation) on messages aliased `alias`. */
@@ -114,23 +118,28 @@ export async function frameRecords(
   extensionId: string,
   frame: SyncFrame,
   limit?: number,
-): Promise<{ high: number; records: FrameRecord[] } | undefined> {
+): Promise<{ high: number; records: FrameRecord[]; olderExist: boolean } | undefined> {
   const limitSql = limit === undefined ? sql`` : sql` limit ${limit}`
   const result = await sql<RecordRow>`select r.id, r.ct, r.seq, r.conv, r.record from (
       select m.id as id, m.creation_time as ct, m.change_seq as seq, m.conversation_id as conv, m.record as record
       from messages m where ${inFrame(extensionId, frame)}
       order by m.creation_time desc, m.id desc${limitSql}) r
     union all
-    select 0, 0, b.change_seq, null, null from mailboxes b where b.extension_id = ${extensionId}`.execute(db)
+    select ${sql.lit(HIGH)}, 0, b.change_seq, null, null from mailboxes b where b.extension_id = ${extensionId}
+    union all
+    select ${sql.lit(OLDER)}, 0, 0, null, null from (${older(extensionId, frame)}) o`.execute(db)
   let high: number | undefined
+  let olderExist = false
   const records: FrameRecord[] = []
   for (const row of result.rows) {
-    if (Number(row.id) === 0) high = Number(row.seq)
+    const id = Number(row.id)
+    if (id === HIGH) high = Number(row.seq)
+    else if (id === OLDER) olderExist = true
     else records.push(toFrameRecord(row))
   }
   if (high === undefined) return undefined
   records.sort((a, b) => b.creationTime - a.creationTime || b.id - a.id)
-  return { high, records }
+  return { high, records, olderExist }
 }
 
 /**
@@ -145,7 +154,7 @@ export async function changesSince(
   extensionId: string,
   frame: SyncFrame,
   since: number,
-): Promise<{ high: number; changes: ChangedRecord[] } | undefined> {
+): Promise<{ high: number; changes: ChangedRecord[]; olderExist: boolean } | undefined> {
   const m = sql.join(
     [
       sql`m.extension_id = ${extensionId}`,
@@ -167,14 +176,20 @@ export async function changesSince(
     select t.message_id, t.change_seq, 'Removed', t.conversation_id, null
       from message_tombstones t where ${tombstoneConds(extensionId, frame, since)}
     union all
-    select 0, b.change_seq, null, null, null from mailboxes b where b.extension_id = ${extensionId}`.execute(
-    db,
-  )
+    select ${sql.lit(HIGH)}, b.change_seq, null, null, null from mailboxes b where b.extension_id = ${extensionId}
+    union all
+    select ${sql.lit(OLDER)}, 0, null, null, null from (${older(extensionId, frame)}) o`.execute(db)
   let high: number | undefined
+  let olderExist = false
   const changes: ChangedRecord[] = []
   for (const row of result.rows) {
-    if (Number(row.id) === 0) {
+    const id = Number(row.id)
+    if (id === HIGH) {
       high = Number(row.seq)
+      continue
+    }
+    if (id === OLDER) {
+      olderExist = true
       continue
     }
     changes.push({
@@ -187,7 +202,7 @@ export async function changesSince(
   }
   if (high === undefined) return undefined
   changes.sort((a, b) => a.seq - b.seq || a.id - b.id)
-  return { high, changes }
+  return { high, changes, olderExist }
 }
 
 /** Removals since `since` in the frame; a tombstone that lacks a column counts as in the frame. */
@@ -255,15 +270,16 @@ export async function regionRecords(
   return result.rows.map(toFrameRecord)
 }
 
-/** Whether an Alive message of the frame's filters lies below the frame (older than its lower bound). */
-export async function olderExist(db: Kysely<DB>, extensionId: string, frame: SyncFrame): Promise<boolean> {
+/**
+ * One row when an Alive message of the frame's filters lies below the frame (older
+ * than its lower bound): `olderRecordsExist`, as a branch of the statements above.
+ */
+function older(extensionId: string, frame: SyncFrame): RawBuilder<unknown> {
   const conds = [
     sql`m.extension_id = ${extensionId}`,
     sql`m.availability = 'Alive'`,
     ...filters('m', frame),
     under('m', frame.lower),
   ]
-  const result = await sql<{ one: number }>`select 1 as one from messages m
-    where ${sql.join(conds, sql` and `)} limit 1`.execute(db)
-  return result.rows.length > 0
+  return sql`select 1 as one from messages m where ${sql.join(conds, sql` and `)} limit 1`
 }
