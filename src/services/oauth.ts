@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from 'jose'
-import type { Insertable, Kysely } from 'kysely'
+import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { errors, oauthErrors } from '../domain/errors.js'
 import type { Principal } from '../domain/principal.js'
@@ -123,30 +123,23 @@ export class OAuthService {
 
   /** The caller of a REST request, from its bearer token. */
   async principal(token: string): Promise<Principal> {
-    const row = await this.db
-      .selectFrom('oauth_tokens as t')
-      .innerJoin('oauth_sessions as s', 's.id', 't.session_id')
-      .innerJoin('apps as a', 'a.client_id', 's.client_id')
-      .innerJoin('extensions as e', 'e.id', 's.extension_id')
-      .select([
-        't.kind',
-        't.expires_at',
-        's.id',
-        's.account_id',
-        's.extension_id',
-        'a.permissions',
-        'e.role',
-        'e.status',
-      ])
-      .where('t.token_hash', '=', sha256(token))
-      .executeTakeFirst()
+    // Every authenticated request runs this: plain SQL (no query building), and an app's
+    // permission list parsed once per distinct list rather than per request.
+    const { rows } = await sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.account_id, s.extension_id,
+        a.permissions, e.role, e.status
+      from oauth_tokens t
+      join oauth_sessions s on s.id = t.session_id
+      join apps a on a.client_id = s.client_id
+      join extensions e on e.id = s.extension_id
+      where t.token_hash = ${sha256(token)}`.execute(this.db)
+    const row = rows[0]
     if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
     if (Number(row.expires_at) <= this.clock.now()) throw errors.tokenExpired()
     return {
       accountId: row.account_id,
       extensionId: row.extension_id,
       role: row.role,
-      permissions: new Set(JSON.parse(row.permissions) as string[]),
+      permissions: permissionSet(row.permissions),
       sessionId: row.id,
     }
   }
@@ -334,6 +327,29 @@ export class OAuthService {
     }
     return info
   }
+}
+
+interface PrincipalRow {
+  kind: string
+  expires_at: number
+  id: string
+  account_id: string
+  extension_id: string
+  permissions: string
+  role: 'SuperAdmin' | 'User'
+  status: string
+}
+
+const permissionSets = new Map<string, ReadonlySet<string>>()
+
+function permissionSet(json: string): ReadonlySet<string> {
+  let set = permissionSets.get(json)
+  if (!set) {
+    set = new Set(JSON.parse(json) as string[])
+    if (permissionSets.size > 1000) permissionSets.clear()
+    permissionSets.set(json, set)
+  }
+  return set
 }
 
 function clampTtl(text: string | undefined, range: { min: number; max: number; default: number }): number {
