@@ -26,6 +26,8 @@ export interface ListQuery {
   phoneDigits?: string
   page: number
   perPage: number
+  /** Which window bounds the request left to their defaults (they move with the clock). */
+  defaulted: { dateFrom: boolean; dateTo: boolean }
 }
 
 const DAY = 24 * 60 * 60 * 1000
@@ -89,8 +91,10 @@ export function booleanParam(query: Query, name: string): boolean | undefined {
 
 /** The listMessages query, with RingCentral's defaults: the last 24 hours, Alive only, 100 per page. */
 export function parseListQuery(query: Query, now: number): ListQuery {
-  const dateTo = dateParam(query, 'dateTo') ?? now
-  const dateFrom = dateParam(query, 'dateFrom') ?? dateTo - DAY
+  const givenTo = dateParam(query, 'dateTo')
+  const givenFrom = dateParam(query, 'dateFrom')
+  const dateTo = givenTo ?? now
+  const dateFrom = givenFrom ?? dateTo - DAY
   const conversationText = single(query, 'conversationId')
   let conversationId: number | undefined
   if (conversationText !== undefined) {
@@ -121,5 +125,6 @@ export function parseListQuery(query: Query, now: number): ListQuery {
     phoneDigits,
     page: positiveInt(query, 'page') ?? 1,
     perPage: Math.min(positiveInt(query, 'perPage') ?? 100, MAX_PER_PAGE),
+    defaulted: { dateFrom: givenFrom === undefined, dateTo: givenTo === undefined },
   }
 }

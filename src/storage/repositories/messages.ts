@@ -175,16 +175,43 @@ export async function listRecords(
   db: Kysely<DB>,
   dialect: DialectInfo,
   f: ListFilter,
-): Promise<{ total: number; records: string | Buffer | null }> {
+): Promise<{
+  total: number
+  records: string | Buffer | null
+  mailboxSeq: number
+  nextCreation: number | null
+}> {
   const where = matches('m', f)
   const joined = dialect.joinRecords(sql.ref('p.record'), sql`p.creation_time desc, p.id desc`)
-  const result = await sql<{ total: number; page: string | Buffer | null }>`select
+  // The mailbox's change number and the next creation time after the window, read in
+  // the same snapshot as the page: what a cached copy of the page is valid for.
+  const result = await sql<{
+    total: number
+    page: string | Buffer | null
+    seq: number
+    next_creation: number | null
+  }>`select
       (select count(*) from messages m where ${where}) as total,
       (select ${joined} from (
         select m.record, m.creation_time, m.id from messages m where ${where}
-        order by m.creation_time desc, m.id desc limit ${f.limit} offset ${f.offset}) p) as page`.execute(db)
+        order by m.creation_time desc, m.id desc limit ${f.limit} offset ${f.offset}) p) as page,
+      (select change_seq from mailboxes where extension_id = ${f.extensionId}) as seq,
+      (select min(creation_time) from messages where extension_id = ${f.extensionId}
+        and creation_time > ${f.dateTo}) as next_creation`.execute(db)
   const row = result.rows[0]!
-  return { total: Number(row.total), records: row.page }
+  return {
+    total: Number(row.total),
+    records: row.page,
+    mailboxSeq: Number(row.seq),
+    nextCreation: row.next_creation === null ? null : Number(row.next_creation),
+  }
+}
+
+/** The mailbox's current change number: any change to any of its messages raises it. */
+export async function mailboxSeq(db: Kysely<DB>, extensionId: string): Promise<number | undefined> {
+  const { rows } = await sql<{ seq: number }>`select change_seq as seq from mailboxes
+    where extension_id = ${extensionId}`.execute(db)
+  return rows[0] === undefined ? undefined : Number(rows[0].seq)
 }
 
 /** Records of the given ids in one mailbox, whatever their availability. */
