@@ -7,6 +7,8 @@ export interface LoadRequest {
   method?: string
   /** Request bodies each connection sends in turn (e.g. alternating changes, so every write changes something). */
   bodies?: string[]
+  /** A fresh path for every request across all connections (e.g. queries that never repeat). */
+  pathFor?: (n: number) => string
 }
 
 export interface Measurement {
@@ -38,6 +40,7 @@ export async function measure(
     // Only when set: autocannon takes an undefined option for a value.
     ...(request.method ? { method: request.method as autocannon.Request['method'] } : {}),
     ...(request.bodies ? { requests: request.bodies.map((body) => ({ body })) } : {}),
+    ...(request.pathFor ? { requests: [{ setupRequest: uniquePaths(request.pathFor) }] } : {}),
   }
   if (warmupSeconds > 0) await autocannon({ ...options, duration: warmupSeconds })
   const result = await autocannon({ ...options, duration: seconds })
@@ -53,4 +56,10 @@ export async function measure(
     errors: result.errors,
     timeouts: result.timeouts,
   }
+}
+
+/** An autocannon request hook numbering requests across every connection. */
+function uniquePaths(pathFor: (n: number) => string) {
+  let n = 0
+  return (req: autocannon.Request) => ({ ...req, path: pathFor(n++) })
 }

@@ -1,6 +1,8 @@
-import { listDateWindow, listTypeAndStatus, listUnfiltered } from './list-messages.js'
+import { listDateWindow, listTypeAndStatus, listUnfiltered, listUnfilteredUncached } from './list-messages.js'
 import { bulkUpdate, contentDownload } from './message-changes.js'
+import { incrementalSync } from './message-sync.js'
 import type { Scenario } from './scenario.js'
+import { sendInternalSms } from './sending.js'
 
 /** Every scenario `npm run bench` runs, in order. */
 // The write scenarios come last: they change the mailbox the list scenarios read.
@@ -8,8 +10,11 @@ export const SCENARIOS: Scenario[] = [
   listUnfiltered,
   listTypeAndStatus,
   listDateWindow,
+  listUnfilteredUncached,
   bulkUpdate,
   contentDownload,
+  incrementalSync,
+  sendInternalSms,
 ]
 
 /** The scenario whose page size the bare route answers with. */

@@ -43,3 +43,19 @@ export const listDateWindow = listScenario('list date window', (now) => ({
   dateFrom: iso(now - 17 * DAY),
   dateTo: iso(now - 3 * DAY),
 }))
+
+/**
+ * The unfiltered list again, but no query repeats within the run (dateFrom moves by a
+ * millisecond with every request, across all connections): every
+ * request reads the database and renders the envelope, none is served from the kept
+ * pages. The polling scenarios above measure what clients repeating a query get.
+ */
+export const listUnfilteredUncached: Scenario = {
+  ...listScenario('list unfiltered, uncached', (now) => ({ dateFrom: iso(now - 40 * DAY) })),
+  request: (ctx) => {
+    const pathFor = (n: number) =>
+      `${PATH}?${new URLSearchParams({ dateFrom: iso(ctx.now - 40 * DAY - n), perPage: '100' })}`
+    return { path: pathFor(0), pathFor, headers: { authorization: `Bearer ${ctx.token}` } }
+  },
+  targets: undefined,
+}

@@ -11,6 +11,7 @@ import type {
   Party,
   ReadStatus,
 } from '../../domain/message/model.js'
+import { AVAILABILITIES } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import { digitsOf } from '../../lib/phone.js'
 import type { DialectInfo } from '../dialects/dialect.js'
@@ -196,8 +197,14 @@ export async function listRecords(
         select m.record, m.creation_time, m.id from messages m where ${where}
         order by m.creation_time desc, m.id desc limit ${f.limit} offset ${f.offset}) p) as page,
       (select change_seq from mailboxes where extension_id = ${f.extensionId}) as seq,
-      (select min(creation_time) from messages where extension_id = ${f.extensionId}
-        and creation_time > ${f.dateTo}) as next_creation`.execute(db)
+      (select min(t) from (${sql.join(
+        AVAILABILITIES.map(
+          // One seek per availability into the list index instead of a scan of the mailbox.
+          (a) => sql`select min(creation_time) as t from messages where extension_id = ${f.extensionId}
+            and availability = ${a} and creation_time > ${f.dateTo}`,
+        ),
+        sql` union all `,
+      )}) n) as next_creation`.execute(db)
   const row = result.rows[0]!
   return {
     total: Number(row.total),
