@@ -18,7 +18,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { passwordLogin, probe } from './lib/http.js'
 import { type LoadRequest, type Measurement, measure } from './lib/load.js'
-import { ROOT, removeDir, runSeed, type SeedSummary, type Server, startServer } from './lib/processes.js'
+import {
+  ROOT,
+  removeDir,
+  runSeed,
+  type SeedSummary,
+  type Server,
+  startServer,
+  waitIdle,
+} from './lib/processes.js'
 import {
   machine,
   type Results,
@@ -41,6 +49,11 @@ const SEED_FILE = 'bench-seed.json'
 async function main(): Promise<void> {
   const settings = readSettings(process.env)
   const startedAt = new Date()
+  const load = os.loadavg()[0]!
+  if (load > 0.5)
+    console.warn(
+      `note: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs: other work competes with the bench`,
+    )
   const dataDir = settings.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-bench-'))
   let server: Server | undefined
   try {
@@ -48,13 +61,15 @@ async function main(): Promise<void> {
     console.log(seedLine(seed))
 
     server = await startServer(dataDir, settings.serverNodeArgs)
+    const settled = await waitIdle(server.pid)
+    console.log(
+      `server ${server.baseUrl} idle after ${settled.toFixed(0)} s (background work on the new store)`,
+    )
     const account = summary.accounts[0]!
     const user = account.extensions[1] ?? account.extensions[0]!
     const token = await passwordLogin(server.baseUrl, summary.app, user.phoneNumber, summary.password)
     const ctx: BenchContext = { baseUrl: server.baseUrl, token, now: Date.now(), seed: summary, user }
-    console.log(
-      `server ${server.baseUrl}; reading the mailbox of ${user.name} (${user.phoneNumber}, extension ${user.id})`,
-    )
+    console.log(`reading the mailbox of ${user.name} (${user.phoneNumber}, extension ${user.id})`)
 
     const scenarios = SCENARIOS.filter(
       (s) => settings.only.length === 0 || settings.only.some((o) => s.name.startsWith(o)),

@@ -58,6 +58,7 @@ export async function runSeed(
 
 export interface Server {
   baseUrl: string
+  pid: number
   stop(): Promise<void>
 }
 
@@ -103,6 +104,7 @@ export async function startServer(dataDir: string, nodeArgs: string[]): Promise<
   child.stderr!.resume()
   return {
     baseUrl,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM')
       await exited
@@ -112,4 +114,34 @@ export async function startServer(dataDir: string, nodeArgs: string[]): Promise<
 
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true })
+}
+
+/** CPU seconds a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Waits until the server has nothing to do: below `busy` of a core over `window` ms.
+ * A freshly seeded store gives its background jobs (retention sweep…) work at start,
+ * which must not land in the first measurement. Answers the seconds waited.
+ */
+export async function waitIdle(pid: number, busy = 0.05, window = 2000, limit = 180_000): Promise<number> {
+  const started = performance.now()
+  let before = cpuSeconds(pid)
+  if (before === undefined) return 0
+  while (performance.now() - started < limit) {
+    await new Promise((resolve) => setTimeout(resolve, window))
+    const after = cpuSeconds(pid)
+    if (after === undefined) return 0
+    if ((after - before) / (window / 1000) < busy) break
+    before = after
+  }
+  return (performance.now() - started) / 1000
 }

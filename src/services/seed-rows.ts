@@ -10,6 +10,7 @@ import type {
   ReadStatus,
 } from '../domain/message/model.js'
 import { renderRecord } from '../domain/message/record.js'
+import { INBOX_FAX_VOICEMAIL_CAP, SENT_FAX_MAX_AGE, TEXT_FOLDER_CAP } from '../domain/message/retention.js'
 
 /**
  * The rows of `msgstore seed`, generated without touching the database so that a
@@ -250,6 +251,37 @@ const VOICEMAIL_EXTRA: MessageExtra = { vmTranscriptionStatus: 'NotAvailable' }
 const VOICEMAIL_EXTRA_JSON = JSON.stringify(VOICEMAIL_EXTRA)
 
 /**
+ * What a message is, with its share of the mix and the capped folder it lands in.
+ * The store caps some folders (see domain/message/retention.ts): a mailbox gets no
+ * more messages of a folder than its cap allows (less a margin), so that a seeded
+ * store is one the retention sweep leaves alone.
+ */
+interface Category {
+  kind: SeedKind
+  inbound: boolean
+  share: number
+  folder?: Folder
+}
+type Folder = 'textInbox' | 'textSent' | 'faxVoicemailInbox'
+const FOLDER_BUDGETS: Record<Folder, number> = {
+  textInbox: TEXT_FOLDER_CAP - 100,
+  textSent: TEXT_FOLDER_CAP - 100,
+  faxVoicemailInbox: INBOX_FAX_VOICEMAIL_CAP - 20,
+}
+const CATEGORIES: Category[] = [
+  { kind: 'SMS', inbound: true, share: 0.275, folder: 'textInbox' },
+  { kind: 'SMS', inbound: false, share: 0.275, folder: 'textSent' },
+  { kind: 'MMS', inbound: true, share: 0.05, folder: 'textInbox' },
+  { kind: 'MMS', inbound: false, share: 0.05, folder: 'textSent' },
+  { kind: 'VoiceMail', inbound: true, share: 0.2, folder: 'faxVoicemailInbox' },
+  { kind: 'Fax', inbound: true, share: 0.09, folder: 'faxVoicemailInbox' },
+  // Sent faxes have no count cap but are removed at 30 days: seeded ones are younger.
+  { kind: 'Fax', inbound: false, share: 0.06 },
+]
+const SENT_FAX = CATEGORIES.length - 1
+const FALLBACK = 1 // a sent SMS
+
+/**
  * Generates the plan's messages batch after batch.
  *
  * Every mailbox gets a share of the messages (some users are busier than others),
@@ -264,6 +296,9 @@ export class RowGenerator {
   private readonly groupSize: number
   private readonly faxExtras: { extra: MessageExtra; json: string }[]
   private readonly seqs: number[]
+  /** Per mailbox: messages still to generate, and what each capped folder may still take. */
+  private readonly left: number[]
+  private readonly budgets: Record<Folder, number>[]
   private readonly storedConversations = new Set<number>()
   private readonly codes = new StringCodes()
   private queue: { mailbox: number; time: number }[] = []
@@ -282,6 +317,8 @@ export class RowGenerator {
       return { extra, json: JSON.stringify(extra) }
     })
     this.seqs = plan.mailboxes.map((m) => m.changeSeq)
+    this.left = [...this.counts]
+    this.budgets = plan.mailboxes.map(() => ({ ...FOLDER_BUDGETS }))
     this.nextMessageId = plan.nextMessageId
     this.nextAttachmentId = plan.nextAttachmentId
   }
@@ -322,11 +359,9 @@ export class RowGenerator {
 
   private draft(mailboxIndex: number, creationTime: number): Draft {
     const mailbox = this.plan.mailboxes[mailboxIndex]!
-    const roll = random()
-    const kind: SeedKind = roll < 0.55 ? 'SMS' : roll < 0.65 ? 'MMS' : roll < 0.85 ? 'VoiceMail' : 'Fax'
+    const { kind, inbound } = CATEGORIES[this.category(mailboxIndex, creationTime)]!
     // A few favourite correspondents get most of the messages.
     const contact = mailbox.contacts[Math.floor(random() * random() * mailbox.contacts.length)]!
-    const inbound = kind === 'VoiceMail' || random() < (kind === 'Fax' ? 0.6 : 0.5)
     const d: Draft = {
       mailbox,
       mailboxIndex,
@@ -372,6 +407,29 @@ export class RowGenerator {
       d.lastModifiedTime = Math.min(this.plan.now, creationTime + Math.floor(random() * 2 * 60 * 60 * 1000))
     }
     return d
+  }
+
+  /** Picks a category by share, each capped folder limited to what its budget can still take. */
+  private category(mailbox: number, creationTime: number): number {
+    const left = this.left[mailbox]!--
+    const budgets = this.budgets[mailbox]!
+    const weights = CATEGORIES.map((c) =>
+      c.folder ? Math.max(0, Math.min(c.share, budgets[c.folder] / left)) : c.share,
+    )
+    if (this.plan.now - creationTime > SENT_FAX_MAX_AGE - DAY) weights[SENT_FAX] = 0
+    const total = weights.reduce((a, b) => a + b, 0)
+    // Every folder full (far more messages than a mailbox holds): the store's sweep will trim them.
+    let chosen = FALLBACK
+    let roll = random() * total
+    for (let i = 0; i < weights.length; i++) {
+      if (weights[i]! <= 0) continue
+      chosen = i
+      roll -= weights[i]!
+      if (roll < 0) break
+    }
+    const folder = CATEGORIES[chosen]!.folder
+    if (folder) budgets[folder]--
+    return chosen
   }
 
   /** Recent messages are often unread, old ones rarely. */
