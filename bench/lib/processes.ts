@@ -30,13 +30,14 @@ export interface SeedSummary {
 /** Runs `msgstore seed` into `dataDir`; the progress bar shows on this terminal. */
 export async function runSeed(
   dataDir: string,
-  opts: { accounts: number; extensionsPerAccount: number; messages: number },
+  opts: { accounts: number; extensionsPerAccount: number; messages: number; database?: string },
 ): Promise<{ summary: SeedSummary; wallSeconds: number }> {
   const args = [
     MAIN,
     'seed',
     '--data',
     dataDir,
+    ...(opts.database ? ['--database', opts.database] : []),
     '--accounts',
     String(opts.accounts),
     '--extensions',
@@ -63,7 +64,7 @@ export interface Server {
 }
 
 /** Starts `msgstore serve` on a free port with the bench routes and waits for its ready line. */
-export async function startServer(dataDir: string, nodeArgs: string[]): Promise<Server> {
+export async function startServer(dataDir: string, nodeArgs: string[], database?: string): Promise<Server> {
   const args = [
     ...nodeArgs,
     MAIN,
@@ -72,6 +73,7 @@ export async function startServer(dataDir: string, nodeArgs: string[]): Promise<
     '0',
     '--data',
     dataDir,
+    ...(database ? ['--database', database] : []),
     '--no-demo',
     '--admin-token',
     ADMIN_TOKEN,

@@ -1,0 +1,177 @@
+/**
+ * The PostgreSQL half of `npm run bench` (run under scripts/with-postgres.sh, which
+ * starts a throw-away cluster and sets MSGSTORE_TEST_DATABASE_URL): seeds a store in a
+ * fresh database, then measures listMessages with one node and with three nodes on
+ * that database, each beside the bare route of the same nodes, and writes
+ * bench/results/postgres.json.
+ *
+ *   BENCH_PG_MESSAGES (200000) and BENCH_PG_EXTENSIONS (200): the store's size, with
+ *   the same 1,000 messages per mailbox as the SQLite run; BENCH_SECONDS, BENCH_WARMUP
+ *   and BENCH_CONNECTIONS as for bench/run.ts.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { passwordLogin, probe } from './lib/http.js'
+import { type LoadRequest, type Measurement, measure } from './lib/load.js'
+import { ROOT, removeDir, runSeed, type Server, startServer, waitIdle } from './lib/processes.js'
+import { machine, type Row, seedLine, table, writeResults } from './lib/report.js'
+import { readSettings } from './lib/settings.js'
+
+const RESULTS_FILE = path.join(ROOT, 'bench/results/postgres.json')
+const DAY = 24 * 60 * 60 * 1000
+const PATH = '/restapi/v1.0/account/~/extension/~/message-store'
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.MSGSTORE_TEST_DATABASE_URL
+  if (!serverUrl)
+    throw new Error('run under scripts/with-postgres.sh (MSGSTORE_TEST_DATABASE_URL is not set)')
+  const settings = readSettings(process.env)
+  const messages = Number(process.env.BENCH_PG_MESSAGES ?? 200_000)
+  const extensions = Number(process.env.BENCH_PG_EXTENSIONS ?? 200)
+  const accounts = Math.min(10, extensions)
+  const database = await createDatabase(serverUrl, `msgstore_bench_${Date.now()}`)
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-bench-pg-'))
+  const nodes: Server[] = []
+  try {
+    console.log(
+      `PostgreSQL: seeding ${messages.toLocaleString('en-US')} messages over ${extensions} extensions`,
+    )
+    const { summary, wallSeconds } = await runSeed(dataDir, {
+      accounts,
+      extensionsPerAccount: extensions / accounts,
+      messages,
+      database,
+    })
+    const seed = {
+      messages: summary.messages,
+      accounts: summary.accounts.length,
+      extensions,
+      messagesPerSecond: summary.messagesPerSecond,
+      messagesSeconds: summary.seconds.messages,
+      setupSeconds: summary.seconds.setup,
+      wallSeconds,
+      reused: false,
+      target: 0,
+      pass: true,
+    }
+    console.log(seedLine(seed).replace(/; target.*$/, ''))
+
+    nodes.push(await startServer(dataDir, settings.serverNodeArgs, database))
+    await waitIdle(nodes[0]!.pid)
+    const user = summary.accounts[0]!.extensions[1] ?? summary.accounts[0]!.extensions[0]!
+    const token = await passwordLogin(nodes[0]!.baseUrl, summary.app, user.phoneNumber, summary.password)
+    const now = Date.now()
+    const headers = { authorization: `Bearer ${token}` }
+    const list: LoadRequest = {
+      path: `${PATH}?${new URLSearchParams({ dateFrom: new Date(now - 40 * DAY).toISOString(), perPage: '100' })}`,
+      headers,
+    }
+    const uncached: LoadRequest = {
+      path: list.path,
+      headers,
+      pathFor: (n) =>
+        `${PATH}?${new URLSearchParams({ dateFrom: new Date(now - 40 * DAY - n).toISOString(), perPage: '100' })}`,
+    }
+    const page = await probe(`${nodes[0]!.baseUrl}${list.path}`, headers)
+    if (page.status !== 200)
+      throw new Error(`list answered ${page.status}: ${page.body.toString().slice(0, 200)}`)
+    const bare: LoadRequest = { path: `/__bench/bare?bytes=${page.bytes}` }
+
+    const rows: Row[] = []
+    const run = async (label: string, request: LoadRequest, bareOf?: Map<number, Measurement>) => {
+      const measured = new Map<number, Measurement>()
+      for (const connections of settings.connections) {
+        process.stdout.write(`  ${label} @${connections} … `)
+        const m = await spread(nodes, request, connections, settings.seconds, settings.warmupSeconds)
+        console.log(`${Math.round(m.requestsPerSecond)} req/s`)
+        measured.set(connections, m)
+        const base = bareOf?.get(connections)
+        rows.push({
+          scenario: label,
+          bytes: page.bytes,
+          measurement: m,
+          ratioToBare: base ? m.requestsPerSecond / base.requestsPerSecond : 1,
+        })
+      }
+      return measured
+    }
+    const bare1 = await run('bare, 1 node', bare)
+    await run('list unfiltered, 1 node', list, bare1)
+    await run('list uncached, 1 node', uncached, bare1)
+    for (let i = 0; i < 2; i++) nodes.push(await startServer(dataDir, settings.serverNodeArgs, database))
+    await Promise.all(nodes.map((n) => waitIdle(n.pid)))
+    const bare3 = await run('bare, 3 nodes', bare)
+    await run('list unfiltered, 3 nodes', list, bare3)
+    await run('list uncached, 3 nodes', uncached, bare3)
+
+    console.log(`\nPostgreSQL\n${table(rows)}`)
+    writeResults(RESULTS_FILE, {
+      date: new Date(now).toISOString(),
+      machine: machine(),
+      settings: { ...settings, messages, extensions, database: 'postgres' },
+      seed,
+      rows,
+      targets: [],
+    })
+    console.log(`\nwritten ${path.relative(process.cwd(), RESULTS_FILE)}`)
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()))
+    removeDir(dataDir)
+  }
+}
+
+/** Loads every node at once with its share of the connections; answers the sum (and the worst p99). */
+async function spread(
+  nodes: Server[],
+  request: LoadRequest,
+  connections: number,
+  seconds: number,
+  warmup: number,
+): Promise<Measurement> {
+  const shares = nodes.map(
+    (_, i) => Math.floor(connections / nodes.length) + (i < connections % nodes.length ? 1 : 0),
+  )
+  const parts = await Promise.all(
+    nodes.flatMap((node, i) =>
+      shares[i]! > 0 ? [measure(node.baseUrl, request, shares[i]!, seconds, warmup)] : [],
+    ),
+  )
+  const sum = (f: (m: Measurement) => number) => parts.reduce((total, m) => total + f(m), 0)
+  return {
+    connections,
+    requestsPerSecond: sum((m) => m.requestsPerSecond),
+    p50Ms: Math.max(...parts.map((m) => m.p50Ms)),
+    p99Ms: Math.max(...parts.map((m) => m.p99Ms)),
+    meanMs:
+      sum((m) => m.meanMs * m.requests) /
+      Math.max(
+        1,
+        sum((m) => m.requests),
+      ),
+    bytesPerSecond: sum((m) => m.bytesPerSecond),
+    requests: sum((m) => m.requests),
+    non2xx: sum((m) => m.non2xx),
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+  }
+}
+
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await client.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
