@@ -12,6 +12,8 @@ import { registerRestApi } from './routes/restapi/index.js'
 import { registerSystemRoutes } from './routes/system.js'
 
 const MAX_BODY = 50 * 1024 * 1024
+/** Inbound attachment files stream to the blob store as they arrive, so they may be large. */
+const MAX_INBOUND_FILE = 1024 * 1024 * 1024
 
 /** Builds the HTTP application; it does not listen (see cli/serve.ts). */
 export async function buildHttp(services: Services): Promise<FastifyInstance> {
@@ -34,7 +36,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     }
     done(null, form)
   })
-  await app.register(multipart, { limits: { fileSize: MAX_BODY, files: 50, parts: 100 } })
+  await app.register(multipart, { limits: { fileSize: MAX_INBOUND_FILE, files: 50, parts: 100 } })
   // Bulk request bodies: multipart/mixed and application/vnd.ringcentral.multipart+json.
   registerBulkBodyParsers(app)
   registerErrorHandling(app)
