@@ -156,7 +156,10 @@ describe("the seed documents' calls", () => {
     for (const r of body.records) assert.equal(r.type, 'SMS')
     // The list's own uri names the mailbox by ids and spells out the defaults it applied.
     const uri = new URL(body.uri)
-    assert.equal(`${uri.origin}${uri.pathname}`, `${server.baseUrl}/restapi/v1.0/account/1001/extension/62001/message-store`)
+    assert.equal(
+      `${uri.origin}${uri.pathname}`,
+      `${server.baseUrl}/restapi/v1.0/account/1001/extension/62001/message-store`,
+    )
     assert.equal(uri.searchParams.get('messageType'), 'SMS')
     assert.equal(uri.searchParams.get('availability'), 'Alive')
     assert.equal(uri.searchParams.get('page'), '1')

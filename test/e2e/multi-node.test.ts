@@ -62,7 +62,9 @@ describe('several nodes on one database', { skip: onPostgres ? false : 'runs on 
 
   test('no message is lost or duplicated, each is delivered once, and sync reconstructs the mailbox', async () => {
     // The sync client's first full sync, on node 0.
-    const full = await (await node(0).get('/restapi/v1.0/account/~/extension/~/message-sync', { syncType: 'FSync' })).json()
+    const full = await (
+      await node(0).get('/restapi/v1.0/account/~/extension/~/message-sync', { syncType: 'FSync' })
+    ).json()
     const local = new Map<number, SyncRecord>()
     for (const r of full.records as SyncRecord[]) local.set(r.id, r)
     let syncToken: string = full.syncInfo.syncToken
@@ -85,13 +87,21 @@ describe('several nodes on one database', { skip: onPostgres ? false : 'runs on 
       )
       work.push(
         node(i + 1)
-          .post('/restapi/v1.0/account/~/extension/~/sms', { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: OUTSIDE(i) }], text: `out ${i}` })
+          .post('/restapi/v1.0/account/~/extension/~/sms', {
+            from: { phoneNumber: '+16505550101' },
+            to: [{ phoneNumber: OUTSIDE(i) }],
+            text: `out ${i}`,
+          })
           .then(async (res) => sentOutside.push((await res.json()).id)),
       )
       if (i % 2 === 0) {
         work.push(
           node(i + 2)
-            .post('/restapi/v1.0/account/~/extension/~/sms', { from: { phoneNumber: '+16505550101' }, to: [{ phoneNumber: '+16505550102' }], text: `to bob ${i}` })
+            .post('/restapi/v1.0/account/~/extension/~/sms', {
+              from: { phoneNumber: '+16505550101' },
+              to: [{ phoneNumber: '+16505550102' }],
+              text: `to bob ${i}`,
+            })
             .then(async (res) => sentInside.push((await res.json()).id)),
         )
       }
@@ -124,7 +134,8 @@ describe('several nodes on one database', { skip: onPostgres ? false : 'runs on 
     const ids = records.map((r) => r.id)
     assert.equal(new Set(ids).size, ids.length, 'no id twice')
     assert.equal(records.length, 30 + 30 + 15)
-    for (const id of [...inboundIds, ...sentOutside, ...sentInside]) assert.ok(ids.includes(id), `message ${id} is there`)
+    for (const id of [...inboundIds, ...sentOutside, ...sentInside])
+      assert.ok(ids.includes(id), `message ${id} is there`)
     const byId = new Map(records.map((r) => [r.id, r]))
     for (const id of sentOutside) {
       const r = byId.get(id)!
@@ -140,7 +151,9 @@ describe('several nodes on one database', { skip: onPostgres ? false : 'runs on 
     assert.equal(new Set(bobs.map((r) => r.subject)).size, 15)
 
     // The sync client catches up on yet another node and must equal the server.
-    const last = await (await node(2).get('/restapi/v1.0/account/~/extension/~/message-sync', { syncType: 'ISync', syncToken })).json()
+    const last = await (
+      await node(2).get('/restapi/v1.0/account/~/extension/~/message-sync', { syncType: 'ISync', syncToken })
+    ).json()
     for (const r of last.records as SyncRecord[]) local.set(r.id, r)
     for (const r of records) {
       const mine = local.get(r.id)

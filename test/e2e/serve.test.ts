@@ -119,7 +119,10 @@ describe('serving the same folder again', () => {
     assert.ok(record.uri.startsWith(`${publicUrl}/restapi/v1.0/account/`), record.uri)
     for (const a of record.attachments) assert.ok(a.uri.startsWith(`${record.uri}/content/`), a.uri)
     for (const link of Object.values(body.navigation) as { uri: string }[]) {
-      assert.ok(link.uri.startsWith(`${publicUrl}/restapi/v1.0/account/100000001/extension/100000101/message-store?`), link.uri)
+      assert.ok(
+        link.uri.startsWith(`${publicUrl}/restapi/v1.0/account/100000001/extension/100000101/message-store?`),
+        link.uri,
+      )
     }
     const versions = await getJson(`${again.baseUrl}/restapi`)
     assert.equal(versions.body.apiVersions[0].uri, `${publicUrl}/restapi/v1.0`)
