@@ -11,11 +11,14 @@
  *   BENCH_DATA=DIR  seed into DIR and keep it; a later run with the same DIR reuses it
  *   BENCH_KEEP=1    keep the temporary data folder
  *   BENCH_ONLY=name,…  run only these scenarios (the bare route always runs)
+ *   (`export`, the message store export step of bench/export.ts, runs when BENCH_ONLY is empty or names it;
+ *   BENCH_EXPORT_* there)
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"  flags for the server's node
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { type ExportBenchResult, runExportBench } from './export.js'
 import { passwordLogin, probe } from './lib/http.js'
 import { type LoadRequest, type Measurement, measure } from './lib/load.js'
 import {
@@ -132,16 +135,25 @@ async function main(): Promise<void> {
       }
     }
 
+    // Message store exports (bench/export.ts): a store and server of their own.
+    const exported =
+      settings.only.length === 0 || settings.only.includes('export')
+        ? await runExportBench(settings.serverNodeArgs)
+        : undefined
+    if (exported) targets.push(...exported.targets)
+
     console.log(`\n${seedLine(seed)}\n`)
     console.log(table(rows))
+    if (exported) console.log(`\n${exported.lines.join('\n')}`)
     console.log(`\n${targetLines(targets)}`)
-    const results: Results = {
+    const results: Results & { export?: ExportBenchResult } = {
       date: startedAt.toISOString(),
       machine: machine(),
       settings: { ...settings, dataDir: settings.dataDir ?? null },
       seed,
       rows,
       targets,
+      ...(exported ? { export: exported.result } : {}),
     }
     writeResults(RESULTS_FILE, results)
     console.log(`\nwritten ${path.relative(process.cwd(), RESULTS_FILE)}`)

@@ -5,11 +5,11 @@ import { DbBlobStore } from '../blobs/db-blob-store.js'
 import { FsBlobStore } from '../blobs/fs-blob-store.js'
 import type { Config } from '../config/config.js'
 import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
-import { DbClockStore } from '../services/clock-store.js'
 import { deliveryStepJob } from '../jobs/definitions/delivery-step.js'
 import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
 import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
+import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
 import { MessageChangesService } from '../services/message-changes.js'
@@ -102,7 +102,7 @@ export async function createServices(config: Config): Promise<Services> {
   )
   const lockRows = database.dialect.supportsRowLocks
   jobs.register(deliveryStepJob(lockRows))
-  jobs.register(faxDispatchJob())
+  jobs.register(faxDispatchJob(lockRows))
   // A single-node store has no other runner: claims left by a process that died are
   // void, so its jobs run again now rather than when their lease runs out.
   if (!database.dialect.sharedByNodes) await releaseJobLeases(db)
@@ -124,7 +124,8 @@ export async function createServices(config: Config): Promise<Services> {
     publicUrl,
     settings: config.exports,
     dataDir: config.dataDir,
-    archivesIn: config.blobStore,
+    databaseUrl: config.databaseUrl,
+    blobStore: config.blobStore,
     log,
   })
   exports.registerJobs(jobs)

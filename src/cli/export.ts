@@ -2,12 +2,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
 import { type Command, Option } from 'commander'
+import type { Kysely } from 'kysely'
+import type { Services } from '../app/services.js'
 import { ApiError } from '../domain/errors.js'
 import { parseReportRequest, REPORT_MESSAGE_TYPES } from '../domain/export/task.js'
 import { writeFileAtomically } from '../exports/archive-store.js'
 import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
+import { openReadConnection } from '../exports/read-connection.js'
 import { GIB, parseByteSize } from '../exports/settings.js'
 import { countExportMessages, type ExportScope, newestMessageId } from '../storage/repositories/exports.js'
+import type { DB } from '../storage/schema.js'
 import { withStore } from './offline.js'
 import { addStoreOptions, type StoreOptions } from './store-options.js'
 
@@ -69,83 +73,91 @@ export function registerExportCommand(program: Command): void {
     const maxBytes = opts.archiveMaxBytes ? parseByteSize(opts.archiveMaxBytes, '--archive-max-bytes') : GIB
     const baseUrl = Buffer.from(opts.publicUrl!.replace(/\/+$/, ''))
     const summary = await withStore(opts, async (services) => {
-      const account = await services.db
-        .selectFrom('accounts')
-        .select('id')
-        .where('id', '=', opts.account)
-        .executeTakeFirst()
-      if (!account) throw new Error(`--account: no account ${opts.account} in this store`)
-      const range = cliRange(opts, services.clock.now())
-      const started = performance.now()
-      const scope: ExportScope = {
-        accountId: opts.account,
-        ...range,
-        snapshotMessageId: await newestMessageId(services.db),
+      const reader = await openReadConnection(services.config.databaseUrl, services.db)
+      try {
+        return await exportArchives(services, reader.db, opts, maxBytes, baseUrl)
+      } finally {
+        await reader.close()
       }
-      const label = `${opts.account}-${new Date(services.clock.now()).toISOString()}`
-      const out = path.resolve(opts.out)
-      fs.mkdirSync(out, { recursive: true })
-      const fileOf = (idx: number) => path.join(out, `message-store-report-${opts.account}-${idx}.zip`)
-      const archives: ExportSummary['archives'] = []
-
-      const messages = await countExportMessages(services.db, scope)
-      const bars = new cliProgress.MultiBar(
-        { format: '{name} {bar} {percentage}% | {value}/{total} {unit}', hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      )
-      const recordsBar = bars.create(messages, 0, { name: 'messages   ', unit: 'records' })
-      const idx0 = fileOf(0)
-      archives.push({
-        file: idx0,
-        size: await writeFileAtomically(
-          idx0,
-          messagesArchive(services.db, scope, baseUrl, {
-            label,
-            mtime: new Date(services.clock.now()),
-            onRecords: (n) => recordsBar.increment(n),
-          }),
-        ),
-      })
-
-      const plans = await planAttachmentArchives(services.db, scope, maxBytes, label)
-      const totalBytes = plans.reduce((sum, p) => sum + p.bytes, 0)
-      const mb = (bytes: number) => Math.round(bytes / 1e6)
-      const bytesBar = bars.create(mb(totalBytes), 0, { name: 'attachments', unit: 'MB' })
-      let done = 0
-      for (const plan of plans) {
-        const file = fileOf(plan.idx)
-        const size = await writeFileAtomically(
-          file,
-          attachmentsArchive(services.db, services.blobs, scope, plan, {
-            label,
-            onAttachment: (bytes) => {
-              done += bytes
-              bytesBar.update(mb(done))
-            },
-          }),
-        )
-        archives.push({ file, size })
-      }
-      bytesBar.update(mb(totalBytes))
-      bars.stop()
-      const seconds = (performance.now() - started) / 1000
-      const bytes = archives.reduce((sum, a) => sum + a.size, 0)
-      return {
-        accountId: opts.account,
-        dateFrom: new Date(range.dateFrom).toISOString(),
-        dateTo: new Date(range.dateTo).toISOString(),
-        messages,
-        attachments: plans.reduce((sum, p) => sum + p.entries, 0),
-        attachmentBytes: totalBytes,
-        archives,
-        bytes,
-        seconds,
-        megabytesPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
-        peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      } satisfies ExportSummary
     })
     console.log(opts.json ? JSON.stringify(summary, null, 2) : summaryText(summary))
   })
+}
+
+/** Writes the archives, reading messages and attachments through `db`. */
+async function exportArchives(
+  services: Services,
+  db: Kysely<DB>,
+  opts: ExportCommandOptions,
+  maxBytes: number,
+  baseUrl: Buffer,
+): Promise<ExportSummary> {
+  const account = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('id', '=', opts.account)
+    .executeTakeFirst()
+  if (!account) throw new Error(`--account: no account ${opts.account} in this store`)
+  const range = cliRange(opts, services.clock.now())
+  const started = performance.now()
+  const scope: ExportScope = {
+    accountId: opts.account,
+    ...range,
+    snapshotMessageId: await newestMessageId(db),
+  }
+  const label = `${opts.account}-${new Date(services.clock.now()).toISOString()}`
+  const out = path.resolve(opts.out)
+  fs.mkdirSync(out, { recursive: true })
+  const fileOf = (idx: number) => path.join(out, `message-store-report-${opts.account}-${idx}.zip`)
+  const archives: ExportSummary['archives'] = []
+
+  const messages = await countExportMessages(db, scope)
+  const bars = new cliProgress.MultiBar(
+    { format: '{name} {bar} {percentage}% | {value}/{total} {unit}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  )
+  const recordsBar = bars.create(messages, 0, { name: 'messages   ', unit: 'records' })
+  const first = fileOf(0)
+  const records = messagesArchive(db, scope, baseUrl, {
+    label,
+    mtime: new Date(services.clock.now()),
+    onRecords: (n) => recordsBar.increment(n),
+  })
+  archives.push({ file: first, size: await writeFileAtomically(first, records) })
+
+  const plans = await planAttachmentArchives(db, scope, maxBytes, label)
+  const totalBytes = plans.reduce((sum, p) => sum + p.bytes, 0)
+  const mb = (bytes: number) => Math.round(bytes / 1e6)
+  const bytesBar = bars.create(mb(totalBytes), 0, { name: 'attachments', unit: 'MB' })
+  let done = 0
+  for (const plan of plans) {
+    const file = fileOf(plan.idx)
+    const zip = attachmentsArchive(db, services.blobs, scope, plan, {
+      label,
+      onAttachment: (bytes) => {
+        done += bytes
+        bytesBar.update(mb(done))
+      },
+    })
+    archives.push({ file, size: await writeFileAtomically(file, zip) })
+  }
+  bytesBar.update(mb(totalBytes))
+  bars.stop()
+  const seconds = (performance.now() - started) / 1000
+  const bytes = archives.reduce((sum, a) => sum + a.size, 0)
+  return {
+    accountId: opts.account,
+    dateFrom: new Date(range.dateFrom).toISOString(),
+    dateTo: new Date(range.dateTo).toISOString(),
+    messages,
+    attachments: plans.reduce((sum, p) => sum + p.entries, 0),
+    attachmentBytes: totalBytes,
+    archives,
+    bytes,
+    seconds,
+    megabytesPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  }
 }
 
 /** The report's range from the command's options; a bad value names its option. */

@@ -21,7 +21,7 @@ export interface ArchiveStore {
 }
 
 /** Archives are written in large pieces: a zip of small entries comes as many small chunks. */
-const WRITE_BUFFER = 4 * 1024 * 1024
+const WRITE_BUFFER = 1024 * 1024
 
 /** Counts the bytes that pass. */
 export function byteCounter(): Transform & { bytes: number } {

@@ -37,7 +37,7 @@ const ATTACHMENT_PAGE = 1000
  * entry until the archive's central directory is written, so this bounds memory when
  * attachments are tiny (SMS texts), as `archiveMaxBytes` bounds the archive's size.
  */
-export const MAX_ARCHIVE_ENTRIES = 10_000
+export const MAX_ARCHIVE_ENTRIES = 5_000
 
 export interface PlannedArchive {
   idx: number
@@ -228,41 +228,33 @@ export interface AttachmentsProgress {
   onAttachment?(bytes: number): void
 }
 
+export interface AttachmentsOptions extends AttachmentsProgress {
+  label: string
+}
+
 /** Archive N: the attachments the plan assigns to it, as a zip stream. */
 export function attachmentsArchive(
   db: Kysely<DB>,
   blobs: BlobStore,
   scope: ExportScope,
   plan: { idx: number; firstAttachmentId: number; lastAttachmentId: number },
-  opts: { label: string } & AttachmentsProgress,
+  opts: AttachmentsOptions,
 ): Readable {
   async function* entries(): AsyncGenerator<ZipEntry> {
-    const readAhead = new ReadAhead(READ_AHEAD_BYTES)
     let after = plan.firstAttachmentId - 1
     for (;;) {
       const page = await attachmentsPage(db, scope, after, plan.lastAttachmentId, ATTACHMENT_PAGE)
       for (const a of page) {
-        const started = () => opts.onAttachment?.(a.size)
-        const entry = { name: attachmentPath(scope.accountId, a), mtime: new Date(a.creationTime), size: a.size }
-        if (a.size > SMALL_ATTACHMENT) {
-          yield { ...entry, open: async () => (started(), blobs.get(a.blobKey)) }
-          continue
-        }
-        // Small attachments are read ahead, several at once: their cost is the opening
-        // and closing more than the bytes, and waiting for each in turn would leave the
-        // writer idle. Larger ones stream when their turn comes.
-        await readAhead.room(a.size)
-        const bytes = blobs.get(a.blobKey).then(readAll)
-        bytes.catch(() => {}) // reported when the entry is opened
         yield {
-          ...entry,
+          name: attachmentPath(scope.accountId, a),
+          mtime: new Date(a.creationTime),
+          size: a.size,
           open: async () => {
-            started()
-            try {
-              return Readable.from([await bytes])
-            } finally {
-              readAhead.done(a.size)
-            }
+            opts.onAttachment?.(a.size)
+            if (a.size === 0) return Readable.from([])
+            // With the range the file store reads exactly the bytes there are, in one read for
+            // a small attachment, rather than into a 64 KiB buffer and once more to find the end.
+            return blobs.get(a.blobKey, { start: 0, end: a.size - 1 })
           },
         }
       }
@@ -271,41 +263,6 @@ export function attachmentsArchive(
     }
   }
   return zipStream(entries(), archiveComment(opts.label, plan.idx))
-}
-
-/** Attachments up to this size are read ahead whole; larger ones stream. */
-const SMALL_ATTACHMENT = 256 * 1024
-/** Bytes read ahead and not yet handed to the zip writer, at most. */
-const READ_AHEAD_BYTES = 8 * 1024 * 1024
-
-/** A byte budget for reading ahead: `room` waits until `bytes` more fit. */
-class ReadAhead {
-  private used = 0
-  private waiter?: () => void
-
-  constructor(private readonly limit: number) {}
-
-  async room(bytes: number): Promise<void> {
-    while (this.used > 0 && this.used + bytes > this.limit) {
-      await new Promise<void>((resolve) => {
-        this.waiter = resolve
-      })
-    }
-    this.used += bytes
-  }
-
-  done(bytes: number): void {
-    this.used -= bytes
-    const waiter = this.waiter
-    this.waiter = undefined
-    waiter?.()
-  }
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(chunk as Buffer)
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
 }
 
 const EXTENSIONS: Record<string, string> = {

@@ -15,6 +15,7 @@ import {
 import type { Principal } from '../domain/principal.js'
 import { type ArchiveStore, BlobArchiveStore, FileArchiveStore } from '../exports/archive-store.js'
 import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
+import { openReadConnection } from '../exports/read-connection.js'
 import type { ExportSettings } from '../exports/settings.js'
 import { EXPORT_BUILD, exportBuildJob } from '../jobs/definitions/export-build.js'
 import { EXPORT_EXPIRE, exportExpireJob } from '../jobs/definitions/export-expire.js'
@@ -22,6 +23,7 @@ import type { JobContext } from '../jobs/job.js'
 import type { JobRunner } from '../jobs/runner.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
+  type ArchiveRow,
   acquireTask,
   deleteTask,
   type ExportScope,
@@ -70,8 +72,10 @@ export interface ExportServiceDeps {
   publicUrl: { readonly value: string; readonly bytes: Buffer }
   settings: ExportSettings
   dataDir: string
-  /** Where new archives go: files under the data folder, or the (shared) blob store. */
-  archivesIn: 'fs' | 'database'
+  /** The store's database URL: on SQLite an export reads through a connection of its own. */
+  databaseUrl: string
+  /** Where blobs are, and so where new archives go: files under the data folder, or the (shared) database. */
+  blobStore: 'fs' | 'database'
   log: { error(obj: object, msg: string): void }
 }
 
@@ -313,14 +317,24 @@ export class ExportService {
   }
 
   private async writeArchives(task: TaskRow, lost: () => boolean): Promise<void> {
+    const reader = await openReadConnection(this.deps.databaseUrl, this.db)
+    try {
+      await this.writeArchivesFrom(reader.db, task, lost)
+    } finally {
+      await reader.close()
+    }
+  }
+
+  /** Reads through `source`; records progress through the shared connection. */
+  private async writeArchivesFrom(source: Kysely<DB>, task: TaskRow, lost: () => boolean): Promise<void> {
     const { db } = this
     const owner = this.nodeId
     let archives = await listArchives(db, task.id)
     let snapshot = task.snapshotMessageId
     if (snapshot === null || archives.length === 0) {
-      snapshot = await newestMessageId(db)
+      snapshot = await newestMessageId(source)
       const plans = await planAttachmentArchives(
-        db,
+        source,
         this.scopeOf(task, snapshot),
         this.deps.settings.archiveMaxBytes,
         task.id,
@@ -330,18 +344,31 @@ export class ExportService {
       archives = await listArchives(db, task.id)
     }
     const scope = this.scopeOf(task, snapshot)
-    const store = this.deps.archivesIn === 'database' ? this.blobArchives : this.files
+    const store = this.deps.blobStore === 'database' ? this.blobArchives : this.files
+    await this.writeEach(task, archives, scope, source, store, lost)
+  }
+
+  private async writeEach(
+    task: TaskRow,
+    archives: ArchiveRow[],
+    scope: ExportScope,
+    source: Kysely<DB>,
+    store: ArchiveStore,
+    lost: () => boolean,
+  ): Promise<void> {
+    const { db } = this
+    const owner = this.nodeId
     for (const archive of archives) {
       if (lost()) throw new LeaseLost()
       if (archive.status === 'done') continue
       const zip =
         archive.idx === 0
-          ? messagesArchive(db, scope, this.deps.publicUrl.bytes, {
+          ? messagesArchive(source, scope, this.deps.publicUrl.bytes, {
               label: task.id,
               mtime: new Date(task.createdAt),
             })
           : attachmentsArchive(
-              db,
+              source,
               this.deps.blobs,
               scope,
               {

@@ -97,7 +97,12 @@ describe('message store report: attachment archives of at most --archive-max-byt
     await waitForStatus(alice, task.id)
     const archives = await listArchives(alice, task.id)
     const keys: string[] = []
-    for (const a of archives) keys.push(createHash('sha256').update((await download(alice, a.uri)).bytes).digest('hex'))
+    for (const a of archives)
+      keys.push(
+        createHash('sha256')
+          .update((await download(alice, a.uri)).bytes)
+          .digest('hex'),
+      )
     const folder = path.join(server.dataDir, 'exports', task.id)
     const onDisk = fs.existsSync(folder)
     if (onDisk) assert.equal(fs.readdirSync(folder).filter((f) => f.endsWith('.zip')).length, archives.length)
@@ -127,7 +132,9 @@ async function blobsPresent(server: RunningServer, keys: string[]): Promise<numb
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    return Number((await client.query('select count(*) as n from blobs where key = any($1)', [keys])).rows[0].n)
+    return Number(
+      (await client.query('select count(*) as n from blobs where key = any($1)', [keys])).rows[0].n,
+    )
   } finally {
     await client.end()
   }

@@ -31,7 +31,10 @@ describe('msgstore export', () => {
         text: i % 2 ? undefined : `mms ${i}`,
         creationTime: `2023-06-${String(3 + i * 3).padStart(2, '0')}T12:00:00Z`,
         attachments: [
-          { contentType: i % 2 ? 'audio/wav' : 'image/png', base64: randomBytes(30_000 + i).toString('base64') },
+          {
+            contentType: i % 2 ? 'audio/wav' : 'image/png',
+            base64: randomBytes(30_000 + i).toString('base64'),
+          },
         ],
       })
     }
@@ -46,7 +49,8 @@ describe('msgstore export', () => {
     const task = await createReport(alice, { dateFrom: FROM, dateTo: TO })
     await waitForStatus(alice, task.id)
     for (const a of await listArchives(alice, task.id)) {
-      for (const [name, bytes] of (await unzip((await download(alice, a.uri)).bytes)).entries) fromApi.set(name, bytes)
+      for (const [name, bytes] of (await unzip((await download(alice, a.uri)).bytes)).entries)
+        fromApi.set(name, bytes)
     }
     await server.stop()
     const database = await databaseFor(server.dataDir)
@@ -83,10 +87,7 @@ describe('msgstore export', () => {
     assert.ok(summary.archives.length >= 3, `${summary.archives.length} archives`)
     assert.ok(summary.peakRssBytes > 0 && summary.seconds > 0)
     const files = fs.readdirSync(out).sort()
-    assert.deepEqual(
-      files,
-      summary.archives.map((a: { file: string }) => path.basename(a.file)).sort(),
-    )
+    assert.deepEqual(files, summary.archives.map((a: { file: string }) => path.basename(a.file)).sort())
     const fromCli = new Map<string, Buffer>()
     for (const [i, a] of summary.archives.entries()) {
       assert.equal(a.file, path.join(out, `message-store-report-1001-${i}.zip`))
@@ -103,7 +104,18 @@ describe('msgstore export', () => {
 
   test('the text summary names every archive', async () => {
     const out = path.join(tempDir(), 'report')
-    const res = await runCli(['export', '--account', '1001', '--from', FROM, '--to', TO, '--out', out, ...storeArgs])
+    const res = await runCli([
+      'export',
+      '--account',
+      '1001',
+      '--from',
+      FROM,
+      '--to',
+      TO,
+      '--out',
+      out,
+      ...storeArgs,
+    ])
     assert.equal(res.code, 0, res.stderr)
     assert.match(res.stdout, /exported account 1001, .*: 8 messages, 12 attachments/)
     for (const f of fs.readdirSync(out)) assert.ok(res.stdout.includes(path.join(out, f)), f)
@@ -117,7 +129,16 @@ describe('msgstore export', () => {
     const unknown = await runCli(['export', '--account', '999', '--out', out, ...storeArgs])
     assert.equal(unknown.code, 1)
     assert.match(unknown.stderr, /--account/)
-    const types = await runCli(['export', '--account', '1001', '--types', 'Fax,Telex', '--out', out, ...storeArgs])
+    const types = await runCli([
+      'export',
+      '--account',
+      '1001',
+      '--types',
+      'Fax,Telex',
+      '--out',
+      out,
+      ...storeArgs,
+    ])
     assert.equal(types.code, 1)
     assert.match(types.stderr, /--types/)
   })
@@ -125,7 +146,15 @@ describe('msgstore export', () => {
   test('--help documents it', async () => {
     const res = await runCli(['export', '--help'])
     assert.equal(res.code, 0)
-    for (const option of ['--account', '--from', '--to', '--out', '--archive-max-bytes', '--data', '--database']) {
+    for (const option of [
+      '--account',
+      '--from',
+      '--to',
+      '--out',
+      '--archive-max-bytes',
+      '--data',
+      '--database',
+    ]) {
       assert.ok(res.stdout.includes(option), option)
     }
   })

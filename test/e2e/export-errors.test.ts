@@ -17,7 +17,12 @@ import type { RunningServer } from '../helpers/server.js'
 
 /** Who may create and read message store reports, and what a bad request body answers. */
 
-function assertError(res: { status: number; body: any }, status: number, code: string, parameterName?: string) {
+function assertError(
+  res: { status: number; body: any },
+  status: number,
+  code: string,
+  parameterName?: string,
+) {
   assert.equal(res.status, status, JSON.stringify(res.body))
   assert.equal(res.body.errorCode, code, JSON.stringify(res.body))
   assert.equal(res.body.errors[0].errorCode, code)

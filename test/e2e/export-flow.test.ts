@@ -11,7 +11,15 @@ import {
   unzip,
   waitForStatus,
 } from '../helpers/exports.js'
-import { ALICE, BOB, deliverOne, login, MESSAGE_STORE, type Platform, startProvisioned } from '../helpers/sdk.js'
+import {
+  ALICE,
+  BOB,
+  deliverOne,
+  login,
+  MESSAGE_STORE,
+  type Platform,
+  startProvisioned,
+} from '../helpers/sdk.js'
 import type { RunningServer } from '../helpers/server.js'
 
 /**
@@ -61,7 +69,9 @@ describe('message store report: create, poll, list, download (seed document 5)',
           from,
           to: [ALICE.username],
           creationTime,
-          attachments: [{ contentType: 'audio/wav', ...file(`vm-${i}-${inside}.wav`, 40_000 + i), vmDuration: 7 }],
+          attachments: [
+            { contentType: 'audio/wav', ...file(`vm-${i}-${inside}.wav`, 40_000 + i), vmDuration: 7 },
+          ],
         }),
         await deliverOne(server, {
           type: 'Fax',
@@ -180,12 +190,15 @@ describe('message store report: create, poll, list, download (seed document 5)',
 
   test('archive 0 holds every message of the range, as listMessages answers it, and nothing else', async () => {
     const archive0 = await unzip(zips[0]!)
-    assert.deepEqual(
-      [...archive0.entries.keys()].sort(),
-      ['account/1001/extension/62001/message-store.json', 'account/1001/extension/62002/message-store.json'],
-    )
+    assert.deepEqual([...archive0.entries.keys()].sort(), [
+      'account/1001/extension/62001/message-store.json',
+      'account/1001/extension/62002/message-store.json',
+    ])
     const records = recordsOf(archive0, '1001')
-    assert.deepEqual([...records.keys()].sort((a, b) => a - b), [...insideIds].sort((a, b) => a - b))
+    assert.deepEqual(
+      [...records.keys()].sort((a, b) => a - b),
+      [...insideIds].sort((a, b) => a - b),
+    )
     assert.ok(!records.has(purgedId))
     for (const id of outsideIds) assert.ok(!records.has(id), `message ${id} is outside the range`)
     assert.equal(records.get(deletedId)!.record.availability, 'Deleted')
@@ -200,7 +213,10 @@ describe('message store report: create, poll, list, download (seed document 5)',
       for (const record of listed) assert.deepEqual(records.get(record.id)!.record, record)
       // Oldest first within a file.
       const times = inFile.map((r) => Date.parse(r.record.creationTime))
-      assert.deepEqual(times, [...times].sort((a, b) => a - b))
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => a - b),
+      )
     }
   })
 
@@ -209,7 +225,8 @@ describe('message store report: create, poll, list, download (seed document 5)',
     const archive1 = await unzip(zips[1]!)
     const expected = new Map<string, { record: any; attachment: any }>()
     for (const { record } of archive0.values()) {
-      for (const attachment of record.attachments) expected.set(`${record.id}/${attachment.id}`, { record, attachment })
+      for (const attachment of record.attachments)
+        expected.set(`${record.id}/${attachment.id}`, { record, attachment })
     }
     assert.equal(archive1.entries.size, expected.size)
     let fromSent = 0
@@ -221,7 +238,9 @@ describe('message store report: create, poll, list, download (seed document 5)',
       assert.equal(bytes.length, e.attachment.size)
       // The same bytes as readMessageContent answers, and as were sent in.
       const platform = at.extensionId === '62001' ? alice : bob
-      const content = Buffer.from(await (await platform.get(new URL(e.attachment.uri).pathname)).arrayBuffer())
+      const content = Buffer.from(
+        await (await platform.get(new URL(e.attachment.uri).pathname)).arrayBuffer(),
+      )
       assert.ok(bytes.equals(content), `${name} differs from its content`)
       if (e.attachment.fileName) {
         assert.ok(name.endsWith(`/${at.attachmentId}_${e.attachment.fileName}`), name)
@@ -246,7 +265,10 @@ describe('message store report: create, poll, list, download (seed document 5)',
   })
 
   test('a range with no messages completes with archive 0 alone, an empty zip', async () => {
-    const empty = await createReport(alice, { dateFrom: '2001-01-01T00:00:00Z', dateTo: '2001-01-02T00:00:00Z' })
+    const empty = await createReport(alice, {
+      dateFrom: '2001-01-01T00:00:00Z',
+      dateTo: '2001-01-02T00:00:00Z',
+    })
     await waitForStatus(alice, empty.id)
     const list = await listArchives(alice, empty.id)
     assert.equal(list.length, 1)

@@ -78,7 +78,8 @@ describe('message store report: a task interrupted by a crash completes after th
     assert.ok(archives.length > 3, `${archives.length} archives`)
     // Resumed, not redone: the archives finished before the crash were kept as they were.
     if (written) {
-      for (const [file, mtime] of written) assert.equal(fs.statSync(path.join(folder, file)).mtimeMs, mtime, file)
+      for (const [file, mtime] of written)
+        assert.equal(fs.statSync(path.join(folder, file)).mtimeMs, mtime, file)
       assert.ok(!fs.readdirSync(folder).some((f) => f.endsWith('.partial')))
     }
     const records = recordsOf(await unzip((await download(alice, archives[0]!.uri)).bytes), '1001')
@@ -110,7 +111,9 @@ describe('message store report: failed attempts', () => {
     const alice = await login(server.baseUrl, ALICE)
     await fill(server, 3)
     // Lose the bytes of one attachment behind the store's back.
-    const list = await (await alice.get('/restapi/v1.0/account/~/extension/~/message-store', { dateFrom: FROM })).json()
+    const list = await (
+      await alice.get('/restapi/v1.0/account/~/extension/~/message-store', { dateFrom: FROM })
+    ).json()
     const content = await alice.get(new URL(list.records[0].attachments[0].uri).pathname)
     await loseBlob(server, content.headers.get('etag')!.replaceAll('"', ''))
 
@@ -140,9 +143,10 @@ async function loseBlob(server: RunningServer, key: string): Promise<void> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    await client.query('delete from blob_chunks where upload_id in (select upload_id from blobs where key = $1)', [
-      key,
-    ])
+    await client.query(
+      'delete from blob_chunks where upload_id in (select upload_id from blobs where key = $1)',
+      [key],
+    )
     await client.query('delete from blobs where key = $1', [key])
   } finally {
     await client.end()

@@ -35,7 +35,10 @@ export async function waitForStatus(
   }
 }
 
-export async function listArchives(platform: Platform, taskId: string): Promise<{ size: number; uri: string }[]> {
+export async function listArchives(
+  platform: Platform,
+  taskId: string,
+): Promise<{ size: number; uri: string }[]> {
   const body = await (await platform.get(`${REPORTS}/${taskId}/archive`)).json()
   return body.records
 }
@@ -83,7 +86,10 @@ export function unzip(zip: Buffer): Promise<ZipContent> {
 }
 
 /** Every record of every message-store.json in archive 0, by message id, with the mailbox folder it was in. */
-export function recordsOf(archive0: ZipContent, accountId: string): Map<number, { extensionId: string; record: any }> {
+export function recordsOf(
+  archive0: ZipContent,
+  accountId: string,
+): Map<number, { extensionId: string; record: any }> {
   const out = new Map<number, { extensionId: string; record: any }>()
   for (const [name, bytes] of archive0.entries) {
     const m = new RegExp(`^account/${accountId}/extension/(\\d+)/message-store\\.json$`).exec(name)
@@ -99,7 +105,10 @@ export function recordsOf(archive0: ZipContent, accountId: string): Map<number, 
 }
 
 /** `…/content/<messageId>/<attachmentId>_name` or `<attachmentId>.ext` → [messageId, attachmentId]. */
-export function attachmentOf(name: string, accountId: string): { extensionId: string; messageId: number; attachmentId: number } {
+export function attachmentOf(
+  name: string,
+  accountId: string,
+): { extensionId: string; messageId: number; attachmentId: number } {
   const m = new RegExp(
     `^account/${accountId}/extension/(\\d+)/message-store/content/(\\d+)/(\\d+)(?:_.+|\\.[a-z0-9]+)$`,
   ).exec(name)
