@@ -94,13 +94,16 @@ describe('a 100 MB attachment', () => {
     assert.equal(hash.digest('hex'), expected)
     const afterDownload = rssOf(pid)
 
-    // Holding the attachment would add at least 100 MB; streaming adds buffers only.
+    // Holding the attachment would add at least its 100 MB. Streaming adds buffers and
+    // garbage not yet collected: little from disk; more from PostgreSQL, whose driver
+    // hands each 256 KB chunk over as a hex string first, collected only by a full GC.
+    const allowed = process.env.MSGSTORE_TEST_DATABASE_URL ? 95 * MB : 60 * MB
     assert.ok(
-      afterUpload - before < 60 * MB,
+      afterUpload - before < allowed,
       `upload grew memory by ${Math.round((afterUpload - before) / MB)} MB`,
     )
     assert.ok(
-      afterDownload - before < 60 * MB,
+      afterDownload - before < allowed,
       `download grew memory by ${Math.round((afterDownload - before) / MB)} MB`,
     )
   })

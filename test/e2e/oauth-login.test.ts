@@ -21,7 +21,7 @@ import {
   startProvisioned,
   tokenRequest,
 } from '../helpers/sdk.js'
-import { type RunningServer, STANDARD_FILE, tempDir } from '../helpers/server.js'
+import { databaseFor, type RunningServer, STANDARD_FILE, tempDir } from '../helpers/server.js'
 
 // Getting a token: the password and JWT grants, client authentication, and their errors.
 const ALL_PERMISSIONS =
@@ -243,7 +243,18 @@ describe('JWT bearer grant', () => {
   })
 
   test('a JWT printed by `msgstore jwt --data` logs in', async () => {
-    const cli = await runCli(['jwt', '--account', '1001', '--extension', ALICE.id, '--data', server.dataDir])
+    // The CLI opens the server's store: its folder, and its database when that is a server's.
+    const database = await databaseFor(server.dataDir)
+    const cli = await runCli([
+      'jwt',
+      '--account',
+      '1001',
+      '--extension',
+      ALICE.id,
+      '--data',
+      server.dataDir,
+      ...(database ? ['--database', database] : []),
+    ])
     assert.equal(cli.code, 0, cli.stderr)
     const jwt = cli.stdout.trim()
     const platform = sdkFor(base).platform()
