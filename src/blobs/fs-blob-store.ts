@@ -63,6 +63,21 @@ export class FsBlobStore implements BlobStore {
     })
   }
 
+  async readInto(key: string, target: Buffer): Promise<number> {
+    const handle = await fs.promises.open(this.pathOf(key), 'r')
+    try {
+      let filled = 0
+      while (filled < target.length) {
+        const { bytesRead } = await handle.read(target, filled, target.length - filled, filled)
+        if (bytesRead === 0) break
+        filled += bytesRead
+      }
+      return filled
+    } finally {
+      await handle.close()
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true })
   }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely'
 import type { Services } from '../app/services.js'
 import { ApiError } from '../domain/errors.js'
 import { parseReportRequest, REPORT_MESSAGE_TYPES } from '../domain/export/task.js'
-import { writeFileAtomically } from '../exports/archive-store.js'
+import { writeZipAtomically } from '../exports/archive-store.js'
 import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
 import { openReadConnection } from '../exports/read-connection.js'
 import { GIB, parseByteSize } from '../exports/settings.js'
@@ -123,7 +123,7 @@ async function exportArchives(
     mtime: new Date(services.clock.now()),
     onRecords: (n) => recordsBar.increment(n),
   })
-  archives.push({ file: first, size: await writeFileAtomically(first, records) })
+  archives.push({ file: first, size: await writeZipAtomically(first, records) })
 
   const plans = await planAttachmentArchives(db, scope, maxBytes, label)
   const totalBytes = plans.reduce((sum, p) => sum + p.bytes, 0)
@@ -139,7 +139,7 @@ async function exportArchives(
         bytesBar.update(mb(done))
       },
     })
-    archives.push({ file, size: await writeFileAtomically(file, zip) })
+    archives.push({ file, size: await writeZipAtomically(file, zip) })
   }
   bytesBar.update(mb(totalBytes))
   bars.stop()

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { type Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
 import type { BlobStore } from '../blobs/blob-store.js'
+import { writeZipFile, type ZipArchive, zipStream } from './zip.js'
 
 export interface SavedArchive {
   /** `file:<path relative to the store's folder>` or `blob:<key>`. */
@@ -14,44 +14,28 @@ export interface SavedArchive {
 
 /** Where finished report archives are kept until they expire, and served from. */
 export interface ArchiveStore {
-  save(taskId: string, idx: number, zip: Readable): Promise<SavedArchive>
+  save(taskId: string, idx: number, zip: ZipArchive): Promise<SavedArchive>
   open(location: string, range?: { start: number; end: number }): Promise<Readable>
   /** Removes a task's archives (the given locations, and whatever else it left). */
   removeTask(taskId: string, locations: string[]): Promise<void>
 }
 
-/** Archives are written in large pieces: a zip of small entries comes as many small chunks. */
-const WRITE_BUFFER = 1024 * 1024
-
-/** Counts the bytes that pass. */
-export function byteCounter(): Transform & { bytes: number } {
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      counter.bytes += chunk.length
-      done(null, chunk)
-    },
-  }) as Transform & { bytes: number }
-  counter.bytes = 0
-  return counter
-}
-
 /**
- * Streams `source` into `file`: a temporary file beside it, flushed to disk, then
- * renamed into place, so that a crash never leaves a partial archive under the real
- * name. Answers the bytes written.
+ * Writes `zip` into `file`: a temporary file beside it, flushed to disk, then renamed
+ * into place, so that a crash never leaves a partial archive under the real name.
+ * Answers the bytes written.
  */
-export async function writeFileAtomically(file: string, source: Readable): Promise<number> {
+export async function writeZipAtomically(file: string, zip: ZipArchive): Promise<number> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true })
   const tmp = `${file}.${randomBytes(6).toString('hex')}.partial`
-  const counter = byteCounter()
   try {
-    await pipeline(source, counter, fs.createWriteStream(tmp, { flush: true, highWaterMark: WRITE_BUFFER }))
+    const size = await writeZipFile(zip.entries, zip.comment, tmp)
     await fs.promises.rename(tmp, file)
+    return size
   } catch (err) {
     await fs.promises.rm(tmp, { force: true })
     throw err
   }
-  return counter.bytes
 }
 
 /** Archives as files under `<data>/exports/<taskId>/<n>.zip` (one node, or a shared folder). */
@@ -62,9 +46,9 @@ export class FileArchiveStore implements ArchiveStore {
     this.root = path.join(dataDir, 'exports')
   }
 
-  async save(taskId: string, idx: number, zip: Readable): Promise<SavedArchive> {
+  async save(taskId: string, idx: number, zip: ZipArchive): Promise<SavedArchive> {
     const relative = `${safe(taskId)}/${idx}.zip`
-    const size = await writeFileAtomically(path.join(this.root, relative), zip)
+    const size = await writeZipAtomically(path.join(this.root, relative), zip)
     return { location: `file:${relative}`, size }
   }
 
@@ -93,8 +77,8 @@ export class FileArchiveStore implements ArchiveStore {
 export class BlobArchiveStore implements ArchiveStore {
   constructor(private readonly blobs: BlobStore) {}
 
-  async save(_taskId: string, _idx: number, zip: Readable): Promise<SavedArchive> {
-    const stored = await this.blobs.put(zip)
+  async save(_taskId: string, _idx: number, zip: ZipArchive): Promise<SavedArchive> {
+    const stored = await this.blobs.put(zipStream(zip.entries, zip.comment))
     return { location: `blob:${stored.key}`, size: stored.size }
   }
 

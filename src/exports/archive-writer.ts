@@ -12,11 +12,12 @@ import {
   recordsPage,
 } from '../storage/repositories/exports.js'
 import type { DB } from '../storage/schema.js'
-import { storedEntryBound, type ZipEntry, zipEndBound, zipStream } from './zip.js'
+import { storedEntryBound, type ZipArchive, type ZipEntry, zipEndBound } from './zip.js'
 
 /**
- * The archives of a message store report, written as streams: the report task's job
- * (services/exports.ts) and `msgstore export` (cli/export.ts) both use these.
+ * The archives of a message store report, as entries pulled while the archive is
+ * written: the report task's job (services/exports.ts) and `msgstore export`
+ * (cli/export.ts) both use these.
  *
  * Archive 0 holds one `account/<a>/extension/<e>/message-store.json` per mailbox with
  * messages in the range: `{"records":[…]}`, the records exactly as listMessages
@@ -26,8 +27,9 @@ import { storedEntryBound, type ZipEntry, zipEndBound, zipStream } from './zip.j
  *
  * Memory stays flat: records come from the database a page at a time (keyset pages,
  * never OFFSET), attachments are planned and written a page at a time in attachment id
- * order, each attachment streams from the blob store when its turn comes, and the zip
- * is a stream the caller pipes to a file or the blob store.
+ * order, each attachment is read from the blob store when its turn comes (small ones
+ * into memory the archive reuses), and the zip is written as its entries are pulled,
+ * to a file or as a stream to the blob store (zip.ts).
  */
 
 const RECORD_PAGE = 500
@@ -106,13 +108,13 @@ export interface MessagesProgress {
   onRecords?(count: number): void
 }
 
-/** Archive 0: the message records of every mailbox of the account, as a zip stream. */
+/** Archive 0: the message records of every mailbox of the account. */
 export function messagesArchive(
   db: Kysely<DB>,
   scope: ExportScope,
   baseUrl: Buffer,
   opts: { label: string; mtime: Date } & MessagesProgress,
-): Readable {
+): ZipArchive {
   async function* entries(): AsyncGenerator<ZipEntry> {
     for (const extensionId of await accountMailboxes(db, scope.accountId)) {
       if (!(await hasRecords(db, scope, extensionId))) continue
@@ -120,11 +122,14 @@ export function messagesArchive(
         name: `account/${scope.accountId}/extension/${extensionId}/message-store.json`,
         mtime: opts.mtime,
         deflate: true,
-        open: async () => Readable.from(recordsJson(db, scope, extensionId, baseUrl, opts)),
+        // One page ahead at most (the default is 16): a page waiting its turn outlives a
+        // young-generation collection or two and is then only freed by a full one.
+        open: async () =>
+          Readable.from(recordsJson(db, scope, extensionId, baseUrl, opts), { highWaterMark: 1 }),
       }
     }
   }
-  return zipStream(entries(), archiveComment(opts.label, 0))
+  return { entries: entries(), comment: archiveComment(opts.label, 0) }
 }
 
 async function hasRecords(db: Kysely<DB>, scope: ExportScope, extensionId: string): Promise<boolean> {
@@ -232,14 +237,14 @@ export interface AttachmentsOptions extends AttachmentsProgress {
   label: string
 }
 
-/** Archive N: the attachments the plan assigns to it, as a zip stream. */
+/** Archive N: the attachments the plan assigns to it. */
 export function attachmentsArchive(
   db: Kysely<DB>,
   blobs: BlobStore,
   scope: ExportScope,
   plan: { idx: number; firstAttachmentId: number; lastAttachmentId: number },
   opts: AttachmentsOptions,
-): Readable {
+): ZipArchive {
   async function* entries(): AsyncGenerator<ZipEntry> {
     let after = plan.firstAttachmentId - 1
     for (;;) {
@@ -256,13 +261,21 @@ export function attachmentsArchive(
             // a small attachment, rather than into a 64 KiB buffer and once more to find the end.
             return blobs.get(a.blobKey, { start: 0, end: a.size - 1 })
           },
+          ...(blobs.readInto
+            ? {
+                readInto: (target: Buffer) => {
+                  opts.onAttachment?.(a.size)
+                  return blobs.readInto!(a.blobKey, target)
+                },
+              }
+            : {}),
         }
       }
       if (page.length < ATTACHMENT_PAGE) return
       after = page[page.length - 1]!.id
     }
   }
-  return zipStream(entries(), archiveComment(opts.label, plan.idx))
+  return { entries: entries(), comment: archiveComment(opts.label, plan.idx) }
 }
 
 const EXTENSIONS: Record<string, string> = {

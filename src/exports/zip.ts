@@ -15,10 +15,13 @@
  *   is what splitting attachments into archives of at most N bytes needs.
  */
 
+import fs from 'node:fs'
 import { createRequire } from 'node:module'
-import { Readable, Transform } from 'node:stream'
+import { Readable, Transform, Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import zlib from 'node:zlib'
 import yazl from 'yazl'
+import { SliceRing } from './slice-ring.js'
 
 /**
  * yazl computes CRC-32 with buffer-crc32, table-driven JavaScript (about 450 MB/s on the
@@ -49,6 +52,18 @@ export interface ZipEntry {
   /** Deflate the entry (level 1: fast, and JSON shrinks several times even so). */
   deflate?: boolean
   open(): Promise<Readable>
+  /**
+   * Reads the entry's bytes into `target` (its first `target.length` bytes), answering
+   * how many there were: lets a small entry of known size be read into memory the
+   * archive reuses rather than into new buffers.
+   */
+  readInto?(target: Buffer): Promise<number>
+}
+
+/** An archive not yet written: its entries, pulled as it is written, and its comment. */
+export interface ZipArchive {
+  entries: AsyncIterable<ZipEntry>
+  comment: string
 }
 
 /** Entries of at most this size are read whole ahead of their turn, several at once. */
@@ -64,12 +79,30 @@ const SMALL_CHUNK = 16 * 1024
 const GATHER_BYTES = 256 * 1024
 /** Bytes added to the zip writer and not yet out of it, at most. */
 const AHEAD_BYTES = 2 * 1024 * 1024
+/**
+ * The read-ahead's memory: what is read ahead and what the zip writer holds, so that a
+ * slice is free again by the time the read-ahead needs it.
+ */
+const RING_BYTES = LOOKAHEAD_BYTES + AHEAD_BYTES
+/** Bytes an archive file is written in. */
+const FILE_WRITE_BYTES = 1024 * 1024
 
 interface Pending {
   entry: ZipEntry
-  /** Started for small entries of known size. */
+  /** Started for small entries of known size: the bytes, in the ring or a buffer of their own. */
+  bytes?: Promise<Buffer>
+  /** …or, for entries without `readInto`, the chunks of their stream. */
   chunks?: Promise<Buffer[]>
+  /** To be read into the ring when its turn comes: there was no room when it was pulled. */
+  waitsForRoom?: boolean
 }
+
+/**
+ * Where the zip's bytes go. `write` gets every piece in order, reports its length to
+ * `counted`, and copies the ring's pieces (`ring.holds`) before it hands them to
+ * `ring.passed`: the ring lends those bytes again.
+ */
+type OutputStage = (ring: SliceRing, counted: (bytes: number) => void) => Writable
 
 /**
  * A zip of `entries`, as a stream that honours backpressure. Entries are pulled from the
@@ -77,9 +110,119 @@ interface Pending {
  * cost is opening and closing more than their bytes) are read whole a few dozen ahead,
  * in parallel; larger ones, and entries of unknown size, are opened when their turn
  * comes and streamed. An error from the iterable or an entry ends the stream with it.
+ * `readAheadBytes` is the read-ahead's memory (tests make it small).
  */
-export function zipStream(entries: AsyncIterable<ZipEntry>, comment: string): Readable {
+export function zipStream(
+  entries: AsyncIterable<ZipEntry>,
+  comment: string,
+  readAheadBytes = RING_BYTES,
+): Readable {
+  // The zip comes as many small pieces (headers, tiny entries): gathered into larger
+  // chunks here, so that the file or blob it goes to gets few large writes. The ring's
+  // pieces are copied: it lends its memory again.
+  let gathered: Buffer[] = []
+  let gatheredBytes = 0
+  const takeGathered = () => {
+    const piece = Buffer.concat(gathered, gatheredBytes)
+    gathered = []
+    gatheredBytes = 0
+    return piece
+  }
+  let output: Transform | undefined
+  const stage: OutputStage = (ring, counted) => {
+    output = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        counted(chunk.length)
+        if (ring.holds(chunk)) {
+          const copy = Buffer.from(chunk)
+          ring.passed(chunk)
+          chunk = copy
+        }
+        if (chunk.length >= SMALL_CHUNK) {
+          // Large pieces go on as they are, after what was gathered before them.
+          if (gatheredBytes) this.push(takeGathered())
+          return done(null, chunk)
+        }
+        gathered.push(chunk)
+        gatheredBytes += chunk.length
+        done(null, gatheredBytes >= GATHER_BYTES ? takeGathered() : undefined)
+      },
+      flush(done) {
+        done(null, gatheredBytes ? takeGathered() : undefined)
+      },
+    })
+    return output
+  }
+  startZip(entries, comment, stage, readAheadBytes)
+  return output!
+}
+
+/**
+ * Writes a zip of `entries` into `file` (created or truncated, flushed to disk before
+ * it is closed) and answers its size. Every byte goes through one buffer of its own,
+ * written when full, so an archive of any size allocates almost nothing per entry.
+ */
+export async function writeZipFile(
+  entries: AsyncIterable<ZipEntry>,
+  comment: string,
+  file: string,
+): Promise<number> {
+  const handle = await fs.promises.open(file, 'w')
+  try {
+    const buffer = Buffer.allocUnsafeSlow(FILE_WRITE_BYTES)
+    let filled = 0
+    let size = 0
+    const flush = async () => {
+      let at = 0
+      while (at < filled) at += (await handle.write(buffer, at, filled - at)).bytesWritten
+      size += filled
+      filled = 0
+    }
+    let sink: Writable | undefined
+    const stage: OutputStage = (ring, counted) => {
+      sink = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          counted(chunk.length)
+          let at = 0
+          const next = (): void => {
+            while (at < chunk.length) {
+              const n = chunk.copy(buffer, filled, at)
+              filled += n
+              at += n
+              if (filled === buffer.length) {
+                flush().then(next, done)
+                return
+              }
+            }
+            ring.passed(chunk)
+            done()
+          }
+          next()
+        },
+        final(done) {
+          flush().then(() => done(), done)
+        },
+      })
+      return sink
+    }
+    startZip(entries, comment, stage, RING_BYTES)
+    await finished(sink!)
+    await handle.sync()
+    return size
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Pulls `entries` into a yazl zip whose output goes to the stage `makeOutput` makes. */
+function startZip(
+  entries: AsyncIterable<ZipEntry>,
+  comment: string,
+  makeOutput: OutputStage,
+  ringBytes: number,
+): void {
   const zip = new yazl.ZipFile()
+  const ring = new SliceRing(Math.max(ringBytes, READ_AHEAD_MAX))
   let added = 0
   let written = 0
   let wake: (() => void) | undefined
@@ -88,49 +231,45 @@ export function zipStream(entries: AsyncIterable<ZipEntry>, comment: string): Re
     wake = undefined
     w?.()
   }
-  // The zip comes as many small pieces (headers, tiny entries): gathered into larger
-  // chunks here, so that the file or blob it goes to gets few large writes.
-  let gathered: Buffer[] = []
-  let gatheredBytes = 0
-  const output = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      written += chunk.length
-      if (added - written <= AHEAD_BYTES) wakeUp()
-      if (chunk.length >= SMALL_CHUNK) {
-        // Large pieces go on as they are, after what was gathered before them.
-        if (gatheredBytes) this.push(takeGathered())
-        return done(null, chunk)
-      }
-      gathered.push(chunk)
-      gatheredBytes += chunk.length
-      done(null, gatheredBytes >= GATHER_BYTES ? takeGathered() : undefined)
-    },
-    flush(done) {
-      done(null, gatheredBytes ? takeGathered() : undefined)
-    },
+  const output = makeOutput(ring, (bytes) => {
+    written += bytes
+    if (added - written <= AHEAD_BYTES) wakeUp()
   })
-  const takeGathered = () => {
-    const piece = Buffer.concat(gathered, gatheredBytes)
-    gathered = []
-    gatheredBytes = 0
-    return piece
-  }
   let failed = false
   const fail = (err: unknown) => {
     if (failed) return
     failed = true
     wakeUp()
+    ring.wakeAll()
     output.destroy(err instanceof Error ? err : new Error(String(err)))
   }
   zip.on('error', fail)
-  ;(zip.outputStream as unknown as Readable).on('error', fail).pipe(output)
+  let ended = false
+  ;(zip.outputStream as unknown as Readable)
+    .on('error', fail)
+    .on('end', () => {
+      ended = true
+    })
+    .pipe(output)
+  // The output failing or closed by its reader stops the reading too.
+  output.on('error', fail).on('close', () => {
+    if (!ended) fail(new Error('the archive output closed before the archive ended'))
+  })
 
   const iterator = entries[Symbol.asyncIterator]()
   const queue: Pending[] = []
   let queuedBytes = 0
   let exhausted = false
+  /** Reads a small entry of known size into `target`, checking it has exactly that many bytes. */
+  const readWhole = async (entry: ZipEntry, target: Buffer): Promise<Buffer> => {
+    const length = await entry.readInto!(target)
+    if (length !== target.length) throw new Error(`${entry.name}: ${length} bytes, not ${target.length}`)
+    return target
+  }
   const pull = async () => {
     while (!exhausted && queue.length < LOOKAHEAD && queuedBytes < LOOKAHEAD_BYTES) {
+      // The ring lends in output order: nothing after an entry waiting for room reads ahead.
+      if (queue.length && queue[queue.length - 1]!.waitsForRoom) return
       const next = await iterator.next()
       if (next.done) {
         exhausted = true
@@ -138,9 +277,17 @@ export function zipStream(entries: AsyncIterable<ZipEntry>, comment: string): Re
       }
       const entry = next.value
       const pending: Pending = { entry }
-      if (entry.size !== undefined && entry.size <= READ_AHEAD_MAX && !entry.deflate) {
-        pending.chunks = entry.open().then(readAll)
-        pending.chunks.catch(() => {}) // reported when its turn comes
+      if (entry.size !== undefined && entry.size > 0 && entry.size <= READ_AHEAD_MAX && !entry.deflate) {
+        if (entry.readInto) {
+          // A tiny entry stays with the zip writer until the archive ends: memory of its own.
+          const target = entry.size <= BUFFER_MAX ? Buffer.allocUnsafeSlow(entry.size) : ring.take(entry.size)
+          if (target) pending.bytes = readWhole(entry, target)
+          else pending.waitsForRoom = true
+        } else {
+          pending.chunks = entry.open().then(readAll)
+        }
+        pending.bytes?.catch(() => {}) // reported when its turn comes
+        pending.chunks?.catch(() => {})
         queuedBytes += entry.size
       }
       queue.push(pending)
@@ -160,9 +307,19 @@ export function zipStream(entries: AsyncIterable<ZipEntry>, comment: string): Re
       }
       if (failed) break
       const options = { mtime: entry.mtime, compress: false }
-      if (pending.chunks) {
-        let chunks: Buffer[] | undefined = await pending.chunks
-        pending.chunks = undefined
+      if (pending.waitsForRoom) {
+        // Its turn: everything before it is with the zip writer, so room comes as that is written.
+        let target = ring.take(entry.size!)
+        while (!failed && !target) {
+          await ring.room()
+          target = ring.take(entry.size!)
+        }
+        if (!target) break
+        pending.bytes = readWhole(entry, target)
+      }
+      if (pending.bytes || pending.chunks) {
+        let chunks: Buffer[] | undefined = pending.bytes ? [await pending.bytes] : await pending.chunks!
+        pending.bytes = pending.chunks = undefined
         queuedBytes -= entry.size!
         const length = chunks.reduce((sum, c) => sum + c.length, 0)
         if (length !== entry.size) throw new Error(`${entry.name}: ${length} bytes, not ${entry.size}`)
@@ -200,7 +357,6 @@ export function zipStream(entries: AsyncIterable<ZipEntry>, comment: string): Re
     if (!failed) zip.end({ comment, forceZip64Format: false })
   }
   feed().catch(fail)
-  return output
 }
 
 /** The chunks of a whole stream. */

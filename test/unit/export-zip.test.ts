@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
 import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, test } from 'node:test'
 import zlib from 'node:zlib'
 import { attachmentFileName } from '../../src/exports/archive-writer.js'
-import { storedEntryBound, type ZipEntry, zipEndBound, zipStream } from '../../src/exports/zip.js'
+import {
+  storedEntryBound,
+  writeZipFile,
+  type ZipEntry,
+  zipEndBound,
+  zipStream,
+} from '../../src/exports/zip.js'
 import { unzip } from '../helpers/exports.js'
 
 async function collect(stream: Readable): Promise<Buffer> {
@@ -96,6 +105,62 @@ describe('zipStream', () => {
       '',
     )
     await assert.rejects(collect(missing), /no blob/)
+  })
+
+  test('entries read into reused memory come out whole, to a stream and to a file', async () => {
+    // More than the read-ahead's memory in all, so that its slices are lent again, and
+    // some entries wait for room; tiny, empty and large ones between them.
+    const files = new Map<string, Buffer>(
+      Array.from({ length: 120 }, (_, i) => {
+        const size = [0, 5, 262_144, 262_144, 4097, 262_144, 300_000, 4096][i % 8]!
+        return [`m/${i}.bin`, randomBytes(size)] as [string, Buffer]
+      }),
+    )
+    const entries = (): ZipEntry[] =>
+      [...files].map(([name, bytes]) => ({
+        name,
+        mtime: at,
+        size: bytes.length,
+        open: async () => Readable.from(bytes.length ? [bytes] : []),
+        readInto: async (target: Buffer) => {
+          await new Promise((resolve) => setImmediate(resolve))
+          return bytes.copy(target, 0, 0, target.length)
+        },
+      }))
+    const check = async (zip: Buffer) => {
+      const content = await unzip(zip)
+      assert.deepEqual([...content.entries.keys()].sort(), [...files.keys()].sort())
+      for (const [name, bytes] of files) assert.ok(content.entries.get(name)!.equals(bytes), name)
+    }
+    await check(await collect(zipStream(list(entries()), 'reused')))
+    // Read-ahead memory for one large entry only: every other entry waits for room.
+    await check(await collect(zipStream(list(entries()), 'reused', 1)))
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-zip-'))
+    try {
+      const file = path.join(dir, 'out.zip')
+      const size = await writeZipFile(list(entries()), 'reused', file)
+      const written = fs.readFileSync(file)
+      assert.equal(size, written.length)
+      await check(written)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('an entry read into memory with fewer bytes than its size ends the zip with an error', async () => {
+    const short = zipStream(
+      list([
+        {
+          name: 'x',
+          mtime: at,
+          size: 10_000,
+          open: async () => Readable.from([]),
+          readInto: async () => 3,
+        },
+      ]),
+      '',
+    )
+    await assert.rejects(collect(short), /3 bytes, not 10000/)
   })
 
   test('the CRC-32 yazl computes is the standard one (native when available)', () => {

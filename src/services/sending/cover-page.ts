@@ -1,4 +1,5 @@
-import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib'
+import type { PDFFont } from 'pdf-lib'
+import { pdfLib } from './pdf-lib.js'
 
 export interface CoverPage {
   coverIndex: number
@@ -19,6 +20,7 @@ const MARGIN = 72
  * offers 13 designs (`coverIndex`); one plain layout stands in for all of them here.
  */
 export async function renderCoverPage(cover: CoverPage): Promise<Buffer> {
+  const { PDFDocument, StandardFonts } = await pdfLib()
   const doc = await PDFDocument.create()
   doc.setCreationDate(new Date(cover.date))
   doc.setModificationDate(new Date(cover.date))

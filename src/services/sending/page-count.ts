@@ -6,8 +6,8 @@
 // most used PDF library on npm; the same library writes the cover page
 // (cover-page.ts). Lighter "page counters" scan the bytes for `/Type /Page`, which
 // is wrong as soon as pages sit in compressed object streams.
-import { PDFDocument } from 'pdf-lib'
 import { errors } from '../../domain/errors.js'
+import { pdfLib } from './pdf-lib.js'
 
 /** RingCentral's fax limit: the documents of one fax have at most 200 pages. */
 export const FAX_MAX_PAGES = 200
@@ -16,6 +16,7 @@ const unreadable = (what: string) =>
   errors.invalidParameter('attachment', `The ${what} document cannot be read as a fax.`)
 
 export async function pdfPageCount(bytes: Buffer): Promise<number> {
+  const { PDFDocument } = await pdfLib()
   let pages: number
   try {
     const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })
