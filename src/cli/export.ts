@@ -10,6 +10,7 @@ import { writeZipAtomically } from '../exports/archive-store.js'
 import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
 import { openReadConnection } from '../exports/read-connection.js'
 import { GIB, parseByteSize } from '../exports/settings.js'
+import { ZipMemory } from '../exports/zip.js'
 import { countExportMessages, type ExportScope, newestMessageId } from '../storage/repositories/exports.js'
 import type { DB } from '../storage/schema.js'
 import { withStore } from './offline.js'
@@ -117,13 +118,15 @@ async function exportArchives(
     cliProgress.Presets.shades_classic,
   )
   const recordsBar = bars.create(messages, 0, { name: 'messages   ', unit: 'records' })
+  // One read-ahead ring and file buffer for all the archives.
+  const memory = new ZipMemory()
   const first = fileOf(0)
   const records = messagesArchive(db, scope, baseUrl, {
     label,
     mtime: new Date(services.clock.now()),
     onRecords: (n) => recordsBar.increment(n),
   })
-  archives.push({ file: first, size: await writeZipAtomically(first, records) })
+  archives.push({ file: first, size: await writeZipAtomically(first, { ...records, memory }) })
 
   const plans = await planAttachmentArchives(db, scope, maxBytes, label)
   const totalBytes = plans.reduce((sum, p) => sum + p.bytes, 0)
@@ -139,7 +142,7 @@ async function exportArchives(
         bytesBar.update(mb(done))
       },
     })
-    archives.push({ file, size: await writeZipAtomically(file, zip) })
+    archives.push({ file, size: await writeZipAtomically(file, { ...zip, memory }) })
   }
   bytesBar.update(mb(totalBytes))
   bars.stop()

@@ -29,7 +29,7 @@ export async function writeZipAtomically(file: string, zip: ZipArchive): Promise
   await fs.promises.mkdir(path.dirname(file), { recursive: true })
   const tmp = `${file}.${randomBytes(6).toString('hex')}.partial`
   try {
-    const size = await writeZipFile(zip.entries, zip.comment, tmp)
+    const size = await writeZipFile(zip.entries, zip.comment, tmp, zip.memory)
     await fs.promises.rename(tmp, file)
     return size
   } catch (err) {
@@ -78,7 +78,7 @@ export class BlobArchiveStore implements ArchiveStore {
   constructor(private readonly blobs: BlobStore) {}
 
   async save(_taskId: string, _idx: number, zip: ZipArchive): Promise<SavedArchive> {
-    const stored = await this.blobs.put(zipStream(zip.entries, zip.comment))
+    const stored = await this.blobs.put(zipStream(zip.entries, zip.comment, zip.memory))
     return { location: `blob:${stored.key}`, size: stored.size }
   }
 

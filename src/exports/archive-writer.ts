@@ -32,7 +32,12 @@ import { storedEntryBound, type ZipArchive, type ZipEntry, zipEndBound } from '.
  * to a file or as a stream to the blob store (zip.ts).
  */
 
-const RECORD_PAGE = 500
+/**
+ * Records read and written at a time. A page's rows (and the pieces of its chunk) live
+ * until the page is written: pages of 500 lived through young-generation collections and
+ * were promoted, and the old generation grew by that garbage until a full collection.
+ */
+const RECORD_PAGE = 100
 const ATTACHMENT_PAGE = 1000
 /**
  * Most entries in one attachment archive: the zip library keeps a small object per

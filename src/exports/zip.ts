@@ -64,6 +64,8 @@ export interface ZipEntry {
 export interface ZipArchive {
   entries: AsyncIterable<ZipEntry>
   comment: string
+  /** The memory to write it through: an export's archives share one (`ZipMemory`). */
+  memory?: ZipMemory
 }
 
 /** Entries of at most this size are read whole ahead of their turn, several at once. */
@@ -86,6 +88,36 @@ const AHEAD_BYTES = 2 * 1024 * 1024
 const RING_BYTES = LOOKAHEAD_BYTES + AHEAD_BYTES
 /** Bytes an archive file is written in. */
 const FILE_WRITE_BYTES = 1024 * 1024
+
+/**
+ * The memory an archive's bytes move through: the read-ahead ring and the buffer an
+ * archive file is written through. An export hands one from archive to archive, one
+ * at a time: allocated for every archive, each would live long enough to be freed only
+ * by a full collection, and several would pile up.
+ */
+export class ZipMemory {
+  private ringInUse?: SliceRing
+  private fileInUse?: Buffer
+
+  /** `ringBytes`: the read-ahead's memory (tests make it small). */
+  constructor(private readonly ringBytes = RING_BYTES) {}
+
+  ring(): SliceRing {
+    this.ringInUse ??= new SliceRing(Math.max(this.ringBytes, READ_AHEAD_MAX))
+    return this.ringInUse
+  }
+
+  fileBuffer(): Buffer {
+    this.fileInUse ??= Buffer.allocUnsafeSlow(FILE_WRITE_BYTES)
+    return this.fileInUse
+  }
+
+  /** After a failed archive: a read or a write may still be under way into this memory, so the next archive gets new. */
+  discard(): void {
+    this.ringInUse = undefined
+    this.fileInUse = undefined
+  }
+}
 
 interface Pending {
   entry: ZipEntry
@@ -110,12 +142,11 @@ type OutputStage = (ring: SliceRing, counted: (bytes: number) => void) => Writab
  * cost is opening and closing more than their bytes) are read whole a few dozen ahead,
  * in parallel; larger ones, and entries of unknown size, are opened when their turn
  * comes and streamed. An error from the iterable or an entry ends the stream with it.
- * `readAheadBytes` is the read-ahead's memory (tests make it small).
  */
 export function zipStream(
   entries: AsyncIterable<ZipEntry>,
   comment: string,
-  readAheadBytes = RING_BYTES,
+  memory = new ZipMemory(),
 ): Readable {
   // The zip comes as many small pieces (headers, tiny entries): gathered into larger
   // chunks here, so that the file or blob it goes to gets few large writes. The ring's
@@ -153,7 +184,7 @@ export function zipStream(
     })
     return output
   }
-  startZip(entries, comment, stage, readAheadBytes)
+  startZip(entries, comment, stage, memory)
   return output!
 }
 
@@ -166,10 +197,11 @@ export async function writeZipFile(
   entries: AsyncIterable<ZipEntry>,
   comment: string,
   file: string,
+  memory = new ZipMemory(),
 ): Promise<number> {
   const handle = await fs.promises.open(file, 'w')
   try {
-    const buffer = Buffer.allocUnsafeSlow(FILE_WRITE_BYTES)
+    const buffer = memory.fileBuffer()
     let filled = 0
     let size = 0
     const flush = async () => {
@@ -205,7 +237,7 @@ export async function writeZipFile(
       })
       return sink
     }
-    startZip(entries, comment, stage, RING_BYTES)
+    startZip(entries, comment, stage, memory)
     await finished(sink!)
     await handle.sync()
     return size
@@ -219,10 +251,10 @@ function startZip(
   entries: AsyncIterable<ZipEntry>,
   comment: string,
   makeOutput: OutputStage,
-  ringBytes: number,
+  memory: ZipMemory,
 ): void {
   const zip = new yazl.ZipFile()
-  const ring = new SliceRing(Math.max(ringBytes, READ_AHEAD_MAX))
+  const ring = memory.ring()
   let added = 0
   let written = 0
   let wake: (() => void) | undefined
@@ -239,6 +271,7 @@ function startZip(
   const fail = (err: unknown) => {
     if (failed) return
     failed = true
+    memory.discard()
     wakeUp()
     ring.wakeAll()
     output.destroy(err instanceof Error ? err : new Error(String(err)))
@@ -318,7 +351,7 @@ function startZip(
         pending.bytes = readWhole(entry, target)
       }
       if (pending.bytes || pending.chunks) {
-        let chunks: Buffer[] | undefined = pending.bytes ? [await pending.bytes] : await pending.chunks!
+        const chunks = pending.bytes ? [await pending.bytes] : await pending.chunks!
         pending.bytes = pending.chunks = undefined
         queuedBytes -= entry.size!
         const length = chunks.reduce((sum, c) => sum + c.length, 0)
@@ -329,12 +362,7 @@ function startZip(
           // not hold on to a larger buffer they are a slice of.
           zip.addBuffer(ownBuffer(chunks, length), entry.name, options)
         } else {
-          // The zip writer keeps this function until the archive ends: it lets go of the chunks.
-          zip.addReadStreamLazy(entry.name, { ...options, size: length }, (cb) => {
-            const stream = Readable.from(chunks!)
-            chunks = undefined
-            cb(null, stream)
-          })
+          zip.addReadStreamLazy(entry.name, { ...options, size: length }, streamOfChunks(chunks))
         }
         continue
       }
@@ -346,17 +374,41 @@ function startZip(
           ...(entry.size !== undefined ? { size: entry.size } : {}),
           ...(entry.deflate ? { compress: true, compressionLevel: 1 } : { compress: false }),
         },
-        (cb) => {
-          entry.open().then((stream) => {
-            stream.on('error', fail)
-            cb(null, stream)
-          }, fail)
-        },
+        streamOfEntry(entry, fail),
       )
     }
     if (!failed) zip.end({ comment, forceZip64Format: false })
   }
   feed().catch(fail)
+}
+
+type StreamFunction = Parameters<yazl.ZipFile['addReadStreamLazy']>[2]
+
+/*
+ * The zip writer keeps an entry's stream function until the archive ends (thousands of
+ * entries): made here rather than inline, it holds only what it needs, not the whole
+ * scope of the loop that made it, and lets go of that once called.
+ */
+
+function streamOfChunks(chunks: Buffer[]): StreamFunction {
+  let held: Buffer[] | undefined = chunks
+  return (cb) => {
+    const stream = Readable.from(held!)
+    held = undefined
+    cb(null, stream)
+  }
+}
+
+function streamOfEntry(entry: ZipEntry, fail: (err: unknown) => void): StreamFunction {
+  let held: ZipEntry | undefined = entry
+  return (cb) => {
+    const opening = held!.open()
+    held = undefined
+    opening.then((stream) => {
+      stream.on('error', fail)
+      cb(null, stream)
+    }, fail)
+  }
 }
 
 /** The chunks of a whole stream. */

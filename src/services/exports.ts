@@ -17,6 +17,7 @@ import { type ArchiveStore, BlobArchiveStore, FileArchiveStore } from '../export
 import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
 import { openReadConnection } from '../exports/read-connection.js'
 import type { ExportSettings } from '../exports/settings.js'
+import { ZipMemory } from '../exports/zip.js'
 import { EXPORT_BUILD, exportBuildJob } from '../jobs/definitions/export-build.js'
 import { EXPORT_EXPIRE, exportExpireJob } from '../jobs/definitions/export-expire.js'
 import type { JobContext } from '../jobs/job.js'
@@ -358,6 +359,8 @@ export class ExportService {
   ): Promise<void> {
     const { db } = this
     const owner = this.nodeId
+    // One read-ahead ring and file buffer for all of the task's archives.
+    const memory = new ZipMemory()
     for (const archive of archives) {
       if (lost()) throw new LeaseLost()
       if (archive.status === 'done') continue
@@ -378,7 +381,7 @@ export class ExportService {
               },
               { label: task.id },
             )
-      const saved = await store.save(task.id, archive.idx, zip)
+      const saved = await store.save(task.id, archive.idx, { ...zip, memory })
       if (!(await markArchiveDone(db, task.id, archive.idx, owner, saved.size, saved.location))) {
         throw new LeaseLost()
       }

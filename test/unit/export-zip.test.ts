@@ -12,6 +12,7 @@ import {
   storedEntryBound,
   writeZipFile,
   type ZipEntry,
+  ZipMemory,
   zipEndBound,
   zipStream,
 } from '../../src/exports/zip.js'
@@ -134,7 +135,7 @@ describe('zipStream', () => {
     }
     await check(await collect(zipStream(list(entries()), 'reused')))
     // Read-ahead memory for one large entry only: every other entry waits for room.
-    await check(await collect(zipStream(list(entries()), 'reused', 1)))
+    await check(await collect(zipStream(list(entries()), 'reused', new ZipMemory(1))))
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-zip-'))
     try {
       const file = path.join(dir, 'out.zip')
