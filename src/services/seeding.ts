@@ -108,7 +108,7 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.lengt
 export async function seedStore(
   deps: SeedDeps,
   options: SeedOptions,
-  onProgress?: (messagesDone: number) => void,
+  onProgress?: (messagesDone: number, phase?: 'indexing') => void,
 ): Promise<SeedResult> {
   const started = performance.now()
   const now = deps.clock.now()
@@ -151,7 +151,10 @@ export async function seedStore(
     }
   } finally {
     await source.close()
-    await bulkLoad?.finish(deps.db)
+    if (bulkLoad) {
+      onProgress?.(done, 'indexing')
+      await bulkLoad.finish(deps.db)
+    }
   }
   await syncIdGenerator(deps.db, 'messages')
   await syncIdGenerator(deps.db, 'attachments')
