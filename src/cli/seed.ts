@@ -44,20 +44,24 @@ export function registerSeedCommand(program: Command): void {
       const bar = new cliProgress.SingleBar(
         {
           format:
-            'seeding {bar} {percentage}% | {value}/{total} messages | {rate} msg/s | ETA {eta_formatted}',
+            'seeding {bar} {percentage}% | {value}/{total} messages | {rate} msg/s | ETA {eta_formatted}{phase}',
           hideCursor: true,
           etaBuffer: 20,
         },
         cliProgress.Presets.shades_classic,
       )
       let barStarted: number | undefined
-      const result = await seedStore(services, options, (done) => {
+      const result = await seedStore(services, options, (done, phase) => {
         if (barStarted === undefined) {
           barStarted = performance.now()
-          bar.start(options.messages, 0, { rate: '-' })
+          bar.start(options.messages, 0, { rate: '-', phase: '' })
         }
         const seconds = (performance.now() - barStarted) / 1000
-        bar.update(done, { rate: seconds > 0 ? Math.round(done / seconds).toLocaleString('en-US') : '-' })
+        bar.update(done, {
+          rate: seconds > 0 ? Math.round(done / seconds).toLocaleString('en-US') : '-',
+          // The indexes are built after the last batch: a pause at 100% that is not a hang.
+          phase: phase === 'indexing' ? ' | building indexes' : '',
+        })
       })
       bar.stop()
       console.log(opts.json ? JSON.stringify(summaryJson(result), null, 2) : summaryText(result))

@@ -9,7 +9,7 @@ import type {
   Party,
   ReadStatus,
 } from '../domain/message/model.js'
-import { renderRecord } from '../domain/message/record.js'
+import { renderRecordText } from '../domain/message/record.js'
 import { INBOX_FAX_VOICEMAIL_CAP, SENT_FAX_MAX_AGE, TEXT_FOLDER_CAP } from '../domain/message/retention.js'
 
 /**
@@ -83,6 +83,9 @@ export interface SeedPlan {
  * cross from the worker as numbers only: strings become codes of a string table
  * that grows as new strings appear (most repeat: ids, enums, parties, texts), so
  * the writing thread decodes a batch without deserialising a string per cell.
+ * A string the generator knows to be one of a kind (the delivery time of an SMS in
+ * `extra`) is not kept in the table, which would only grow: it travels with its batch
+ * and its cell holds a negative code, -1 for the batch's first such string.
  */
 const MESSAGE_FIELDS = [
   ['id', 'n'],
@@ -125,6 +128,7 @@ type Cell = string | number | null
 export const MESSAGE_COLUMNS = [...MESSAGE_FIELDS.map(([name]) => name), 'record' as const]
 export const ATTACHMENT_COLUMNS = ATTACHMENT_FIELDS.map(([name]) => name)
 const MESSAGE_KINDS: readonly Kind[] = MESSAGE_FIELDS.map(([, kind]) => kind)
+const EXTRA_CELL = MESSAGE_FIELDS.findIndex(([name]) => name === 'extra')
 const ATTACHMENT_KINDS: readonly Kind[] = ATTACHMENT_FIELDS.map(([, kind]) => kind)
 
 /** One transaction's worth of rows. */
@@ -135,6 +139,8 @@ export interface RowBatch {
   firstAttachmentId: number
   /** Strings first used in this batch; they take the next codes of the string table, in order. */
   strings: string[]
+  /** Strings used once, by negative codes: -1 is the first. */
+  onceStrings: string[]
   /** `messages` rows, MESSAGE_FIELDS order, strings as codes; the records are in `records`. */
   messageCells: Float64Array
   /** Every record of the batch, one after the other; `recordEnds[i]` is where message i's ends. */
@@ -151,6 +157,13 @@ export interface RowBatch {
 class StringCodes {
   private readonly codes = new Map<string, number>()
   private fresh: string[] = []
+  private once: string[] = []
+
+  /** A code for a string of its own, that no other row will use. */
+  onceCode(value: string): number {
+    this.once.push(value)
+    return -this.once.length
+  }
 
   code(value: string | null): number {
     if (value === null) return 0
@@ -169,6 +182,13 @@ class StringCodes {
     this.fresh = []
     return fresh
   }
+
+  /** One-off strings coded since the last call. */
+  takeOnce(): string[] {
+    const once = this.once
+    this.once = []
+    return once
+  }
 }
 
 /** Turns batches back into flat parameter lists, on the writing side. */
@@ -178,7 +198,7 @@ export class RowDecoder {
   /** Flat `messages` rows in MESSAGE_COLUMNS order, the record pointing into the batch's bytes. */
   messages(batch: RowBatch): unknown[] {
     for (const s of batch.strings) this.strings.push(s)
-    const values = decode(batch.messageCells, MESSAGE_KINDS, this.strings, 1)
+    const values = decode(batch.messageCells, MESSAGE_KINDS, this.strings, batch.onceStrings, 1)
     const records = Buffer.from(batch.records.buffer, batch.records.byteOffset, batch.records.byteLength)
     const width = MESSAGE_COLUMNS.length
     let start = 0
@@ -192,11 +212,17 @@ export class RowDecoder {
 
   /** Flat `attachments` rows; call after `messages` for the same batch. */
   attachments(batch: RowBatch): unknown[] {
-    return decode(batch.attachmentCells, ATTACHMENT_KINDS, this.strings, 0)
+    return decode(batch.attachmentCells, ATTACHMENT_KINDS, this.strings, batch.onceStrings, 0)
   }
 }
 
-function decode(cells: Float64Array, kinds: readonly Kind[], strings: (string | null)[], spare: number) {
+function decode(
+  cells: Float64Array,
+  kinds: readonly Kind[],
+  strings: (string | null)[],
+  once: string[],
+  spare: number,
+) {
   const rows = cells.length / kinds.length
   const values: unknown[] = new Array(rows * (kinds.length + spare))
   let out = 0
@@ -204,18 +230,26 @@ function decode(cells: Float64Array, kinds: readonly Kind[], strings: (string | 
   for (let r = 0; r < rows; r++) {
     for (const kind of kinds) {
       const cell = cells[at++]!
-      values[out++] = kind === 's' ? strings[cell] : Number.isNaN(cell) ? null : cell
+      values[out++] =
+        kind === 's' ? (cell < 0 ? once[-cell - 1] : strings[cell]) : Number.isNaN(cell) ? null : cell
     }
     out += spare
   }
   return values
 }
 
-function encode(row: Cell[], kinds: readonly Kind[], codes: StringCodes, cells: number[]): void {
+/** Appends a row's cells; `once`, when given, is the index of the row's one-off string. */
+function encode(row: Cell[], kinds: readonly Kind[], codes: StringCodes, cells: number[], once = -1): void {
   for (let i = 0; i < kinds.length; i++) {
     const value = row[i] ?? null
     cells.push(
-      kinds[i] === 's' ? codes.code(value as string | null) : value === null ? Number.NaN : (value as number),
+      kinds[i] === 'n'
+        ? value === null
+          ? Number.NaN
+          : (value as number)
+        : i === once
+          ? codes.onceCode(value as string)
+          : codes.code(value as string | null),
     )
   }
 }
@@ -239,6 +273,8 @@ interface Draft {
   lastModifiedTime: number
   extra: MessageExtra
   extraJson: string
+  /** `extraJson` is one of a kind (see MESSAGE_FIELDS). */
+  extraOnce: boolean
   attachments: Payload[]
 }
 
@@ -247,6 +283,8 @@ const random = Math.random
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
 
 const EMPTY_EXTRA = '{}'
+/** A seeded record is about 800 bytes. */
+const RECORD_BYTES_GUESS = 1024
 const VOICEMAIL_EXTRA: MessageExtra = { vmTranscriptionStatus: 'NotAvailable' }
 const VOICEMAIL_EXTRA_JSON = JSON.stringify(VOICEMAIL_EXTRA)
 
@@ -301,6 +339,8 @@ export class RowGenerator {
   private readonly budgets: Record<Folder, number>[]
   private readonly storedConversations = new Set<number>()
   private readonly codes = new StringCodes()
+  /** Per mailbox: `to_parties` of its outbound messages (by contact) and of its inbound ones. */
+  private readonly toJson: { outbound: string[]; inbound: string }[]
   private queue: { mailbox: number; time: number }[] = []
   private position = 0
   private nextMailbox = 0
@@ -317,6 +357,11 @@ export class RowGenerator {
       return { extra, json: JSON.stringify(extra) }
     })
     this.seqs = plan.mailboxes.map((m) => m.changeSeq)
+    // Built once: a string made anew for every row would be hashed anew by the string table.
+    this.toJson = plan.mailboxes.map((m) => ({
+      outbound: m.contacts.map((c) => `[${c.partyJson}]`),
+      inbound: `[${m.partyJson}]`,
+    }))
     this.left = [...this.counts]
     this.budgets = plan.mailboxes.map(() => ({ ...FOLDER_BUDGETS }))
     this.nextMessageId = plan.nextMessageId
@@ -361,7 +406,8 @@ export class RowGenerator {
     const mailbox = this.plan.mailboxes[mailboxIndex]!
     const { kind, inbound } = CATEGORIES[this.category(mailboxIndex, creationTime)]!
     // A few favourite correspondents get most of the messages.
-    const contact = mailbox.contacts[Math.floor(random() * random() * mailbox.contacts.length)]!
+    const contactIndex = Math.floor(random() * random() * mailbox.contacts.length)
+    const contact = mailbox.contacts[contactIndex]!
     const d: Draft = {
       mailbox,
       mailboxIndex,
@@ -373,12 +419,15 @@ export class RowGenerator {
       from: inbound ? contact.party : mailbox.party,
       to: [inbound ? mailbox.party : contact.party],
       fromJson: inbound ? contact.partyJson : mailbox.partyJson,
-      toJson: `[${inbound ? mailbox.partyJson : contact.partyJson}]`,
+      toJson: inbound
+        ? this.toJson[mailboxIndex]!.inbound
+        : this.toJson[mailboxIndex]!.outbound[contactIndex]!,
       digits: inbound ? contact.inboundDigits : contact.outboundDigits,
       creationTime,
       lastModifiedTime: creationTime,
       extra: {},
       extraJson: EMPTY_EXTRA,
+      extraOnce: false,
       attachments: [],
     }
     const { payloads } = this.plan
@@ -446,6 +495,7 @@ export class RowGenerator {
       const deliveredAt = Math.min(this.plan.now, d.creationTime + 1000 + Math.floor(random() * 8000))
       d.messageStatus = 'Delivered'
       d.extra = { smsDeliveryTime: new Date(deliveredAt).toISOString(), smsSendingAttemptsCount: 1 }
+      d.extraOnce = true
       d.lastModifiedTime = deliveredAt
     } else if (roll < 0.985) {
       d.messageStatus = 'Sent'
@@ -463,7 +513,9 @@ export class RowGenerator {
     const firstAttachmentId = this.nextAttachmentId
     const messageCells: number[] = []
     const attachmentCells: number[] = []
-    const records: Buffer[] = []
+    // The records go straight into one buffer of its own (not a slice of Node's pool), so
+    // that it can be transferred to the writing thread: no buffer per record.
+    let records = Buffer.allocUnsafeSlow(drafts.length * RECORD_BYTES_GUESS)
     const recordEnds = new Uint32Array(drafts.length)
     let recordBytes = 0
     const conversations: RowBatch['conversations'] = []
@@ -536,9 +588,14 @@ export class RowGenerator {
         extra: d.extra,
         attachments,
       }
-      const record = renderRecord(message)
-      records.push(record)
-      recordBytes += record.length
+      const record = renderRecordText(message)
+      // At most 3 bytes of UTF-8 per UTF-16 unit: past that, Buffer.write would cut the text short.
+      if (recordBytes + record.length * 3 > records.length) {
+        const larger = Buffer.allocUnsafeSlow(Math.max(2 * records.length, recordBytes + record.length * 3))
+        records.copy(larger, 0, 0, recordBytes)
+        records = larger
+      }
+      recordBytes += records.write(record, recordBytes)
       recordEnds[i] = recordBytes
       const row: Cell[] = [
         id,
@@ -552,23 +609,17 @@ export class RowGenerator {
       ]
       row.push('Normal', d.subject ?? null, d.fromJson, d.toJson, d.digits, conversationId ?? null)
       row.push(d.creationTime, d.lastModifiedTime, seq, d.extraJson)
-      encode(row, MESSAGE_KINDS, this.codes, messageCells)
+      encode(row, MESSAGE_KINDS, this.codes, messageCells, d.extraOnce ? EXTRA_CELL : -1)
     })
-    // A buffer of its own (not a slice of Node's pool), so it can be transferred to another thread.
-    const joined = new Uint8Array(recordBytes)
-    let at = 0
-    for (const record of records) {
-      joined.set(record, at)
-      at += record.length
-    }
     return {
       messages: drafts.length,
       firstMessageId,
       attachments: this.nextAttachmentId - firstAttachmentId,
       firstAttachmentId,
       strings: this.codes.takeFresh(),
+      onceStrings: this.codes.takeOnce(),
       messageCells: Float64Array.from(messageCells),
-      records: joined,
+      records: new Uint8Array(records.buffer, records.byteOffset, recordBytes),
       recordEnds,
       attachmentCells: Float64Array.from(attachmentCells),
       conversations,

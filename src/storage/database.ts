@@ -42,6 +42,8 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       ? openPostgres(url, options.poolSize ?? 10)
       : undefined
   if (!opened) throw new Error(`unsupported database URL: ${url}`)
+  // First: migrations expect the indexes they created, and an interrupted bulk load may have set some aside.
+  await opened.info.bulkLoad?.recover(opened.db)
   await migrate(opened.db)
   return { db: opened.db, dialect: opened.info, close: () => opened.db.destroy() }
 }

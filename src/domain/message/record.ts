@@ -16,6 +16,11 @@ const BASE_BYTE = 0x01
 const q = JSON.stringify
 
 export function renderRecord(m: Message): Buffer {
+  return Buffer.from(renderRecordText(m), 'utf8')
+}
+
+/** The record as text, for callers that place the bytes themselves (the seed's batches). */
+export function renderRecordText(m: Message): string {
   const mailbox = `${BASE_MARK}/restapi/v1.0/account/${m.accountId}/extension/${m.extensionId}/message-store/${m.id}`
   let out = `{"uri":"${mailbox}","id":${m.id},"to":${q(m.to)}`
   if (m.from) out += `,"from":${q(m.from)}`
@@ -41,7 +46,7 @@ export function renderRecord(m: Message): Buffer {
     out += `,"conversationId":${m.conversationId},"conversation":{"id":"${m.conversationId}","uri":"${BASE_MARK}/restapi/v1.0/conversation/${m.conversationId}"}`
   }
   out += `,"lastModifiedTime":"${new Date(m.lastModifiedTime).toISOString()}"}`
-  return Buffer.from(out, 'utf8')
+  return out
 }
 
 /** Appends `record` to `parts` with every base mark replaced by `base`; returns the bytes added. */

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { OpenedDialect } from './dialect.js'
+import { sqliteBulkLoad } from './sqlite-bulk-load.js'
 
 /** The embedded default: one file, one writer, WAL so that readers run beside it. */
 export function openSqlite(file: string): OpenedDialect {
@@ -26,6 +27,7 @@ export function openSqlite(file: string): OpenedDialect {
       // It takes the rows in the order its ordered subquery yields them; an ORDER BY inside
       // the aggregate would sort them a second time (see test/e2e list tests for the order).
       joinRecords: (column) => sql`group_concat(${column}, ',')`,
+      bulkLoad: sqliteBulkLoad(),
     },
   }
 }
