@@ -125,20 +125,25 @@ export class OAuthService {
   async principal(token: string): Promise<Principal> {
     // Every authenticated request runs this: plain SQL (no query building), and an app's
     // permission list parsed once per distinct list rather than per request.
+    // Two statements: the token, session and app are not tenant data (src/storage/tenancy.ts)
+    // and name no account until read; the extension is then read by its account and id.
     const { rows } = await sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.account_id, s.extension_id,
-        a.permissions, e.role, e.status
+        a.permissions
       from oauth_tokens t
       join oauth_sessions s on s.id = t.session_id
       join apps a on a.client_id = s.client_id
-      join extensions e on e.id = s.extension_id
       where t.token_hash = ${sha256(token)}`.execute(this.db)
     const row = rows[0]
-    if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
+    if (!row || row.kind !== 'access') throw errors.tokenInvalid()
+    const { rows: extensions } = await sql<ExtensionRow>`select role, status from extensions
+      where account_id = ${row.account_id} and id = ${row.extension_id}`.execute(this.db)
+    const extension = extensions[0]
+    if (!extension || extension.status !== 'Enabled') throw errors.tokenInvalid()
     if (Number(row.expires_at) <= this.clock.now()) throw errors.tokenExpired()
     return {
       accountId: row.account_id,
       extensionId: row.extension_id,
-      role: row.role,
+      role: extension.role,
       permissions: permissionSet(row.permissions),
       sessionId: row.id,
     }
@@ -187,6 +192,7 @@ export class OAuthService {
         ? await this.db
             .selectFrom('extensions')
             .selectAll()
+            .where('account_id', '=', account.accountId)
             .where('id', '=', account.extensionId)
             .executeTakeFirst()
         : undefined
@@ -228,13 +234,14 @@ export class OAuthService {
     } catch (err) {
       throw oauthErrors.badJwt(err instanceof Error ? err.message : 'unreadable')
     }
+    const accountId = typeof claims.account_id === 'string' ? claims.account_id : ''
     const ext = await this.db
       .selectFrom('extensions')
       .selectAll()
+      .where('account_id', '=', accountId)
       .where('id', '=', claims.sub ?? '')
       .executeTakeFirst()
-    if (!ext || ext.account_id !== claims.account_id || ext.type !== 'User')
-      throw oauthErrors.extensionNotFound()
+    if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
     return { id: ext.id, accountId: ext.account_id }
   }
@@ -246,22 +253,29 @@ export class OAuthService {
       const row = await trx
         .selectFrom('oauth_tokens as t')
         .innerJoin('oauth_sessions as s', 's.id', 't.session_id')
-        .innerJoin('extensions as e', 'e.id', 's.extension_id')
         .select([
           't.kind',
           't.expires_at',
           't.token_hash',
           's.id',
           's.client_id',
+          's.account_id',
           's.extension_id',
-          'e.status',
         ])
         .where('t.token_hash', '=', sha256(refreshToken))
         .executeTakeFirst()
       if (!row || row.kind !== 'refresh' || row.client_id !== app.clientId || Number(row.expires_at) <= now) {
         throw oauthErrors.badRefreshToken()
       }
-      if (row.status !== 'Enabled') throw oauthErrors.extensionState()
+      // Read apart from the token, by its account (see principal).
+      const ext = await trx
+        .selectFrom('extensions')
+        .select('status')
+        .where('account_id', '=', row.account_id)
+        .where('id', '=', row.extension_id)
+        .executeTakeFirst()
+      if (!ext) throw oauthErrors.badRefreshToken()
+      if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
       // Rotation: the old refresh token and every access token of the session end here.
       const deleted = await trx.deleteFrom('oauth_tokens').where('session_id', '=', row.id).executeTakeFirst()
       if (Number(deleted.numDeletedRows) === 0) throw oauthErrors.badRefreshToken()
@@ -336,6 +350,9 @@ interface PrincipalRow {
   account_id: string
   extension_id: string
   permissions: string
+}
+
+interface ExtensionRow {
   role: 'SuperAdmin' | 'User'
   status: string
 }
