@@ -100,6 +100,8 @@ export class OAuthService {
         account_id: extension.accountId,
         extension_id: extension.id,
         created_at: this.clock.now(),
+        role: extension.role,
+        status: extension.status,
       })
       .execute()
     return this.issue(app, sessionId, extension.id, accessTtl, refreshTtl, body.endpoint_id)
@@ -125,25 +127,22 @@ export class OAuthService {
   async principal(token: string): Promise<Principal> {
     // Every authenticated request runs this: plain SQL (no query building), and an app's
     // permission list parsed once per distinct list rather than per request.
-    // Two statements: the token, session and app are not tenant data (src/storage/tenancy.ts)
-    // and name no account until read; the extension is then read by its account and id.
+    // The session carries its extension's role and status (provisioning keeps them in
+    // step), so no tenant table is joined: the token names no account until it is read,
+    // and a store sharded by account keeps these tables apart (src/storage/tenancy.ts).
     const { rows } = await sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.account_id, s.extension_id,
-        a.permissions
+        s.role, s.status, a.permissions
       from oauth_tokens t
       join oauth_sessions s on s.id = t.session_id
       join apps a on a.client_id = s.client_id
       where t.token_hash = ${sha256(token)}`.execute(this.db)
     const row = rows[0]
-    if (!row || row.kind !== 'access') throw errors.tokenInvalid()
-    const { rows: extensions } = await sql<ExtensionRow>`select role, status from extensions
-      where account_id = ${row.account_id} and id = ${row.extension_id}`.execute(this.db)
-    const extension = extensions[0]
-    if (!extension || extension.status !== 'Enabled') throw errors.tokenInvalid()
+    if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
     if (Number(row.expires_at) <= this.clock.now()) throw errors.tokenExpired()
     return {
       accountId: row.account_id,
       extensionId: row.extension_id,
-      role: extension.role,
+      role: row.role,
       permissions: permissionSet(row.permissions),
       sessionId: row.id,
     }
@@ -199,7 +198,7 @@ export class OAuthService {
     if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
     if (!ext.password_hash || !verifyPassword(password, ext.password_hash)) throw oauthErrors.badCredentials()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
-    return { id: ext.id, accountId: ext.account_id }
+    return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
   }
 
   /** The account a number belongs to, and the extension when it is a direct number. */
@@ -243,7 +242,7 @@ export class OAuthService {
       .executeTakeFirst()
     if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
-    return { id: ext.id, accountId: ext.account_id }
+    return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
   }
 
   private async refresh(app: App, refreshToken: string | undefined, accessTtl: number, refreshTtl: number) {
@@ -350,11 +349,8 @@ interface PrincipalRow {
   account_id: string
   extension_id: string
   permissions: string
-}
-
-interface ExtensionRow {
   role: 'SuperAdmin' | 'User'
-  status: string
+  status: string | null
 }
 
 const permissionSets = new Map<string, ReadonlySet<string>>()

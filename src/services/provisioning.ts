@@ -169,6 +169,13 @@ async function applyExtension(
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .execute()
+    // Every request reads the role and status from its session (see OAuthService.principal).
+    await trx
+      .updateTable('oauth_sessions')
+      .set({ role, status })
+      .where('account_id', '=', accountId)
+      .where('extension_id', '=', id)
+      .execute()
   } else {
     await trx
       .insertInto('extensions')

@@ -9,6 +9,7 @@ import { keysLeadWithAccount } from './column-types.js'
  *   foreign key between tenant tables carries it, as Citus requires of tables
  *   distributed by that column. Ids stay unique on their own (identity columns); the
  *   key only adds the account. SQLite keeps its keys (see keysLeadWithAccount).
+ * - Both: sessions carry their extension's role and status (see addSessionRole).
  * - Both: the mailbox indexes lead with `(account_id, extension_id, …)`, since every
  *   mailbox query now names the account too; the list index stays covering, so a
  *   page's count still reads the index alone.
@@ -136,7 +137,22 @@ async function rekey(db: Kysely<any>, which: 'before' | 'after'): Promise<void> 
   }
 }
 
+/**
+ * Each session carries its extension's role and status, kept in step by provisioning, so
+ * that authenticating a request reads the token's tables alone: it no longer joins
+ * `extensions`, a tenant table it could name no account for.
+ */
+async function addSessionRole(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('oauth_sessions').addColumn('role', 'text').execute()
+  await db.schema.alterTable('oauth_sessions').addColumn('status', 'text').execute()
+  const extension = sql`from extensions e
+    where e.account_id = oauth_sessions.account_id and e.id = oauth_sessions.extension_id`
+  await sql`update oauth_sessions set role = (select e.role ${extension}),
+    status = (select e.status ${extension})`.execute(db)
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
+  await addSessionRole(db)
   if (keysLeadWithAccount(db)) {
     await rekey(db, 'after')
     // The primary key (account_id, id) now serves what this index did (migration 0005).
@@ -155,4 +171,6 @@ export async function down(db: Kysely<any>): Promise<void> {
       .execute()
     await rekey(db, 'before')
   }
+  await db.schema.alterTable('oauth_sessions').dropColumn('status').execute()
+  await db.schema.alterTable('oauth_sessions').dropColumn('role').execute()
 }
