@@ -141,7 +141,11 @@ export class InboundService {
     if (!account) throw errors.notFound('accountId')
     const owners = await this.db
       .selectFrom('phone_numbers')
-      .innerJoin('extensions', 'extensions.id', 'phone_numbers.extension_id')
+      .innerJoin('extensions', (join) =>
+        join
+          .onRef('extensions.account_id', '=', 'phone_numbers.account_id')
+          .onRef('extensions.id', '=', 'phone_numbers.extension_id'),
+      )
       .select(['phone_numbers.phone_number', 'extensions.id', 'extensions.name'])
       .where('phone_numbers.account_id', '=', accountId)
       .where('phone_numbers.phone_number', 'in', req.to)

@@ -46,7 +46,7 @@ export async function lifecycleStep(trx: Kysely<DB>, now: number, s: LifecycleSe
       // sweep got to it (the manual clock may jump several days at once).
       const outcome = await changeMessage(
         trx,
-        { extensionId: toPurge, messageId: m.id, lockRows: s.lockRows },
+        { ...toPurge, messageId: m.id, lockRows: s.lockRows },
         { kind: 'delete', purge: true },
         () => m.since + s.purgeAfter,
       )

@@ -53,6 +53,7 @@ export class MessageChangesService {
   /** Deletes (or purges) every matching message of the mailbox; answers how many changed. */
   async deleteByFilter(mailbox: Mailbox, req: DeleteByFilterRequest): Promise<number> {
     const filter = {
+      accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,
       dateTo: req.dateTo,
       conversationIds: req.conversationIds,
@@ -131,7 +132,12 @@ export class MessageChangesService {
   }
 
   private target(mailbox: Mailbox, messageId: number) {
-    return { extensionId: mailbox.extensionId, messageId, lockRows: this.dialect.supportsRowLocks }
+    return {
+      accountId: mailbox.accountId,
+      extensionId: mailbox.extensionId,
+      messageId,
+      lockRows: this.dialect.supportsRowLocks,
+    }
   }
 
   /**

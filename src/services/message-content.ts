@@ -29,7 +29,7 @@ export class MessageContentService {
   async find(mailbox: Mailbox, messageId: string, attachmentId: string): Promise<AttachmentContent> {
     if (!ID.test(messageId)) throw errors.notFound('messageId')
     if (!ID.test(attachmentId)) throw errors.notFound('attachmentId')
-    const found = await findAttachment(this.db, mailbox.extensionId, Number(messageId), Number(attachmentId))
+    const found = await findAttachment(this.db, mailbox, Number(messageId), Number(attachmentId))
     if (!found.message) throw errors.notFound('messageId')
     const a = found.attachment
     if (!a || a.blobKey === null || a.availability === 'Purged') throw errors.notFound('attachmentId')

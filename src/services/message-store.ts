@@ -32,6 +32,7 @@ export class MessageStoreService {
   async list(mailbox: Mailbox, rawQuery: Query): Promise<MessagePage> {
     const query = parseListQuery(rawQuery, this.clock.now())
     const { total, records, mailboxSeq, nextCreation } = await listRecords(this.db, this.dialect, {
+      accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,
       availability: query.availability,
       conversationId: query.conversationId,
@@ -62,11 +63,11 @@ export class MessageStoreService {
   /** Whether a page listed earlier is still exactly what listing again would answer. */
   async stillValid(mailbox: Mailbox, validity: PageValidity): Promise<boolean> {
     if (this.clock.now() >= validity.until) return false
-    return (await mailboxSeq(this.db, mailbox.extensionId)) === validity.mailboxSeq
+    return (await mailboxSeq(this.db, mailbox)) === validity.mailboxSeq
   }
 
   /** Records by id, whatever their availability; ids not in this mailbox are absent from the map. */
   async read(mailbox: Mailbox, ids: number[]): Promise<Map<number, Buffer>> {
-    return recordsByIds(this.db, mailbox.extensionId, ids)
+    return recordsByIds(this.db, mailbox, ids)
   }
 }

@@ -100,6 +100,8 @@ export class OAuthService {
         account_id: extension.accountId,
         extension_id: extension.id,
         created_at: this.clock.now(),
+        role: extension.role,
+        status: extension.status,
       })
       .execute()
     return this.issue(app, sessionId, extension.id, accessTtl, refreshTtl, body.endpoint_id)
@@ -125,12 +127,14 @@ export class OAuthService {
   async principal(token: string): Promise<Principal> {
     // Every authenticated request runs this: plain SQL (no query building), and an app's
     // permission list parsed once per distinct list rather than per request.
+    // The session carries its extension's role and status (provisioning keeps them in
+    // step), so no tenant table is joined: the token names no account until it is read,
+    // and a store sharded by account keeps these tables apart (src/storage/tenancy.ts).
     const { rows } = await sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.account_id, s.extension_id,
-        a.permissions, e.role, e.status
+        s.role, s.status, a.permissions
       from oauth_tokens t
       join oauth_sessions s on s.id = t.session_id
       join apps a on a.client_id = s.client_id
-      join extensions e on e.id = s.extension_id
       where t.token_hash = ${sha256(token)}`.execute(this.db)
     const row = rows[0]
     if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
@@ -187,13 +191,14 @@ export class OAuthService {
         ? await this.db
             .selectFrom('extensions')
             .selectAll()
+            .where('account_id', '=', account.accountId)
             .where('id', '=', account.extensionId)
             .executeTakeFirst()
         : undefined
     if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
     if (!ext.password_hash || !verifyPassword(password, ext.password_hash)) throw oauthErrors.badCredentials()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
-    return { id: ext.id, accountId: ext.account_id }
+    return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
   }
 
   /** The account a number belongs to, and the extension when it is a direct number. */
@@ -228,15 +233,16 @@ export class OAuthService {
     } catch (err) {
       throw oauthErrors.badJwt(err instanceof Error ? err.message : 'unreadable')
     }
+    const accountId = typeof claims.account_id === 'string' ? claims.account_id : ''
     const ext = await this.db
       .selectFrom('extensions')
       .selectAll()
+      .where('account_id', '=', accountId)
       .where('id', '=', claims.sub ?? '')
       .executeTakeFirst()
-    if (!ext || ext.account_id !== claims.account_id || ext.type !== 'User')
-      throw oauthErrors.extensionNotFound()
+    if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
-    return { id: ext.id, accountId: ext.account_id }
+    return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
   }
 
   private async refresh(app: App, refreshToken: string | undefined, accessTtl: number, refreshTtl: number) {
@@ -246,22 +252,29 @@ export class OAuthService {
       const row = await trx
         .selectFrom('oauth_tokens as t')
         .innerJoin('oauth_sessions as s', 's.id', 't.session_id')
-        .innerJoin('extensions as e', 'e.id', 's.extension_id')
         .select([
           't.kind',
           't.expires_at',
           't.token_hash',
           's.id',
           's.client_id',
+          's.account_id',
           's.extension_id',
-          'e.status',
         ])
         .where('t.token_hash', '=', sha256(refreshToken))
         .executeTakeFirst()
       if (!row || row.kind !== 'refresh' || row.client_id !== app.clientId || Number(row.expires_at) <= now) {
         throw oauthErrors.badRefreshToken()
       }
-      if (row.status !== 'Enabled') throw oauthErrors.extensionState()
+      // Read apart from the token, by its account (see principal).
+      const ext = await trx
+        .selectFrom('extensions')
+        .select('status')
+        .where('account_id', '=', row.account_id)
+        .where('id', '=', row.extension_id)
+        .executeTakeFirst()
+      if (!ext) throw oauthErrors.badRefreshToken()
+      if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
       // Rotation: the old refresh token and every access token of the session end here.
       const deleted = await trx.deleteFrom('oauth_tokens').where('session_id', '=', row.id).executeTakeFirst()
       if (Number(deleted.numDeletedRows) === 0) throw oauthErrors.badRefreshToken()
@@ -337,7 +350,7 @@ interface PrincipalRow {
   extension_id: string
   permissions: string
   role: 'SuperAdmin' | 'User'
-  status: string
+  status: string | null
 }
 
 const permissionSets = new Map<string, ReadonlySet<string>>()

@@ -100,7 +100,11 @@ async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string,
   for (const ext of spec.extensions ?? []) {
     if (ext.type !== 'Department' || ext.members === undefined) continue
     const departmentId = idsByNumber.get(ext.extensionNumber)!
-    await trx.deleteFrom('department_members').where('department_id', '=', departmentId).execute()
+    await trx
+      .deleteFrom('department_members')
+      .where('account_id', '=', id)
+      .where('department_id', '=', departmentId)
+      .execute()
     for (const member of ext.members) {
       await trx
         .insertInto('department_members')
@@ -162,7 +166,15 @@ async function applyExtension(
         status,
         password_hash: passwordHash,
       })
+      .where('account_id', '=', accountId)
       .where('id', '=', id)
+      .execute()
+    // Every request reads the role and status from its session (see OAuthService.principal).
+    await trx
+      .updateTable('oauth_sessions')
+      .set({ role, status })
+      .where('account_id', '=', accountId)
+      .where('extension_id', '=', id)
       .execute()
   } else {
     await trx
@@ -200,7 +212,11 @@ async function applyExtension(
         throw conflict(`${at}.phoneNumbers[${i}]`, `number ${number} already belongs to another owner`)
       }
     }
-    await trx.deleteFrom('phone_numbers').where('extension_id', '=', id).execute()
+    await trx
+      .deleteFrom('phone_numbers')
+      .where('account_id', '=', accountId)
+      .where('extension_id', '=', id)
+      .execute()
     for (const number of spec.phoneNumbers) {
       await trx
         .insertInto('phone_numbers')

@@ -73,9 +73,10 @@ async function ageStep(
         nextDue = nextDue === null ? deadline : Math.min(nextDue, deadline)
         continue
       }
-      await lockMailbox(trx, oldest.extensionId, s.lockRows)
+      const mailbox = { accountId: account.id, extensionId: oldest.extensionId }
+      await lockMailbox(trx, mailbox, s.lockRows)
       const ids = await expiredIds(trx, account.id, oldest.extensionId, rule, now - rule.maxAge, CHUNK)
-      const removal = await removeMessages(trx, oldest.extensionId, ids, now)
+      const removal = await removeMessages(trx, mailbox, ids, now)
       // The same account again next step, until nothing of it is past its age.
       return { pass: { phase: 'age', after, nextDue }, next: now, blobKeys: removal.blobKeys }
     }
@@ -120,5 +121,5 @@ async function capsStep(
   // More to remove: this mailbox again next step (never in a loop that removes nothing).
   if (!complete && removed > 0) return { pass, next: now, blobKeys }
   await markChecked(trx, mailbox)
-  return { pass: { ...pass, after: mailbox }, next: now, blobKeys }
+  return { pass: { ...pass, after: mailbox.extensionId }, next: now, blobKeys }
 }

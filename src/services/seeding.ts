@@ -443,7 +443,8 @@ class BatchWriter {
               created_at: c.createdAt,
             })),
           )
-          .onConflict((oc) => oc.column('id').doNothing())
+          // No conflict target: the key is (id) on SQLite, (account_id, id) on PostgreSQL (migration 0006).
+          .onConflict((oc) => oc.doNothing())
           .execute()
       }
       await this.messageRows.insert(trx, messages)

@@ -80,7 +80,7 @@ export class SyncService {
     const now = this.clock.now()
     const { frame: requested, recordCount } = parseFrame(query, now)
     const limit = recordCount === undefined ? undefined : recordCount + 1
-    const found = await frameRecords(this.db, mailbox.extensionId, requested, limit)
+    const found = await frameRecords(this.db, mailbox, requested, limit)
     if (!found) throw errors.notFound('extensionId')
     let records = found.records
     let frame = requested
@@ -119,11 +119,10 @@ export class SyncService {
     // What the widening added, read before the changes: a record changed in between is
     // numbered above the token, so the changes below replace it with its later state.
     for (const region of addedRegions(state.frame, frame)) {
-      for (const r of await regionRecords(this.db, mailbox.extensionId, frame, region))
-        answer.set(r.id, r.record)
+      for (const r of await regionRecords(this.db, mailbox, frame, region)) answer.set(r.id, r.record)
     }
 
-    const found = await changesSince(this.db, mailbox.extensionId, frame, state.seq)
+    const found = await changesSince(this.db, mailbox, frame, state.seq)
     if (!found) throw errors.notFound('extensionId')
     // A number this mailbox never reached: the token belongs to some other store's past.
     if (found.high < state.seq) throw errors.invalidSyncToken()
@@ -138,7 +137,7 @@ export class SyncService {
     if (touched.size > 0) {
       // A conversation that changed is answered with its newest message in the frame; the
       // client keeps one message per conversation and replaces the one it had.
-      for (const r of await newestOfConversations(this.db, mailbox.extensionId, frame, [...touched])) {
+      for (const r of await newestOfConversations(this.db, mailbox, frame, [...touched])) {
         answer.delete(r.id)
         answer.set(r.id, r.record)
       }
@@ -161,7 +160,7 @@ export class SyncService {
   ): Promise<SyncFrame> {
     if (recordCount === undefined || recordCount === 0) return dated
     const whole: Cursor = [dated.from, 0]
-    const nth = await nthNewest(this.db, mailbox.extensionId, { ...dated, lower: whole }, recordCount)
+    const nth = await nthNewest(this.db, mailbox, { ...dated, lower: whole }, recordCount)
     return { ...dated, lower: minCursor(minCursor(dated.lower, original.lower), nth ?? whole) }
   }
 

@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_create_blob_tables.js'
 import * as m0003 from './migrations/0003_create_list_index.js'
 import * as m0004 from './migrations/0004_sync_and_retention.js'
 import * as m0005 from './migrations/0005_create_export_tables.js'
+import * as m0006 from './migrations/0006_account_keys.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0003_create_list_index': m0003,
   '0004_sync_and_retention': m0004,
   '0005_create_export_tables': m0005,
+  '0006_account_keys': m0006,
 }
 
 class StaticMigrations implements MigrationProvider {

@@ -59,6 +59,9 @@ export interface OAuthSessionsTable {
   account_id: string
   extension_id: string
   created_at: Millis
+  /** The extension's role and status, kept in step by provisioning (migration 0006). */
+  role: ExtensionsTable['role'] | null
+  status: ExtensionsTable['status'] | null
 }
 
 export interface OAuthTokensTable {

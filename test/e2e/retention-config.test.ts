@@ -96,8 +96,9 @@ describe('message store configuration: permissions and bounds', () => {
   })
 
   test('a user who is not a SuperAdmin can neither read nor change it', async () => {
-    for (const call of [bob.get(CONFIG), bob.put(CONFIG, { retentionPeriod: 30 })]) {
-      const res = await failure(call)
+    // One call at a time: a second call's rejection must not land before it is awaited.
+    for (const call of [() => bob.get(CONFIG), () => bob.put(CONFIG, { retentionPeriod: 30 })]) {
+      const res = await failure(call())
       assert.equal(res.status, 403)
       assert.equal(res.body.errorCode, 'CMN-402')
     }
@@ -105,10 +106,10 @@ describe('message store configuration: permissions and bounds', () => {
 
   test('another account is out of reach', async () => {
     for (const call of [
-      alice.get('/restapi/v1.0/account/2001/message-store-configuration'),
-      alice.put('/restapi/v1.0/account/2001/message-store-configuration', { retentionPeriod: 30 }),
+      () => alice.get('/restapi/v1.0/account/2001/message-store-configuration'),
+      () => alice.put('/restapi/v1.0/account/2001/message-store-configuration', { retentionPeriod: 30 }),
     ]) {
-      const res = await failure(call)
+      const res = await failure(call())
       assert.equal(res.status, 403)
       assert.equal(res.body.errorCode, 'CMN-404')
     }

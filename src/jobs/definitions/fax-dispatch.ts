@@ -2,6 +2,8 @@ import { dispatchScheduledFax, FAX_DISPATCH_JOB } from '../../services/sending/f
 import type { JobDefinition } from '../job.js'
 
 interface FaxDispatchPayload {
+  /** Absent in jobs enqueued before migration 0006 (see payloadMailbox). */
+  accountId?: string
   extensionId: string
   messageId: number
 }

@@ -3,6 +3,7 @@ import { type Channel, deliveryPlan, type Route } from '../../carriers/simulator
 import { applyDeliveryStep, type DeliveryStep } from '../../domain/message/delivery.js'
 import type { Message } from '../../domain/message/model.js'
 import { enqueueJob } from '../../storage/repositories/jobs.js'
+import { payloadMailbox } from '../../storage/repositories/mailbox-key.js'
 import { changeDelivery } from '../../storage/repositories/message-status.js'
 import type { DB } from '../../storage/schema.js'
 
@@ -14,6 +15,8 @@ export const DELIVERY_STEP_JOB = 'delivery.step'
  * when every step of the plan is due, so each step is a pure function of its payload.
  */
 export interface DeliveryStepPayload {
+  /** Absent in steps enqueued before migration 0006 (see payloadMailbox). */
+  accountId?: string
   extensionId: string
   messageId: number
   /** Index of the recipient in the sender's copy's `to`. */
@@ -43,6 +46,7 @@ export async function startDeliveries(
   for (const [recipient, route] of routes.entries()) {
     const phoneNumber = message.to[recipient]?.phoneNumber ?? ''
     const payload: DeliveryStepPayload = {
+      accountId: message.accountId,
       extensionId: message.extensionId,
       messageId: message.id,
       recipient,
@@ -62,14 +66,16 @@ export async function startDeliveries(
   }
 }
 
-function applyStep(
+async function applyStep(
   trx: Kysely<DB>,
   p: DeliveryStepPayload,
   step: DeliveryStep,
   now: number,
   lockRows: boolean,
 ): Promise<Message | undefined> {
-  const target = { extensionId: p.extensionId, messageId: p.messageId, lockRows }
+  const mailbox = await payloadMailbox(trx, p)
+  if (!mailbox) return undefined
+  const target = { ...mailbox, messageId: p.messageId, lockRows }
   return changeDelivery(
     trx,
     target,

@@ -3,6 +3,7 @@ import { errors } from '../../domain/errors.js'
 import type { Message, MessageExtra, Party } from '../../domain/message/model.js'
 import { parseIsoDate } from '../../lib/iso.js'
 import { enqueueJob } from '../../storage/repositories/jobs.js'
+import { payloadMailbox } from '../../storage/repositories/mailbox-key.js'
 import { attachmentDraftsOf, loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
 import { type AttachmentDraft, insertMessage } from '../../storage/repositories/messages.js'
 import type { DB } from '../../storage/schema.js'
@@ -155,7 +156,7 @@ async function createFax(
       const owners = immediate
         ? internalOwners(await resolvePhoneRecipients(trx, sender.accountId, numbers))
         : []
-      await lockMailboxes(trx, [sender.extensionId, ...owners.map((o) => o.extensionId)])
+      await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...owners.map((o) => o.extensionId)])
     }
     const fax = await insertMessage(
       trx,
@@ -177,7 +178,12 @@ async function createFax(
       now,
     )
     if (!immediate) {
-      await enqueueJob(trx, FAX_DISPATCH_JOB, { extensionId: fax.extensionId, messageId: fax.id }, sendTime)
+      await enqueueJob(
+        trx,
+        FAX_DISPATCH_JOB,
+        { accountId: fax.accountId, extensionId: fax.extensionId, messageId: fax.id },
+        sendTime,
+      )
     } else {
       await dispatchFax(trx, fax, attachments, now, deps.lockRows)
     }
@@ -200,7 +206,8 @@ export async function dispatchFax(
   const numbers = fax.to.map((p) => p.phoneNumber ?? '')
   const recipients = await resolvePhoneRecipients(trx, fax.accountId, numbers)
   const owners = internalOwners(recipients)
-  if (lockRows) await lockMailboxes(trx, [fax.extensionId, ...owners.map((o) => o.extensionId)])
+  if (lockRows)
+    await lockMailboxes(trx, fax.accountId, [fax.extensionId, ...owners.map((o) => o.extensionId)])
   for (const owner of owners) {
     await insertMessage(
       trx,
@@ -233,13 +240,14 @@ export async function dispatchFax(
  */
 export async function dispatchScheduledFax(
   trx: Kysely<DB>,
-  payload: { extensionId: string; messageId: number },
+  payload: { accountId?: string; extensionId: string; messageId: number },
   now: number,
   lockRows: boolean,
 ): Promise<void> {
-  const fax = await loadMessage(trx, payload.extensionId, payload.messageId)
+  const mailbox = await payloadMailbox(trx, payload)
+  const fax = mailbox && (await loadMessage(trx, mailbox, payload.messageId))
   if (!fax || fax.availability !== 'Alive') return
-  await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.id), now, lockRows)
+  await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.accountId, fax.id), now, lockRows)
 }
 
 /**
@@ -249,7 +257,7 @@ export async function dispatchScheduledFax(
 export async function resendFax(deps: SendingDeps, sender: Sender, envelope: Envelope): Promise<Message> {
   const id = integer(envelope.originalMessageId)
   if (id === undefined) throw errors.required('originalMessageId')
-  const original = await loadMessage(deps.db, sender.extensionId, id)
+  const original = await loadMessage(deps.db, sender, id)
   if (
     !original ||
     original.type !== 'Fax' ||
@@ -268,7 +276,7 @@ export async function resendFax(deps: SendingDeps, sender: Sender, envelope: Env
       )
     : original.to.map((p): Party => ({ phoneNumber: p.phoneNumber, name: p.name }))
   const options = readFaxOptions({ ...envelope, to: to.map((p) => ({ phoneNumber: p.phoneNumber })) })
-  const attachments = await attachmentDraftsOf(deps.db, original.id)
+  const attachments = await attachmentDraftsOf(deps.db, original.accountId, original.id)
   const { faxResolution, faxPageCount, coverIndex, coverPageText } = original.extra
   return createFax(
     deps,

@@ -64,7 +64,8 @@ export async function sendPager(deps: SendingDeps, sender: Sender, envelope: Env
     attachments,
   }
   return deps.db.transaction().execute(async (trx) => {
-    if (deps.lockRows) await lockMailboxes(trx, [sender.extensionId, ...recipients.map((r) => r.id)])
+    if (deps.lockRows)
+      await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...recipients.map((r) => r.id)])
     const now = deps.clock.now()
     const outbound = await insertMessage(
       trx,
@@ -157,13 +158,14 @@ async function replyThread(
 ): Promise<Thread> {
   const id = typeof replyOn === 'string' && /^\d{1,16}$/.test(replyOn) ? Number(replyOn) : replyOn
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) throw errors.invalidParameter('replyOn')
-  const original = await loadMessage(db, sender.extensionId, id)
+  const original = await loadMessage(db, sender, id)
   if (!original || original.type !== 'Pager' || original.conversationId === undefined) {
     throw errors.notFound('replyOn', 400)
   }
   const conversation = await db
     .selectFrom('conversations')
     .select('participants')
+    .where('account_id', '=', sender.accountId)
     .where('id', '=', original.conversationId)
     .executeTakeFirst()
   const participants = conversation ? conversation.participants.split(',') : []

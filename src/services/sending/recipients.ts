@@ -21,7 +21,11 @@ export async function resolvePhoneRecipients(
   if (numbers.length === 0) return []
   const rows = await db
     .selectFrom('phone_numbers')
-    .innerJoin('extensions', 'extensions.id', 'phone_numbers.extension_id')
+    .innerJoin('extensions', (join) =>
+      join
+        .onRef('extensions.account_id', '=', 'phone_numbers.account_id')
+        .onRef('extensions.id', '=', 'phone_numbers.extension_id'),
+    )
     .select(['phone_numbers.phone_number', 'extensions.id', 'extensions.name', 'extensions.status'])
     .where('phone_numbers.account_id', '=', accountId)
     .where('phone_numbers.phone_number', 'in', numbers)

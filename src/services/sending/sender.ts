@@ -41,6 +41,7 @@ export async function resolveSender(
   const numbers = await db
     .selectFrom('phone_numbers')
     .select('phone_number')
+    .where('account_id', '=', accountId)
     .where('extension_id', '=', principal.extensionId)
     .orderBy('phone_number')
     .execute()

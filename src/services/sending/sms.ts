@@ -58,7 +58,8 @@ export async function sendSms(
 
   const owners = internalOwners(recipients)
   return deps.db.transaction().execute(async (trx) => {
-    if (deps.lockRows) await lockMailboxes(trx, [sender.extensionId, ...owners.map((o) => o.extensionId)])
+    if (deps.lockRows)
+      await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...owners.map((o) => o.extensionId)])
     const now = deps.clock.now()
     const outbound = await insertMessage(
       trx,

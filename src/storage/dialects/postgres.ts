@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from '../schema.js'
+import { statementLog } from '../statement-log.js'
 import type { OpenedDialect } from './dialect.js'
 
 // int8 (ids, times in ms, counts) as JavaScript numbers: every value msgstore stores
@@ -13,7 +14,7 @@ export function openPostgres(url: string, poolSize: number): OpenedDialect {
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {})
   return {
-    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: statementLog() }),
     info: {
       name: 'postgres',
       sharedByNodes: true,

@@ -3,6 +3,7 @@ import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { DB } from '../schema.js'
+import { statementLog } from '../statement-log.js'
 import type { OpenedDialect } from './dialect.js'
 import { sqliteBulkLoad } from './sqlite-bulk-load.js'
 
@@ -18,7 +19,10 @@ export function openSqlite(file: string): OpenedDialect {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -65536')
   return {
-    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    db: new Kysely<DB>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      log: statementLog(),
+    }),
     info: {
       name: 'sqlite',
       sharedByNodes: false,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 
 export interface AttachmentContentRow {
   contentType: string
@@ -16,20 +17,22 @@ export interface AttachmentContentRow {
  */
 export async function findAttachment(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   messageId: number,
   attachmentId: number,
 ): Promise<{ message: boolean; attachment?: AttachmentContentRow }> {
   const message = await db
     .selectFrom('messages')
     .select('availability')
+    .where('account_id', '=', mailbox.accountId)
     .where('id', '=', messageId)
-    .where('extension_id', '=', extensionId)
+    .where('extension_id', '=', mailbox.extensionId)
     .executeTakeFirst()
   if (!message) return { message: false }
   const row = await db
     .selectFrom('attachments')
     .select(['content_type', 'file_name', 'size', 'blob_key'])
+    .where('account_id', '=', mailbox.accountId)
     .where('id', '=', attachmentId)
     .where('message_id', '=', messageId)
     .executeTakeFirst()

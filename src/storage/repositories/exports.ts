@@ -297,6 +297,7 @@ export interface ExportScope {
 /** Exports hold every message not yet Purged: Alive ones and Deleted ones (still restorable). */
 export const EXPORTED_AVAILABILITIES = ['Alive', 'Deleted'] as const
 
+/** The newest id of the whole store's id sequence (cross-account: one index seek). */
 export async function newestMessageId(db: Kysely<DB>): Promise<number> {
   const row = await db
     .selectFrom('messages')
@@ -338,6 +339,7 @@ export async function recordsPage(
   let query = db
     .selectFrom('messages')
     .select(['id', 'creation_time', 'record'])
+    .where('account_id', '=', scope.accountId)
     .where('extension_id', '=', extensionId)
     .where('availability', '=', availability)
     .where('creation_time', '>=', scope.dateFrom)
@@ -373,7 +375,9 @@ export async function attachmentsPage(
 ): Promise<AttachmentRow[]> {
   let query = db
     .selectFrom('attachments as a')
-    .innerJoin('messages as m', 'm.id', 'a.message_id')
+    .innerJoin('messages as m', (join) =>
+      join.onRef('m.account_id', '=', 'a.account_id').onRef('m.id', '=', 'a.message_id'),
+    )
     .select([
       'a.id',
       'a.message_id',
@@ -413,6 +417,7 @@ export async function countExportMessages(db: Kysely<DB>, scope: ExportScope): P
     let query = db
       .selectFrom('messages')
       .select(sql<number>`count(*)`.as('n'))
+      .where('account_id', '=', scope.accountId)
       .where('extension_id', '=', extensionId)
       .where('availability', 'in', [...EXPORTED_AVAILABILITIES])
       .where('creation_time', '>=', scope.dateFrom)

@@ -12,6 +12,7 @@ import type {
 } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import type { DB, MessagesTable } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 import { nextChangeSeq } from './messages.js'
 
 /**
@@ -26,8 +27,7 @@ import { nextChangeSeq } from './messages.js'
  * interleave and changes of one mailbox cannot deadlock each other.
  */
 
-export interface ChangeTarget {
-  extensionId: string
+export interface ChangeTarget extends MailboxKey {
   messageId: number
   /** The database has `SELECT … FOR UPDATE` (see storage/dialects/dialect.ts). */
   lockRows: boolean
@@ -51,10 +51,11 @@ export async function changeMessage(
   change: MessageChange,
   now: () => number,
 ): Promise<ChangeOutcome | undefined> {
-  if (target.lockRows) await lockMailbox(trx, target.extensionId)
+  if (target.lockRows) await lockMailbox(trx, target)
   let query = trx
     .selectFrom('messages')
     .selectAll()
+    .where('account_id', '=', target.accountId)
     .where('id', '=', target.messageId)
     .where('extension_id', '=', target.extensionId)
   if (target.lockRows) query = query.forUpdate()
@@ -69,6 +70,7 @@ export async function changeMessage(
   const attachmentRows = await trx
     .selectFrom('attachments')
     .select(['id', 'type', 'content_type', 'file_name', 'size', 'blob_key', 'extra'])
+    .where('account_id', '=', target.accountId)
     .where('message_id', '=', row.id)
     .orderBy('position')
     .orderBy('id')
@@ -79,7 +81,7 @@ export async function changeMessage(
     : []
 
   const at = now()
-  const seq = await nextChangeSeq(trx, target.extensionId)
+  const seq = await nextChangeSeq(trx, target)
   const message = toMessage(row, attachmentRows)
   message.availability = after.availability
   message.readStatus = after.readStatus
@@ -88,7 +90,12 @@ export async function changeMessage(
 
   if (purging) {
     // The metadata stays (type, size, name); the bytes go.
-    await trx.updateTable('attachments').set({ blob_key: null }).where('message_id', '=', row.id).execute()
+    await trx
+      .updateTable('attachments')
+      .set({ blob_key: null })
+      .where('account_id', '=', target.accountId)
+      .where('message_id', '=', row.id)
+      .execute()
   }
   await trx
     .updateTable('messages')
@@ -101,12 +108,17 @@ export async function changeMessage(
       purged_at: after.availability === 'Purged' ? (row.purged_at ?? at) : null,
       record,
     })
+    .where('account_id', '=', target.accountId)
     .where('id', '=', row.id)
     .execute()
   return { record, changed: true, releasedBlobKeys }
 }
 
-/** Whether any attachment still references a blob: only an unreferenced blob may be deleted. */
+/**
+ * Whether any attachment still references a blob: only an unreferenced blob may be
+ * deleted. Identical bytes are stored once for the whole store, so this asks every
+ * account (one of the cross-account statements of storage/tenancy.ts).
+ */
 export async function isBlobReferenced(db: Kysely<DB>, key: string): Promise<boolean> {
   const row = await db
     .selectFrom('attachments')
@@ -117,8 +129,7 @@ export async function isBlobReferenced(db: Kysely<DB>, key: string): Promise<boo
   return row !== undefined
 }
 
-export interface DeleteFilter {
-  extensionId: string
+export interface DeleteFilter extends MailboxKey {
   /** Messages created strictly before this time. */
   dateTo: number
   conversationIds?: number[]
@@ -136,6 +147,7 @@ export async function idsMatching(
   let query = db
     .selectFrom('messages')
     .select('id')
+    .where('account_id', '=', f.accountId)
     .where('extension_id', '=', f.extensionId)
     .where('creation_time', '<', f.dateTo)
     .where('availability', 'in', f.availability)
@@ -147,11 +159,12 @@ export async function idsMatching(
 }
 
 /** `SELECT … FOR UPDATE` of the mailbox row: only where the dialect has row locks (not SQLite). */
-export async function lockMailbox(trx: Kysely<DB>, extensionId: string): Promise<void> {
+export async function lockMailbox(trx: Kysely<DB>, mailbox: MailboxKey): Promise<void> {
   await trx
     .selectFrom('mailboxes')
     .select('extension_id')
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .forUpdate()
     .executeTakeFirst()
 }

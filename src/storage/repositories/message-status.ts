@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AttachmentType, Message } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 import { lockMailbox, toMessage } from './message-changes.js'
 import { type AttachmentDraft, nextChangeSeq } from './messages.js'
 
@@ -13,8 +14,7 @@ import { type AttachmentDraft, nextChangeSeq } from './messages.js'
  * time as `lastModifiedTime`, and re-renders the stored record.
  */
 
-export interface StatusTarget {
-  extensionId: string
+export interface StatusTarget extends MailboxKey {
   messageId: number
   /** The database has `SELECT … FOR UPDATE` (see storage/dialects/dialect.ts). */
   lockRows: boolean
@@ -31,10 +31,11 @@ export async function changeDelivery(
   change: (message: Message) => void,
   now: number,
 ): Promise<Message | undefined> {
-  if (target.lockRows) await lockMailbox(trx, target.extensionId)
+  if (target.lockRows) await lockMailbox(trx, target)
   let query = trx
     .selectFrom('messages')
     .selectAll()
+    .where('account_id', '=', target.accountId)
     .where('id', '=', target.messageId)
     .where('extension_id', '=', target.extensionId)
   if (target.lockRows) query = query.forUpdate()
@@ -43,6 +44,7 @@ export async function changeDelivery(
   const attachments = await trx
     .selectFrom('attachments')
     .select(['id', 'type', 'content_type', 'file_name', 'size', 'extra'])
+    .where('account_id', '=', target.accountId)
     .where('message_id', '=', row.id)
     .orderBy('position')
     .orderBy('id')
@@ -50,7 +52,7 @@ export async function changeDelivery(
   const message = toMessage(row, attachments)
   change(message)
   message.lastModifiedTime = now
-  const seq = await nextChangeSeq(trx, target.extensionId)
+  const seq = await nextChangeSeq(trx, target)
   await trx
     .updateTable('messages')
     .set({
@@ -61,6 +63,7 @@ export async function changeDelivery(
       change_seq: seq,
       record: renderRecord(message),
     })
+    .where('account_id', '=', target.accountId)
     .where('id', '=', row.id)
     .execute()
   return message
@@ -71,12 +74,17 @@ export async function changeDelivery(
  * writes to any: two sends between the same extensions in opposite directions then
  * wait for each other instead of deadlocking. Only where the database has row locks.
  */
-export async function lockMailboxes(trx: Kysely<DB>, extensionIds: string[]): Promise<void> {
+export async function lockMailboxes(
+  trx: Kysely<DB>,
+  accountId: string,
+  extensionIds: string[],
+): Promise<void> {
   const ids = [...new Set(extensionIds)].sort()
   if (ids.length === 0) return
   await trx
     .selectFrom('mailboxes')
     .select('extension_id')
+    .where('account_id', '=', accountId)
     .where('extension_id', 'in', ids)
     .orderBy('extension_id')
     .forUpdate()
@@ -88,10 +96,15 @@ export async function lockMailboxes(trx: Kysely<DB>, extensionIds: string[]): Pr
  * a scheduled fax): the copies share the blobs. Attachments whose bytes are gone
  * (purged) are left out.
  */
-export async function attachmentDraftsOf(trx: Kysely<DB>, messageId: number): Promise<AttachmentDraft[]> {
+export async function attachmentDraftsOf(
+  trx: Kysely<DB>,
+  accountId: string,
+  messageId: number,
+): Promise<AttachmentDraft[]> {
   const rows = await trx
     .selectFrom('attachments')
     .select(['type', 'content_type', 'file_name', 'size', 'blob_key', 'extra'])
+    .where('account_id', '=', accountId)
     .where('message_id', '=', messageId)
     .orderBy('position')
     .orderBy('id')
@@ -111,14 +124,15 @@ export async function attachmentDraftsOf(trx: Kysely<DB>, messageId: number): Pr
 /** A message as stored, without changing it (the scheduled fax a dispatch job sends). */
 export async function loadMessage(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   messageId: number,
 ): Promise<Message | undefined> {
   const row = await db
     .selectFrom('messages')
     .selectAll()
+    .where('account_id', '=', mailbox.accountId)
     .where('id', '=', messageId)
-    .where('extension_id', '=', extensionId)
+    .where('extension_id', '=', mailbox.extensionId)
     .executeTakeFirst()
   return row ? toMessage(row, []) : undefined
 }

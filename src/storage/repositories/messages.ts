@@ -16,6 +16,7 @@ import { renderRecord } from '../../domain/message/record.js'
 import { digitsOf } from '../../lib/phone.js'
 import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 
 export interface AttachmentDraft {
   type: AttachmentType
@@ -35,11 +36,12 @@ export type MessageDraft = Omit<Message, 'id' | 'attachments' | 'lastModifiedTim
 }
 
 /** Numbers the next change of a mailbox; message sync reads changes in this order. */
-export async function nextChangeSeq(trx: Kysely<DB>, extensionId: string): Promise<number> {
+export async function nextChangeSeq(trx: Kysely<DB>, mailbox: MailboxKey): Promise<number> {
   const row = await trx
     .updateTable('mailboxes')
     .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .returning('change_seq')
     .executeTakeFirstOrThrow()
   return Number(row.change_seq)
@@ -47,7 +49,7 @@ export async function nextChangeSeq(trx: Kysely<DB>, extensionId: string): Promi
 
 /** Stores a message and its attachments; call inside a transaction. */
 export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: number): Promise<Message> {
-  const seq = await nextChangeSeq(trx, draft.extensionId)
+  const seq = await nextChangeSeq(trx, draft)
   if (draft.conversationId !== undefined && draft.participants) {
     await trx
       .insertInto('conversations')
@@ -57,7 +59,8 @@ export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: n
         participants: participantsKey(draft.participants),
         created_at: now,
       })
-      .onConflict((oc) => oc.column('id').doNothing())
+      // No conflict target: the key is (id) on SQLite, (account_id, id) on PostgreSQL (migration 0006).
+      .onConflict((oc) => oc.doNothing())
       .execute()
   }
   const parties = [draft.from, ...draft.to].filter((p): p is Party => p !== undefined)
@@ -117,6 +120,7 @@ export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: n
   await trx
     .updateTable('messages')
     .set({ record: renderRecord(message) })
+    .where('account_id', '=', draft.accountId)
     .where('id', '=', id)
     .execute()
   return message
@@ -128,8 +132,7 @@ export function partyDigits(parties: Party[]): string {
   return digits.length ? `,${digits.join(',')},` : ''
 }
 
-export interface ListFilter {
-  extensionId: string
+export interface ListFilter extends MailboxKey {
   availability: Availability[]
   conversationId?: number
   dateFrom: number
@@ -147,6 +150,7 @@ export interface ListFilter {
 function matches(alias: 'm' | 'n', f: ListFilter): RawBuilder<unknown> {
   const c = (column: string) => sql.ref(`${alias}.${column}`)
   const conds = [
+    sql`${c('account_id')} = ${f.accountId}`,
     sql`${c('extension_id')} = ${f.extensionId}`,
     sql`${c('availability')} in (${sql.join(f.availability)})`,
     sql`${c('creation_time')} >= ${f.dateFrom}`,
@@ -196,11 +200,12 @@ export async function listRecords(
       (select ${joined} from (
         select m.record, m.creation_time, m.id from messages m where ${where}
         order by m.creation_time desc, m.id desc limit ${f.limit} offset ${f.offset}) p) as page,
-      (select change_seq from mailboxes where extension_id = ${f.extensionId}) as seq,
+      (select change_seq from mailboxes where account_id = ${f.accountId} and extension_id = ${f.extensionId}) as seq,
       (select min(t) from (${sql.join(
         AVAILABILITIES.map(
           // One seek per availability into the list index instead of a scan of the mailbox.
-          (a) => sql`select min(creation_time) as t from messages where extension_id = ${f.extensionId}
+          (a) => sql`select min(creation_time) as t from messages
+            where account_id = ${f.accountId} and extension_id = ${f.extensionId}
             and availability = ${a} and creation_time > ${f.dateTo}`,
         ),
         sql` union all `,
@@ -215,23 +220,24 @@ export async function listRecords(
 }
 
 /** The mailbox's current change number: any change to any of its messages raises it. */
-export async function mailboxSeq(db: Kysely<DB>, extensionId: string): Promise<number | undefined> {
+export async function mailboxSeq(db: Kysely<DB>, mailbox: MailboxKey): Promise<number | undefined> {
   const { rows } = await sql<{ seq: number }>`select change_seq as seq from mailboxes
-    where extension_id = ${extensionId}`.execute(db)
+    where account_id = ${mailbox.accountId} and extension_id = ${mailbox.extensionId}`.execute(db)
   return rows[0] === undefined ? undefined : Number(rows[0].seq)
 }
 
 /** Records of the given ids in one mailbox, whatever their availability. */
 export async function recordsByIds(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   ids: number[],
 ): Promise<Map<number, Buffer>> {
   if (ids.length === 0) return new Map()
   const rows = await db
     .selectFrom('messages')
     .select(['id', 'record'])
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .where('id', 'in', ids)
     .execute()
   return new Map(rows.map((r) => [Number(r.id), r.record]))

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 
 /**
  * What the life-cycle sweep finds due: Deleted messages by `deleted_at` (to purge) and
@@ -11,28 +12,31 @@ export type Stage = 'Deleted' | 'Purged'
 
 const SINCE = { Deleted: 'deleted_at', Purged: 'purged_at' } as const
 
-/** A mailbox holding a message of `stage` that entered it at or before `cutoff`. */
+/**
+ * A mailbox holding a message of `stage` that entered it at or before `cutoff`: a scan
+ * of the whole store (one of the cross-account statements of storage/tenancy.ts).
+ */
 export async function mailboxWithDue(
   db: Kysely<DB>,
   stage: Stage,
   cutoff: number,
-): Promise<string | undefined> {
+): Promise<MailboxKey | undefined> {
   const since = SINCE[stage]
   const row = await db
     .selectFrom('messages')
-    .select('extension_id')
+    .select(['account_id', 'extension_id'])
     .where('availability', '=', sql.lit(stage))
     .where(since, '<=', cutoff)
     .orderBy(since)
     .limit(1)
     .executeTakeFirst()
-  return row?.extension_id
+  return row ? { accountId: row.account_id, extensionId: row.extension_id } : undefined
 }
 
 /** Up to `limit` messages of one mailbox in `stage` since `cutoff` or earlier, with the time they entered it. */
 export async function dueInMailbox(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   stage: Stage,
   cutoff: number,
   limit: number,
@@ -41,7 +45,8 @@ export async function dueInMailbox(
   const rows = await db
     .selectFrom('messages')
     .select(['id', `${since} as since`])
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .where('availability', '=', sql.lit(stage))
     .where(since, '<=', cutoff)
     .orderBy(since)
@@ -51,7 +56,7 @@ export async function dueInMailbox(
   return rows.map((r) => ({ id: Number(r.id), since: Number(r.since) }))
 }
 
-/** When the earliest message now in `stage` entered it. */
+/** When the earliest message now in `stage` entered it, in the whole store (cross-account). */
 export async function earliestIn(db: Kysely<DB>, stage: Stage): Promise<number | undefined> {
   const since = SINCE[stage]
   const row = await db

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 
 /**
  * Physical removal of messages (after Purged, and by the retention rules). A removed
@@ -13,8 +14,12 @@ import type { DB } from '../schema.js'
  * before any message of the mailbox is read, in the same order as every other writer
  * (mailbox, then messages). SQLite runs one writer at a time and needs none.
  */
-export async function lockMailbox(trx: Kysely<DB>, extensionId: string, lockRows: boolean): Promise<boolean> {
-  let query = trx.selectFrom('mailboxes').select('extension_id').where('extension_id', '=', extensionId)
+export async function lockMailbox(trx: Kysely<DB>, mailbox: MailboxKey, lockRows: boolean): Promise<boolean> {
+  let query = trx
+    .selectFrom('mailboxes')
+    .select('extension_id')
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
   if (lockRows) query = query.forUpdate()
   return (await query.executeTakeFirst()) !== undefined
 }
@@ -22,13 +27,14 @@ export async function lockMailbox(trx: Kysely<DB>, extensionId: string, lockRows
 /** Takes `count` consecutive change sequence numbers of the mailbox; answers the first. */
 export async function reserveChangeSeqs(
   trx: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   count: number,
 ): Promise<number> {
   const row = await trx
     .updateTable('mailboxes')
     .set((eb) => ({ change_seq: eb('change_seq', '+', count) }))
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .returning('change_seq')
     .executeTakeFirstOrThrow()
   return Number(row.change_seq) - count + 1
@@ -47,15 +53,17 @@ export interface Removal {
  */
 export async function removeMessages(
   trx: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   ids: number[],
   now: number,
 ): Promise<Removal> {
   if (ids.length === 0) return { removed: 0, blobKeys: [] }
+  const { accountId } = mailbox
   const rows = await trx
     .selectFrom('messages')
-    .select(['id', 'account_id', 'type', 'direction', 'conversation_id', 'creation_time'])
-    .where('extension_id', '=', extensionId)
+    .select(['id', 'type', 'direction', 'conversation_id', 'creation_time'])
+    .where('account_id', '=', accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .where('id', 'in', ids)
     .orderBy('id')
     .execute()
@@ -65,19 +73,24 @@ export async function removeMessages(
     .selectFrom('attachments')
     .select('blob_key')
     .distinct()
+    .where('account_id', '=', accountId)
     .where('message_id', 'in', present)
     .where('blob_key', 'is not', null)
     .execute()
-  await trx.deleteFrom('attachments').where('message_id', 'in', present).execute()
-  await trx.deleteFrom('messages').where('id', 'in', present).execute()
-  const first = await reserveChangeSeqs(trx, extensionId, rows.length)
+  await trx
+    .deleteFrom('attachments')
+    .where('account_id', '=', accountId)
+    .where('message_id', 'in', present)
+    .execute()
+  await trx.deleteFrom('messages').where('account_id', '=', accountId).where('id', 'in', present).execute()
+  const first = await reserveChangeSeqs(trx, mailbox, rows.length)
   await trx
     .insertInto('message_tombstones')
     .values(
       rows.map((r, i) => ({
         message_id: Number(r.id),
-        account_id: r.account_id,
-        extension_id: extensionId,
+        account_id: accountId,
+        extension_id: mailbox.extensionId,
         change_seq: first + i,
         removed_at: now,
         type: r.type,

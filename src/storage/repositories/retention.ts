@@ -6,6 +6,7 @@ import {
   OUTBOX_STATUSES,
 } from '../../domain/message/retention.js'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 
 /** The reads and bookkeeping of the retention sweep (see services/retention.ts). */
 
@@ -13,7 +14,7 @@ export interface AccountRow extends AccountRetention {
   id: string
 }
 
-/** Accounts in id order after `after`. */
+/** Accounts in id order after `after` (the sweep walks the whole store). */
 export async function accountsAfter(
   db: Kysely<DB>,
   after: string | null,
@@ -94,48 +95,55 @@ export async function expiredIds(
   return rows.map((r) => Number(r.id))
 }
 
-/** The next mailbox after `after` (id order) changed since its limits were last enforced. */
+/**
+ * The next mailbox after `after` (extension id order, across accounts: extension ids are
+ * unique in the store) changed since its limits were last enforced.
+ */
 export async function nextUncheckedMailbox(
   db: Kysely<DB>,
   after: string | null,
-): Promise<string | undefined> {
+): Promise<MailboxKey | undefined> {
   let query = db
     .selectFrom('mailboxes')
-    .select('extension_id')
+    .select(['account_id', 'extension_id'])
     .whereRef('change_seq', '>', 'retention_seq')
     .orderBy('extension_id')
     .limit(1)
   if (after !== null) query = query.where('extension_id', '>', after)
-  return (await query.executeTakeFirst())?.extension_id
+  const row = await query.executeTakeFirst()
+  return row ? { accountId: row.account_id, extensionId: row.extension_id } : undefined
 }
 
 /** Records that the mailbox's limits hold as of its current change sequence number. */
-export async function markChecked(trx: Kysely<DB>, extensionId: string): Promise<void> {
+export async function markChecked(trx: Kysely<DB>, mailbox: MailboxKey): Promise<void> {
   await trx
     .updateTable('mailboxes')
     .set((eb) => ({ retention_seq: eb.ref('change_seq') }))
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .execute()
 }
 
 /** How many messages each capped folder of the mailbox holds. */
 export async function folderCounts(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   folders: CappedFolder[],
 ): Promise<number[]> {
   // Type, direction and availability are in the list index: this count reads the index only.
   const groups = await db
     .selectFrom('messages')
     .select(['type', 'direction', 'availability', sql<number>`count(*)`.as('n')])
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .where('availability', 'in', ['Alive', 'Deleted'])
     .groupBy(['type', 'direction', 'availability'])
     .execute()
   const outbox = await db
     .selectFrom('messages')
     .select(['type', sql<number>`count(*)`.as('n')])
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .where('availability', '=', 'Alive')
     .where('direction', '=', 'Outbound')
     .where('message_status', 'in', [...OUTBOX_STATUSES])
@@ -161,14 +169,15 @@ export async function folderCounts(
 /** The oldest `limit` messages of a folder. */
 export async function oldestInFolder(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   folder: CappedFolder,
   limit: number,
 ): Promise<number[]> {
   let query = db
     .selectFrom('messages')
     .select('id')
-    .where('extension_id', '=', extensionId)
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
     .where('availability', '=', folder.availability)
     .where('type', 'in', folder.types)
   if (folder.direction) query = query.where('direction', '=', folder.direction)

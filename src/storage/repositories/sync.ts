@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Cursor, Region, SyncFrame } from '../../domain/sync/frame.js'
 import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
 
 /**
  * The reads of message sync. The two that define what a client has seen, a full sync
@@ -65,9 +66,10 @@ function bounds(alias: Alias, lower: Cursor, upper: number | null): RawBuilder<u
 }
 
 /** The Alive messages of the frame, newest of each conversation only when the frame says so. */
-function inFrame(extensionId: string, frame: SyncFrame, region?: Region): RawBuilder<unknown> {
+function inFrame(mailbox: MailboxKey, frame: SyncFrame, region?: Region): RawBuilder<unknown> {
   const conds = [
-    sql`m.extension_id = ${extensionId}`,
+    sql`m.account_id = ${mailbox.accountId}`,
+    sql`m.extension_id = ${mailbox.extensionId}`,
     sql`m.availability = 'Alive'`,
     ...filters('m', frame),
     ...bounds('m', region?.lower ?? frame.lower, region?.upper ?? frame.upper),
@@ -81,6 +83,7 @@ function inFrame(extensionId: string, frame: SyncFrame, region?: Region): RawBui
 /** No newer Alive message of the same conversation in the frame. */
 function newestOfConversation(frame: SyncFrame): RawBuilder<unknown> {
   const n = [
+    sql`n.account_id = m.account_id`,
     sql`n.extension_id = m.extension_id`,
     sql`n.conversation_id = m.conversation_id`,
     sql`n.availability = 'Alive'`,
@@ -115,19 +118,19 @@ function toFrameRecord(r: RecordRow): FrameRecord {
  */
 export async function frameRecords(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   frame: SyncFrame,
   limit?: number,
 ): Promise<{ high: number; records: FrameRecord[]; olderExist: boolean } | undefined> {
   const limitSql = limit === undefined ? sql`` : sql` limit ${limit}`
   const result = await sql<RecordRow>`select r.id, r.ct, r.seq, r.conv, r.record from (
       select m.id as id, m.creation_time as ct, m.change_seq as seq, m.conversation_id as conv, m.record as record
-      from messages m where ${inFrame(extensionId, frame)}
+      from messages m where ${inFrame(mailbox, frame)}
       order by m.creation_time desc, m.id desc${limitSql}) r
     union all
-    select ${sql.lit(HIGH)}, 0, b.change_seq, null, null from mailboxes b where b.extension_id = ${extensionId}
+    select ${sql.lit(HIGH)}, 0, b.change_seq, null, null from mailboxes b where b.account_id = ${mailbox.accountId} and b.extension_id = ${mailbox.extensionId}
     union all
-    select ${sql.lit(OLDER)}, 0, 0, null, null from (${older(extensionId, frame)}) o`.execute(db)
+    select ${sql.lit(OLDER)}, 0, 0, null, null from (${older(mailbox, frame)}) o`.execute(db)
   let high: number | undefined
   let olderExist = false
   const records: FrameRecord[] = []
@@ -151,13 +154,14 @@ export async function frameRecords(
  */
 export async function changesSince(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   frame: SyncFrame,
   since: number,
 ): Promise<{ high: number; changes: ChangedRecord[]; olderExist: boolean } | undefined> {
   const m = sql.join(
     [
-      sql`m.extension_id = ${extensionId}`,
+      sql`m.account_id = ${mailbox.accountId}`,
+      sql`m.extension_id = ${mailbox.extensionId}`,
       sql`m.change_seq > ${since}`,
       ...filters('m', frame),
       ...bounds('m', frame.lower, frame.upper),
@@ -174,11 +178,11 @@ export async function changesSince(
       from messages m where ${m}
     union all
     select t.message_id, t.change_seq, 'Removed', t.conversation_id, null
-      from message_tombstones t where ${tombstoneConds(extensionId, frame, since)}
+      from message_tombstones t where ${tombstoneConds(mailbox, frame, since)}
     union all
-    select ${sql.lit(HIGH)}, b.change_seq, null, null, null from mailboxes b where b.extension_id = ${extensionId}
+    select ${sql.lit(HIGH)}, b.change_seq, null, null, null from mailboxes b where b.account_id = ${mailbox.accountId} and b.extension_id = ${mailbox.extensionId}
     union all
-    select ${sql.lit(OLDER)}, 0, null, null, null from (${older(extensionId, frame)}) o`.execute(db)
+    select ${sql.lit(OLDER)}, 0, null, null, null from (${older(mailbox, frame)}) o`.execute(db)
   let high: number | undefined
   let olderExist = false
   const changes: ChangedRecord[] = []
@@ -206,8 +210,12 @@ export async function changesSince(
 }
 
 /** Removals since `since` in the frame; a tombstone that lacks a column counts as in the frame. */
-function tombstoneConds(extensionId: string, frame: SyncFrame, since: number): RawBuilder<unknown> {
-  const conds = [sql`t.extension_id = ${extensionId}`, sql`t.change_seq > ${since}`]
+function tombstoneConds(mailbox: MailboxKey, frame: SyncFrame, since: number): RawBuilder<unknown> {
+  const conds = [
+    sql`t.account_id = ${mailbox.accountId}`,
+    sql`t.extension_id = ${mailbox.extensionId}`,
+    sql`t.change_seq > ${since}`,
+  ]
   const orNull = (column: string, cond: RawBuilder<unknown>) => sql`(${col('t', column)} is null or ${cond})`
   if (frame.types?.length) conds.push(orNull('type', sql`t.type in (${sql.join(frame.types)})`))
   if (frame.directions?.length) {
@@ -224,7 +232,7 @@ function tombstoneConds(extensionId: string, frame: SyncFrame, since: number): R
 /** The newest Alive message of each of `conversationIds` in the frame (none for a conversation with none). */
 export async function newestOfConversations(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   frame: SyncFrame,
   conversationIds: number[],
 ): Promise<FrameRecord[]> {
@@ -234,7 +242,7 @@ export async function newestOfConversations(
     const result = await sql<RecordRow>`select m.id as id, m.creation_time as ct, m.change_seq as seq,
         m.conversation_id as conv, m.record as record
       from messages m
-      where ${inFrame(extensionId, { ...frame, distinct: true })} and m.conversation_id in (${sql.join(chunk)})`.execute(
+      where ${inFrame(mailbox, { ...frame, distinct: true })} and m.conversation_id in (${sql.join(chunk)})`.execute(
       db,
     )
     out.push(...result.rows.map(toFrameRecord))
@@ -245,12 +253,12 @@ export async function newestOfConversations(
 /** The position of the `n`th newest record of the frame (n >= 1); undefined when it has fewer. */
 export async function nthNewest(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   frame: SyncFrame,
   n: number,
 ): Promise<Cursor | undefined> {
   const result = await sql<{ id: number; ct: number }>`select m.id as id, m.creation_time as ct
-    from messages m where ${inFrame(extensionId, frame)}
+    from messages m where ${inFrame(mailbox, frame)}
     order by m.creation_time desc, m.id desc limit 1 offset ${n - 1}`.execute(db)
   const row = result.rows[0]
   return row ? [Number(row.ct), Number(row.id)] : undefined
@@ -259,13 +267,13 @@ export async function nthNewest(
 /** The records of `frame` that lie in `region`, newest first. */
 export async function regionRecords(
   db: Kysely<DB>,
-  extensionId: string,
+  mailbox: MailboxKey,
   frame: SyncFrame,
   region: Region,
 ): Promise<FrameRecord[]> {
   const result = await sql<RecordRow>`select m.id as id, m.creation_time as ct, m.change_seq as seq,
       m.conversation_id as conv, m.record as record
-    from messages m where ${inFrame(extensionId, frame, region)}
+    from messages m where ${inFrame(mailbox, frame, region)}
     order by m.creation_time desc, m.id desc`.execute(db)
   return result.rows.map(toFrameRecord)
 }
@@ -274,9 +282,10 @@ export async function regionRecords(
  * One row when an Alive message of the frame's filters lies below the frame (older
  * than its lower bound): `olderRecordsExist`, as a branch of the statements above.
  */
-function older(extensionId: string, frame: SyncFrame): RawBuilder<unknown> {
+function older(mailbox: MailboxKey, frame: SyncFrame): RawBuilder<unknown> {
   const conds = [
-    sql`m.extension_id = ${extensionId}`,
+    sql`m.account_id = ${mailbox.accountId}`,
+    sql`m.extension_id = ${mailbox.extensionId}`,
     sql`m.availability = 'Alive'`,
     ...filters('m', frame),
     under('m', frame.lower),
