@@ -141,7 +141,7 @@ export async function createServices(config: Config): Promise<Services> {
     messages: new MessageStoreService(db, database.dialect, clock),
     changes,
     content: new MessageContentService(db, blobs),
-    sync: new SyncService(db, clock, await serverSecret(db, 'sync-token')),
+    sync: new SyncService(db, database.dialect, clock, await serverSecret(db, 'sync-token')),
     storeConfiguration: new MessageStoreConfigurationService(db, clock),
     sending: new SendingService({ db, blobs, clock, lockRows }),
     exports,

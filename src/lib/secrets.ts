@@ -1,12 +1,17 @@
-import { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto'
+import crypto, { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto'
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url')
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
-}
+/**
+ * Every authenticated request hashes its token: the one-shot `crypto.hash` (Node 20.12
+ * and later) costs a third of a Hash object's; older Node versions use the latter.
+ */
+export const sha256: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex')
 
 /** A random id of `length` digits with no leading zero, as RingCentral's account and extension ids look. */
 export function randomDigits(length: number): string {

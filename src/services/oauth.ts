@@ -5,6 +5,7 @@ import { errors, oauthErrors } from '../domain/errors.js'
 import type { Principal } from '../domain/principal.js'
 import { toE164 } from '../lib/phone.js'
 import { randomToken, sameSecret, sha256, verifyPassword } from '../lib/secrets.js'
+import { PreparedStatement } from '../storage/prepared.js'
 import type { DB, OAuthTokensTable } from '../storage/schema.js'
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -125,17 +126,12 @@ export class OAuthService {
 
   /** The caller of a REST request, from its bearer token. */
   async principal(token: string): Promise<Principal> {
-    // Every authenticated request runs this: plain SQL (no query building), and an app's
+    // Every authenticated request runs this: a statement compiled once, and an app's
     // permission list parsed once per distinct list rather than per request.
     // The session carries its extension's role and status (provisioning keeps them in
     // step), so no tenant table is joined: the token names no account until it is read,
     // and a store sharded by account keeps these tables apart (src/storage/tenancy.ts).
-    const { rows } = await sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.account_id, s.extension_id,
-        s.role, s.status, a.permissions
-      from oauth_tokens t
-      join oauth_sessions s on s.id = t.session_id
-      join apps a on a.client_id = s.client_id
-      where t.token_hash = ${sha256(token)}`.execute(this.db)
+    const { rows } = await principalStatement.execute(this.db, undefined, { hash: sha256(token) })
     const row = rows[0]
     if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
     if (Number(row.expires_at) <= this.clock.now()) throw errors.tokenExpired()
@@ -352,6 +348,16 @@ interface PrincipalRow {
   role: 'SuperAdmin' | 'User'
   status: string | null
 }
+
+/** The caller of a token, whatever its kind and state (checked in `principal`). */
+const principalStatement = new PreparedStatement(
+  (_shape: undefined, v: { hash: string }) => sql<PrincipalRow>`select t.kind, t.expires_at, s.id,
+      s.account_id, s.extension_id, s.role, s.status, a.permissions
+    from oauth_tokens t
+    join oauth_sessions s on s.id = t.session_id
+    join apps a on a.client_id = s.client_id
+    where t.token_hash = ${v.hash}`,
+)
 
 const permissionSets = new Map<string, ReadonlySet<string>>()
 

@@ -14,6 +14,7 @@ import {
   widenDates,
 } from '../domain/sync/frame.js'
 import { checkTokenMailbox, encodeSyncToken, openSyncToken, type SyncState } from '../domain/sync/token.js'
+import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
   type ChangedRecord,
   changesSince,
@@ -29,8 +30,8 @@ export type SyncType = 'FSync' | 'ISync'
 
 export interface SyncResult {
   syncType: SyncType
-  /** Pre-rendered records (base URL marked, see domain/message/record.ts), in answer order. */
-  records: Buffer[]
+  /** Pre-rendered records as text (base URL marked, see domain/message/record.ts), in answer order. */
+  records: string[]
   syncToken: string
   syncTime: number
   olderRecordsExist: boolean
@@ -60,6 +61,7 @@ export class SyncService {
 
   constructor(
     private readonly db: Kysely<DB>,
+    private readonly dialect: DialectInfo,
     private readonly clock: Clock,
     private readonly key: Uint8Array,
   ) {}
@@ -80,7 +82,7 @@ export class SyncService {
     const now = this.clock.now()
     const { frame: requested, recordCount } = parseFrame(query, now)
     const limit = recordCount === undefined ? undefined : recordCount + 1
-    const found = await frameRecords(this.db, mailbox, requested, limit)
+    const found = await frameRecords(this.db, this.dialect, mailbox, requested, limit)
     if (!found) throw errors.notFound('extensionId')
     let records = found.records
     let frame = requested
@@ -114,15 +116,16 @@ export class SyncService {
       widening.recordCount,
       widenDates(state.frame, widening),
     )
-    const answer = new Map<number, Buffer>()
+    const answer = new Map<number, string>()
 
     // What the widening added, read before the changes: a record changed in between is
     // numbered above the token, so the changes below replace it with its later state.
     for (const region of addedRegions(state.frame, frame)) {
-      for (const r of await regionRecords(this.db, mailbox, frame, region)) answer.set(r.id, r.record)
+      for (const r of await regionRecords(this.db, this.dialect, mailbox, frame, region))
+        answer.set(r.id, r.record)
     }
 
-    const found = await changesSince(this.db, mailbox, frame, state.seq)
+    const found = await changesSince(this.db, this.dialect, mailbox, frame, state.seq)
     if (!found) throw errors.notFound('extensionId')
     // A number this mailbox never reached: the token belongs to some other store's past.
     if (found.high < state.seq) throw errors.invalidSyncToken()
@@ -137,7 +140,7 @@ export class SyncService {
     if (touched.size > 0) {
       // A conversation that changed is answered with its newest message in the frame; the
       // client keeps one message per conversation and replaces the one it had.
-      for (const r of await newestOfConversations(this.db, mailbox, frame, [...touched])) {
+      for (const r of await newestOfConversations(this.db, this.dialect, mailbox, frame, [...touched])) {
         answer.delete(r.id)
         answer.set(r.id, r.record)
       }
@@ -194,8 +197,8 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /** What a client needs to drop a message: its id and availability (a removed message reads Purged). */
-function gone(mailbox: Mailbox, change: ChangedRecord): Buffer {
+function gone(mailbox: Mailbox, change: ChangedRecord): string {
   const availability = change.availability === 'Removed' ? 'Purged' : change.availability
   const uri = `${BASE_MARK}/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store/${change.id}`
-  return Buffer.from(`{"uri":"${uri}","id":${change.id},"availability":"${availability}"}`)
+  return `{"uri":"${uri}","id":${change.id},"availability":"${availability}"}`
 }

@@ -20,6 +20,7 @@ export function openPostgres(url: string, poolSize: number): OpenedDialect {
       sharedByNodes: true,
       supportsRowLocks: true,
       joinRecords: (column, orderBy) => sql`string_agg(${column}, '\\x2c'::bytea order by ${orderBy})`,
+      recordText: (column) => sql`convert_from(${column}, 'UTF8')`,
     },
   }
 }

@@ -31,6 +31,7 @@ export function openSqlite(file: string): OpenedDialect {
       // It takes the rows in the order its ordered subquery yields them; an ORDER BY inside
       // the aggregate would sort them a second time (see test/e2e list tests for the order).
       joinRecords: (column) => sql`group_concat(${column}, ',')`,
+      recordText: (column) => sql`cast(${column} as text)`,
       bulkLoad: sqliteBulkLoad(),
     },
   }

@@ -1,7 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Cursor, Region, SyncFrame } from '../../domain/sync/frame.js'
+import type { DialectInfo } from '../dialects/dialect.js'
+import { PreparedStatement } from '../prepared.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
+import { type FrameShape, type FrameValues, frameOf, frameShape, frameValues } from './sync-frame-shape.js'
 
 /**
  * The reads of message sync. The two that define what a client has seen, a full sync
@@ -16,7 +19,8 @@ export interface FrameRecord {
   creationTime: number
   seq: number
   conversationId: number | null
-  record: Buffer
+  /** The pre-rendered record, as text (see DialectInfo.recordText). */
+  record: string
 }
 
 export interface ChangedRecord {
@@ -25,8 +29,8 @@ export interface ChangedRecord {
   /** `Alive`, `Deleted`, `Purged`, or `Removed` for a message physically removed (a tombstone). */
   availability: string
   conversationId: number | null
-  /** The pre-rendered record; null for a tombstone. */
-  record: Buffer | null
+  /** The pre-rendered record, as text; null for a tombstone. */
+  record: string | null
 }
 
 type Alias = 'm' | 'n'
@@ -36,6 +40,9 @@ const HIGH = 0
 const OLDER = -1
 
 const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`)
+
+/** The record of message `m`, as text. */
+const recordOfM = (dialect: DialectInfo) => dialect.recordText(sql.ref('m.record'))
 
 /** The filters of a frame (type, direction, conversation) on messages aliased `alias`. */
 function filters(alias: Alias, frame: SyncFrame): RawBuilder<unknown>[] {
@@ -99,7 +106,7 @@ interface RecordRow {
   ct: number
   seq: number
   conv: number | null
-  record: Buffer | null
+  record: string | null
 }
 
 function toFrameRecord(r: RecordRow): FrameRecord {
@@ -108,7 +115,7 @@ function toFrameRecord(r: RecordRow): FrameRecord {
     creationTime: Number(r.ct),
     seq: Number(r.seq),
     conversationId: r.conv === null ? null : Number(r.conv),
-    record: r.record as Buffer,
+    record: r.record as string,
   }
 }
 
@@ -118,13 +125,15 @@ function toFrameRecord(r: RecordRow): FrameRecord {
  */
 export async function frameRecords(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   mailbox: MailboxKey,
   frame: SyncFrame,
   limit?: number,
 ): Promise<{ high: number; records: FrameRecord[]; olderExist: boolean } | undefined> {
   const limitSql = limit === undefined ? sql`` : sql` limit ${limit}`
   const result = await sql<RecordRow>`select r.id, r.ct, r.seq, r.conv, r.record from (
-      select m.id as id, m.creation_time as ct, m.change_seq as seq, m.conversation_id as conv, m.record as record
+      select m.id as id, m.creation_time as ct, m.change_seq as seq, m.conversation_id as conv,
+        ${recordOfM(dialect)} as record
       from messages m where ${inFrame(mailbox, frame)}
       order by m.creation_time desc, m.id desc${limitSql}) r
     union all
@@ -145,6 +154,42 @@ export async function frameRecords(
   return { high, records, olderExist }
 }
 
+interface ChangeRow {
+  id: number
+  seq: number
+  availability: string | null
+  conv: number | null
+  record: string | null
+}
+
+/** The statement of `changesSince`, compiled once per frame shape (ISync runs it on every request). */
+const changesStatement = new PreparedStatement(
+  (shape: FrameShape, v: FrameValues & MailboxKey & { since: number }, dialect: DialectInfo) => {
+    const frame = frameOf(shape, v)
+    const mailbox: MailboxKey = { accountId: v.accountId, extensionId: v.extensionId }
+    const m = sql.join(
+      [
+        sql`m.account_id = ${v.accountId}`,
+        sql`m.extension_id = ${v.extensionId}`,
+        sql`m.change_seq > ${v.since}`,
+        ...filters('m', frame),
+        ...bounds('m', frame.lower, frame.upper),
+      ],
+      sql` and `,
+    )
+    return sql<ChangeRow>`select m.id as id, m.change_seq as seq, m.availability as availability,
+        m.conversation_id as conv, ${recordOfM(dialect)} as record
+      from messages m where ${m}
+    union all
+    select t.message_id, t.change_seq, 'Removed', t.conversation_id, null
+      from message_tombstones t where ${tombstoneConds(mailbox, frame, v.since)}
+    union all
+    select ${sql.lit(HIGH)}, b.change_seq, null, null, null from mailboxes b where b.account_id = ${v.accountId} and b.extension_id = ${v.extensionId}
+    union all
+    select ${sql.lit(OLDER)}, 0, null, null, null from (${older(mailbox, frame)}) o`
+  },
+)
+
 /**
  * ISync: every message of the frame whose latest change is numbered above `since`,
  * whatever its availability, every removal above `since` that concerns the frame, and
@@ -154,35 +199,17 @@ export async function frameRecords(
  */
 export async function changesSince(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   mailbox: MailboxKey,
   frame: SyncFrame,
   since: number,
 ): Promise<{ high: number; changes: ChangedRecord[]; olderExist: boolean } | undefined> {
-  const m = sql.join(
-    [
-      sql`m.account_id = ${mailbox.accountId}`,
-      sql`m.extension_id = ${mailbox.extensionId}`,
-      sql`m.change_seq > ${since}`,
-      ...filters('m', frame),
-      ...bounds('m', frame.lower, frame.upper),
-    ],
-    sql` and `,
+  const result = await changesStatement.execute(
+    db,
+    frameShape(frame),
+    { ...frameValues(frame), accountId: mailbox.accountId, extensionId: mailbox.extensionId, since },
+    dialect,
   )
-  const result = await sql<{
-    id: number
-    seq: number
-    availability: string | null
-    conv: number | null
-    record: Buffer | null
-  }>`select m.id as id, m.change_seq as seq, m.availability as availability, m.conversation_id as conv, m.record as record
-      from messages m where ${m}
-    union all
-    select t.message_id, t.change_seq, 'Removed', t.conversation_id, null
-      from message_tombstones t where ${tombstoneConds(mailbox, frame, since)}
-    union all
-    select ${sql.lit(HIGH)}, b.change_seq, null, null, null from mailboxes b where b.account_id = ${mailbox.accountId} and b.extension_id = ${mailbox.extensionId}
-    union all
-    select ${sql.lit(OLDER)}, 0, null, null, null from (${older(mailbox, frame)}) o`.execute(db)
   let high: number | undefined
   let olderExist = false
   const changes: ChangedRecord[] = []
@@ -232,6 +259,7 @@ function tombstoneConds(mailbox: MailboxKey, frame: SyncFrame, since: number): R
 /** The newest Alive message of each of `conversationIds` in the frame (none for a conversation with none). */
 export async function newestOfConversations(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   mailbox: MailboxKey,
   frame: SyncFrame,
   conversationIds: number[],
@@ -240,7 +268,7 @@ export async function newestOfConversations(
   for (let i = 0; i < conversationIds.length; i += 500) {
     const chunk = conversationIds.slice(i, i + 500)
     const result = await sql<RecordRow>`select m.id as id, m.creation_time as ct, m.change_seq as seq,
-        m.conversation_id as conv, m.record as record
+        m.conversation_id as conv, ${recordOfM(dialect)} as record
       from messages m
       where ${inFrame(mailbox, { ...frame, distinct: true })} and m.conversation_id in (${sql.join(chunk)})`.execute(
       db,
@@ -267,12 +295,13 @@ export async function nthNewest(
 /** The records of `frame` that lie in `region`, newest first. */
 export async function regionRecords(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   mailbox: MailboxKey,
   frame: SyncFrame,
   region: Region,
 ): Promise<FrameRecord[]> {
   const result = await sql<RecordRow>`select m.id as id, m.creation_time as ct, m.change_seq as seq,
-      m.conversation_id as conv, m.record as record
+      m.conversation_id as conv, ${recordOfM(dialect)} as record
     from messages m where ${inFrame(mailbox, frame, region)}
     order by m.creation_time desc, m.id desc`.execute(db)
   return result.rows.map(toFrameRecord)

@@ -19,7 +19,7 @@ export function registerMessageSync(app: FastifyInstance, services: Services): v
       const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
       const result = await services.sync.sync(mailbox, request.query)
       const [path, search = ''] = request.url.split('?', 2) as [string, string?]
-      const body = renderMessageSync(result, services.publicUrl.bytes, path, search)
+      const body = renderMessageSync(result, services.publicUrl.value, path, search)
       return reply.type('application/json; charset=utf-8').header('cache-control', 'no-store').send(body)
     },
   )
