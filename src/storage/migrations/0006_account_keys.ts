@@ -60,8 +60,18 @@ const INDEXES: [name: string, table: string, before: string[], after: string[]][
     ['extension_id', 'change_seq'],
     ['account_id', 'extension_id', 'change_seq'],
   ],
-  ['attachments_message', 'attachments', ['message_id'], ['account_id', 'message_id']],
-  ['phone_numbers_extension', 'phone_numbers', ['extension_id'], ['account_id', 'extension_id']],
+]
+
+/**
+ * Indexes that serve a foreign key: a delete of the parent finds the children through
+ * them (attachments cascade when a message is removed). They must lead with the
+ * foreign key's own columns, which carry `account_id` only where the keys do
+ * (keysLeadWithAccount); on SQLite an index led by `account_id` could not serve the
+ * single-column key, and each removed message would scan every attachment.
+ */
+const FOREIGN_KEY_INDEXES: [name: string, table: string, column: string][] = [
+  ['attachments_message', 'attachments', 'message_id'],
+  ['phone_numbers_extension', 'phone_numbers', 'extension_id'],
 ]
 
 /** Primary keys: [table, constraint name, old columns, new columns]. */
@@ -100,7 +110,15 @@ const FOREIGN_KEYS: [
 const cols = (names: string[]) => sql.join(names.map((n) => sql.ref(n)))
 
 async function rebuildIndexes(db: Kysely<any>, which: 'before' | 'after'): Promise<void> {
-  for (const [name, table, before, after] of INDEXES) {
+  const keyed = keysLeadWithAccount(db)
+  const all = [
+    ...INDEXES,
+    ...FOREIGN_KEY_INDEXES.map(
+      ([name, table, column]) =>
+        [name, table, [column], keyed ? ['account_id', column] : [column]] as (typeof INDEXES)[number],
+    ),
+  ]
+  for (const [name, table, before, after] of all) {
     await db.schema.dropIndex(name).execute()
     await db.schema
       .createIndex(name)
