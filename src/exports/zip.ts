@@ -352,13 +352,12 @@ function startZip(
         // A stream would cost yazl a pipeline of five streams for the entry, most of
         // the export's garbage, and garbage made that fast has every object that lives
         // a moment longer (yazl's entries live until the archive ends) promoted to the
-        // old generation. yazl keeps the buffer until the archive ends: a view of the
-        // ring, not bytes of its own.
+        // old generation. The buffer is a view of the ring, not bytes of its own.
         const bytes = await pending.bytes
         pending.bytes = undefined
         queuedBytes -= entry.size!
         added += bytes.length
-        zip.addBuffer(bytes, entry.name, options)
+        addBufferReleased(zip, bytes, entry.name, options)
         continue
       }
       if (pending.chunks) {
@@ -388,6 +387,45 @@ function startZip(
 }
 
 type StreamFunction = Parameters<yazl.ZipFile['addReadStreamLazy']>[2]
+
+/** What `addBufferReleased` touches of yazl's (3.x) entries, which are not its public API. */
+interface YazlEntry {
+  state?: unknown
+  doFileDataPump?: (() => void) | undefined
+}
+const YAZL_FILE_DATA_DONE = 3
+
+/**
+ * `zip.addBuffer`, except that the entry lets go of its buffer once written. yazl keeps
+ * every entry until the archive's central directory is written, and an addBuffer
+ * entry keeps its pump function, whose closure holds the buffer and two contexts:
+ * some 250 bytes an entry that outlive young collections, are promoted, and die at
+ * once when the archive ends (5,000 entries an archive, a hundred thousand an export),
+ * growing the old generation by tens of megabytes before a full collection. The
+ * function is called once, when the entry's turn comes (or at once, if it is next),
+ * so it is dropped after that. Should yazl's entries change shape, nothing is dropped
+ * and nothing else changes.
+ */
+function addBufferReleased(
+  zip: yazl.ZipFile,
+  bytes: Buffer,
+  name: string,
+  options: Partial<yazl.Options>,
+): void {
+  zip.addBuffer(bytes, name, options)
+  const entries = (zip as unknown as { entries?: YazlEntry[] }).entries
+  const entry = Array.isArray(entries) ? entries[entries.length - 1] : undefined
+  const pump = entry?.doFileDataPump
+  if (!entry || typeof pump !== 'function') return
+  if (entry.state === YAZL_FILE_DATA_DONE) {
+    entry.doFileDataPump = undefined
+    return
+  }
+  entry.doFileDataPump = function (this: unknown) {
+    entry.doFileDataPump = undefined
+    pump.call(this)
+  }
+}
 
 /*
  * The zip writer keeps an entry's stream function until the archive ends (thousands of
