@@ -70,8 +70,6 @@ export interface ZipArchive {
 
 /** Entries of at most this size are read whole ahead of their turn, several at once. */
 const READ_AHEAD_MAX = 256 * 1024
-/** …and those of at most this size go to the zip as buffers, the cheapest way for tiny files. */
-const BUFFER_MAX = 4 * 1024
 /** Entries pulled and read ahead of the one being added, at most… */
 const LOOKAHEAD = 256
 /** …and bytes read ahead. */
@@ -312,8 +310,7 @@ function startZip(
       const pending: Pending = { entry }
       if (entry.size !== undefined && entry.size > 0 && entry.size <= READ_AHEAD_MAX && !entry.deflate) {
         if (entry.readInto) {
-          // A tiny entry stays with the zip writer until the archive ends: memory of its own.
-          const target = entry.size <= BUFFER_MAX ? Buffer.allocUnsafeSlow(entry.size) : ring.take(entry.size)
+          const target = ring.take(entry.size)
           if (target) pending.bytes = readWhole(entry, target)
           else pending.waitsForRoom = true
         } else {
@@ -350,20 +347,27 @@ function startZip(
         if (!target) break
         pending.bytes = readWhole(entry, target)
       }
-      if (pending.bytes || pending.chunks) {
-        const chunks = pending.bytes ? [await pending.bytes] : await pending.chunks!
-        pending.bytes = pending.chunks = undefined
+      if (pending.bytes) {
+        // Read into the ring: handed over as a buffer, which yazl writes out at once.
+        // A stream would cost yazl a pipeline of five streams for the entry, most of
+        // the export's garbage, and garbage made that fast has every object that lives
+        // a moment longer (yazl's entries live until the archive ends) promoted to the
+        // old generation. The buffer is a view of the ring, not bytes of its own.
+        const bytes = await pending.bytes
+        pending.bytes = undefined
+        queuedBytes -= entry.size!
+        added += bytes.length
+        addBufferReleased(zip, bytes, entry.name, options)
+        continue
+      }
+      if (pending.chunks) {
+        const chunks = await pending.chunks
+        pending.chunks = undefined
         queuedBytes -= entry.size!
         const length = chunks.reduce((sum, c) => sum + c.length, 0)
         if (length !== entry.size) throw new Error(`${entry.name}: ${length} bytes, not ${entry.size}`)
         added += length
-        if (length <= BUFFER_MAX) {
-          // The zip writer keeps a buffer entry's bytes until the archive ends: they must
-          // not hold on to a larger buffer they are a slice of.
-          zip.addBuffer(ownBuffer(chunks, length), entry.name, options)
-        } else {
-          zip.addReadStreamLazy(entry.name, { ...options, size: length }, streamOfChunks(chunks))
-        }
+        zip.addReadStreamLazy(entry.name, { ...options, size: length }, streamOfChunks(chunks))
         continue
       }
       added += entry.size ?? 0
@@ -383,6 +387,45 @@ function startZip(
 }
 
 type StreamFunction = Parameters<yazl.ZipFile['addReadStreamLazy']>[2]
+
+/** What `addBufferReleased` touches of yazl's (3.x) entries, which are not its public API. */
+interface YazlEntry {
+  state?: unknown
+  doFileDataPump?: (() => void) | undefined
+}
+const YAZL_FILE_DATA_DONE = 3
+
+/**
+ * `zip.addBuffer`, except that the entry lets go of its buffer once written. yazl keeps
+ * every entry until the archive's central directory is written, and an addBuffer
+ * entry keeps its pump function, whose closure holds the buffer and two contexts:
+ * some 250 bytes an entry that outlive young collections, are promoted, and die at
+ * once when the archive ends (5,000 entries an archive, a hundred thousand an export),
+ * growing the old generation by tens of megabytes before a full collection. The
+ * function is called once, when the entry's turn comes (or at once, if it is next),
+ * so it is dropped after that. Should yazl's entries change shape, nothing is dropped
+ * and nothing else changes.
+ */
+function addBufferReleased(
+  zip: yazl.ZipFile,
+  bytes: Buffer,
+  name: string,
+  options: Partial<yazl.Options>,
+): void {
+  zip.addBuffer(bytes, name, options)
+  const entries = (zip as unknown as { entries?: YazlEntry[] }).entries
+  const entry = Array.isArray(entries) ? entries[entries.length - 1] : undefined
+  const pump = entry?.doFileDataPump
+  if (!entry || typeof pump !== 'function') return
+  if (entry.state === YAZL_FILE_DATA_DONE) {
+    entry.doFileDataPump = undefined
+    return
+  }
+  entry.doFileDataPump = function (this: unknown) {
+    entry.doFileDataPump = undefined
+    pump.call(this)
+  }
+}
 
 /*
  * The zip writer keeps an entry's stream function until the archive ends (thousands of
@@ -416,13 +459,6 @@ async function readAll(stream: Readable): Promise<Buffer[]> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   return chunks
-}
-
-/** The bytes in one buffer that has its memory to itself (not a slice of a larger one). */
-function ownBuffer(chunks: Buffer[], length: number): Buffer {
-  const only = chunks.length === 1 ? chunks[0]! : undefined
-  if (only && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength) return only
-  return Buffer.concat(chunks, length)
 }
 
 const LOCAL_HEADER = 30
