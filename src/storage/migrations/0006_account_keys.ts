@@ -15,8 +15,11 @@ import { keysLeadWithAccount } from './column-types.js'
  *   page's count still reads the index alone.
  */
 
-/** The mailbox indexes, rebuilt with the account in front; the old definitions are in 0001, 0003. */
-const INDEXES: [name: string, table: string, before: string[], after: string[]][] = [
+/**
+ * The mailbox indexes, rebuilt with the account in front of their old columns (the old
+ * definitions are in 0001, 0003): [name, table, old columns].
+ */
+const INDEXES: [name: string, table: string, before: string[]][] = [
   [
     'messages_list',
     'messages',
@@ -30,36 +33,10 @@ const INDEXES: [name: string, table: string, before: string[], after: string[]][
       'direction',
       'conversation_id',
     ],
-    [
-      'account_id',
-      'extension_id',
-      'availability',
-      'creation_time',
-      'id',
-      'type',
-      'read_status',
-      'direction',
-      'conversation_id',
-    ],
   ],
-  [
-    'messages_mailbox_change',
-    'messages',
-    ['extension_id', 'change_seq'],
-    ['account_id', 'extension_id', 'change_seq'],
-  ],
-  [
-    'messages_mailbox_conversation',
-    'messages',
-    ['extension_id', 'conversation_id', 'creation_time'],
-    ['account_id', 'extension_id', 'conversation_id', 'creation_time'],
-  ],
-  [
-    'message_tombstones_mailbox_change',
-    'message_tombstones',
-    ['extension_id', 'change_seq'],
-    ['account_id', 'extension_id', 'change_seq'],
-  ],
+  ['messages_mailbox_change', 'messages', ['extension_id', 'change_seq']],
+  ['messages_mailbox_conversation', 'messages', ['extension_id', 'conversation_id', 'creation_time']],
+  ['message_tombstones_mailbox_change', 'message_tombstones', ['extension_id', 'change_seq']],
 ]
 
 /**
@@ -111,11 +88,11 @@ const cols = (names: string[]) => sql.join(names.map((n) => sql.ref(n)))
 
 async function rebuildIndexes(db: Kysely<any>, which: 'before' | 'after'): Promise<void> {
   const keyed = keysLeadWithAccount(db)
-  const all = [
-    ...INDEXES,
+  type Rebuild = [name: string, table: string, before: string[], after: string[]]
+  const all: Rebuild[] = [
+    ...INDEXES.map(([name, table, before]): Rebuild => [name, table, before, ['account_id', ...before]]),
     ...FOREIGN_KEY_INDEXES.map(
-      ([name, table, column]) =>
-        [name, table, [column], keyed ? ['account_id', column] : [column]] as (typeof INDEXES)[number],
+      ([name, table, column]): Rebuild => [name, table, [column], keyed ? ['account_id', column] : [column]],
     ),
   ]
   for (const [name, table, before, after] of all) {
