@@ -51,15 +51,7 @@ export async function changeMessage(
   change: MessageChange,
   now: () => number,
 ): Promise<ChangeOutcome | undefined> {
-  if (target.lockRows) await lockMailbox(trx, target)
-  let query = trx
-    .selectFrom('messages')
-    .selectAll()
-    .where('account_id', '=', target.accountId)
-    .where('id', '=', target.messageId)
-    .where('extension_id', '=', target.extensionId)
-  if (target.lockRows) query = query.forUpdate()
-  const row = await query.executeTakeFirst()
+  const row = await lockMessage(trx, target)
   if (!row) return undefined
   const before = { availability: row.availability as Availability, readStatus: row.read_status as ReadStatus }
   const after = transition(before, change)
@@ -156,6 +148,25 @@ export async function idsMatching(
   if (f.types?.length) query = query.where('type', 'in', f.types)
   const rows = await query.orderBy('id').limit(limit).execute()
   return rows.map((r) => Number(r.id))
+}
+
+/**
+ * Reads one message of the mailbox for a change, locked where the dialect has row locks:
+ * the mailbox row first, then the message, the order every writer of a mailbox takes.
+ */
+export async function lockMessage(
+  trx: Kysely<DB>,
+  target: ChangeTarget,
+): Promise<Selectable<MessagesTable> | undefined> {
+  if (target.lockRows) await lockMailbox(trx, target)
+  let query = trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', target.accountId)
+    .where('id', '=', target.messageId)
+    .where('extension_id', '=', target.extensionId)
+  if (target.lockRows) query = query.forUpdate()
+  return query.executeTakeFirst()
 }
 
 /** `SELECT … FOR UPDATE` of the mailbox row: only where the dialect has row locks (not SQLite). */

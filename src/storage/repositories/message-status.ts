@@ -3,7 +3,7 @@ import type { AttachmentType, Message } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
-import { lockMailbox, toMessage } from './message-changes.js'
+import { type ChangeTarget, lockMessage, toMessage } from './message-changes.js'
 import { type AttachmentDraft, nextChangeSeq } from './messages.js'
 
 /**
@@ -14,11 +14,8 @@ import { type AttachmentDraft, nextChangeSeq } from './messages.js'
  * time as `lastModifiedTime`, and re-renders the stored record.
  */
 
-export interface StatusTarget extends MailboxKey {
-  messageId: number
-  /** The database has `SELECT … FOR UPDATE` (see storage/dialects/dialect.ts). */
-  lockRows: boolean
-}
+/** The message a delivery step changes: the same as a read-status or life-cycle change's. */
+export type StatusTarget = ChangeTarget
 
 /**
  * Reads one message, lets `change` edit it, and writes back what a delivery step may
@@ -31,15 +28,7 @@ export async function changeDelivery(
   change: (message: Message) => void,
   now: number,
 ): Promise<Message | undefined> {
-  if (target.lockRows) await lockMailbox(trx, target)
-  let query = trx
-    .selectFrom('messages')
-    .selectAll()
-    .where('account_id', '=', target.accountId)
-    .where('id', '=', target.messageId)
-    .where('extension_id', '=', target.extensionId)
-  if (target.lockRows) query = query.forUpdate()
-  const row = await query.executeTakeFirst()
+  const row = await lockMessage(trx, target)
   if (!row) return undefined
   const attachments = await trx
     .selectFrom('attachments')
