@@ -129,6 +129,8 @@ export async function createServices(config: Config): Promise<Services> {
     log,
   })
   exports.registerJobs(jobs)
+  // Nodes sharing a database each see a revocation at once only by reading every token.
+  const oauth = new OAuthService(db, clock, jwtSecret, { cachePrincipals: !database.dialect.sharedByNodes })
   return {
     config,
     database,
@@ -136,7 +138,7 @@ export async function createServices(config: Config): Promise<Services> {
     blobs,
     clock,
     publicUrl,
-    oauth: new OAuthService(db, clock, jwtSecret),
+    oauth,
     inbound: new InboundService(db, blobs, clock),
     messages: new MessageStoreService(db, database.dialect, clock),
     changes,
@@ -147,7 +149,11 @@ export async function createServices(config: Config): Promise<Services> {
     exports,
     jobs,
     log,
-    provision: (file) => provision(db, file, clock.now()),
+    provision: async (file) => {
+      const result = await provision(db, file, clock.now())
+      oauth.forgetPrincipals()
+      return result
+    },
     close: async () => {
       await exports.stop()
       await jobs.stop()

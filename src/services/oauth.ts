@@ -7,6 +7,7 @@ import { toE164 } from '../lib/phone.js'
 import { randomToken, sameSecret, sha256, verifyPassword } from '../lib/secrets.js'
 import { PreparedStatement } from '../storage/prepared.js'
 import type { DB, OAuthTokensTable } from '../storage/schema.js'
+import { PrincipalCache } from './principal-cache.js'
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const ACCESS_TTL = { min: 600, max: 3600, default: 3600 }
@@ -36,11 +37,17 @@ export type TokenRequest = Record<string, string | undefined>
 
 /** OAuth 2.0 as RingCentral serves it: password, JWT bearer and refresh grants; revocation. */
 export class OAuthService {
+  /** Callers of recent requests (see principal-cache.ts for why and how stale); none when nodes share the store. */
+  private readonly principals: PrincipalCache | undefined
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
     private readonly jwtSecret: Uint8Array,
-  ) {}
+    options: { cachePrincipals: boolean },
+  ) {
+    this.principals = options.cachePrincipals ? new PrincipalCache() : undefined
+  }
 
   /** Client authentication: HTTP Basic, or `client_id` in the body for apps without a secret in hand. */
   async authenticateClient(
@@ -122,26 +129,40 @@ export class OAuthService {
       await trx.deleteFrom('oauth_tokens').where('session_id', '=', row.id).execute()
       await trx.deleteFrom('oauth_sessions').where('id', '=', row.id).execute()
     })
+    this.principals?.forgetSession(row.id)
   }
 
   /** The caller of a REST request, from its bearer token. */
   async principal(token: string): Promise<Principal> {
-    // Every authenticated request runs this: a statement compiled once, and an app's
-    // permission list parsed once per distinct list rather than per request.
+    const cached = this.principals?.get(token)
+    if (cached) {
+      if (cached.expiresAt <= this.clock.now()) throw errors.tokenExpired()
+      return cached.principal
+    }
+    // A statement compiled once, and an app's permission list parsed once per distinct
+    // list rather than per token.
     // The session carries its extension's role and status (provisioning keeps them in
     // step), so no tenant table is joined: the token names no account until it is read,
     // and a store sharded by account keeps these tables apart (src/storage/tenancy.ts).
     const { rows } = await principalStatement.execute(this.db, undefined, { hash: sha256(token) })
     const row = rows[0]
     if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
-    if (Number(row.expires_at) <= this.clock.now()) throw errors.tokenExpired()
-    return {
+    const expiresAt = Number(row.expires_at)
+    if (expiresAt <= this.clock.now()) throw errors.tokenExpired()
+    const principal: Principal = {
       accountId: row.account_id,
       extensionId: row.extension_id,
       role: row.role,
       permissions: permissionSet(row.permissions),
       sessionId: row.id,
     }
+    this.principals?.set(token, principal, expiresAt)
+    return principal
+  }
+
+  /** After provisioning, which may change any extension's role or status. */
+  forgetPrincipals(): void {
+    this.principals?.clear()
   }
 
   /** A JWT credential for the JWT bearer grant, as the developer console issues one. */
@@ -244,7 +265,8 @@ export class OAuthService {
   private async refresh(app: App, refreshToken: string | undefined, accessTtl: number, refreshTtl: number) {
     if (!refreshToken) throw oauthErrors.invalidRequest('Parameter [refresh_token] is required')
     const now = this.clock.now()
-    return this.db.transaction().execute(async (trx) => {
+    let sessionId = ''
+    const issued = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('oauth_tokens as t')
         .innerJoin('oauth_sessions as s', 's.id', 't.session_id')
@@ -272,10 +294,13 @@ export class OAuthService {
       if (!ext) throw oauthErrors.badRefreshToken()
       if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
       // Rotation: the old refresh token and every access token of the session end here.
+      sessionId = row.id
       const deleted = await trx.deleteFrom('oauth_tokens').where('session_id', '=', row.id).executeTakeFirst()
       if (Number(deleted.numDeletedRows) === 0) throw oauthErrors.badRefreshToken()
       return this.issueWith(trx, app, row.id, row.extension_id, accessTtl, refreshTtl, undefined)
     })
+    this.principals?.forgetSession(sessionId)
+    return issued
   }
 
   private issue(

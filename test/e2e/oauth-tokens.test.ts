@@ -42,6 +42,8 @@ describe('refresh', () => {
   test('the SDK refreshes; the previous access token is rejected at once', async () => {
     const platform = await login(base, ALICE)
     const before = await platform.auth().data()
+    // Used first, so that the server has read (and may keep) what the token stands for.
+    assert.equal(await listStatus(before.access_token!), 200)
     const refreshed = await (await platform.refresh()).json()
     assert.notEqual(refreshed.access_token, before.access_token)
     assert.notEqual(refreshed.refresh_token, before.refresh_token)
@@ -89,6 +91,7 @@ describe('revoke', () => {
   test('SDK logout ends the session: access and refresh tokens both stop working', async () => {
     const platform = await login(base, ALICE)
     const data = await platform.auth().data()
+    assert.equal(await listStatus(data.access_token!), 200)
     await platform.logout()
     assert.equal(await listStatus(data.access_token!), 401)
     const res = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: data.refresh_token! })
@@ -97,6 +100,7 @@ describe('revoke', () => {
 
   test('revoking the refresh token ends the access token too', async () => {
     const info = await passwordToken(base, BOB)
+    assert.equal(await listStatus(info.access_token), 200)
     const res = await tokenRequest(base, { token: info.refresh_token }, { path: '/restapi/oauth/revoke' })
     assert.equal(res.status, 200)
     assert.equal(await listStatus(info.access_token), 401)
@@ -105,6 +109,8 @@ describe('revoke', () => {
   test('revoking one session leaves the others alone', async () => {
     const one = await passwordToken(base, ALICE)
     const two = await passwordToken(base, ALICE)
+    assert.equal(await listStatus(one.access_token), 200)
+    assert.equal(await listStatus(two.access_token), 200)
     await tokenRequest(base, { token: one.access_token }, { path: '/restapi/oauth/revoke' })
     assert.equal(await listStatus(one.access_token), 401)
     assert.equal(await listStatus(two.access_token), 200)
