@@ -6,9 +6,7 @@ import type { SyncResult } from '../../services/sync.js'
  * the base URL put in) and `syncInfo`.
  */
 export function renderMessageSync(result: SyncResult, baseUrl: string, path: string, search: string): string {
-  const params = new URLSearchParams(search)
-  params.delete('access_token')
-  const query = params.toString()
+  const query = withoutAccessToken(search)
   const uri = JSON.stringify(`${baseUrl}${path}${query ? `?${query}` : ''}`)
   const syncInfo = {
     syncType: result.syncType,
@@ -19,4 +17,12 @@ export function renderMessageSync(result: SyncResult, baseUrl: string, path: str
   // One native pass puts the base URL in every uri of the records.
   const records = result.records.join(',').replaceAll(BASE_MARK, baseUrl)
   return `{"uri":${uri},"records":[${records}],"syncInfo":${JSON.stringify(syncInfo)}}`
+}
+
+/** The query as the client sent it, less a token it put there (parsed only when one may be there). */
+function withoutAccessToken(search: string): string {
+  if (!search.includes('access_token')) return search
+  const params = new URLSearchParams(search)
+  params.delete('access_token')
+  return params.toString()
 }
