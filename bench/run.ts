@@ -20,7 +20,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { type ExportBenchResult, runExportBench } from './export.js'
 import { passwordLogin, probe } from './lib/http.js'
-import { type LoadRequest, type Measurement, measure } from './lib/load.js'
+import { type LoadRequest, type Measurement, measure, measurePaired } from './lib/load.js'
 import {
   ROOT,
   removeDir,
@@ -47,6 +47,8 @@ import { BASELINE_SIZE_FROM, SCENARIOS } from './scenarios/index.js'
 import type { BenchContext } from './scenarios/scenario.js'
 
 const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json')
+/** Rounds of a paired step (a scenario beside its same-size bare route). */
+const PAIRED_ROUNDS = 5
 const SEED_FILE = 'bench-seed.json'
 
 async function main(): Promise<void> {
@@ -91,31 +93,38 @@ async function main(): Promise<void> {
       bare.set(connections, m)
       rows.push({ scenario: 'bare', bytes: bareProbe.bytes, measurement: m, ratioToBare: 1 })
     }
-    // Bare routes of other sizes, for scenarios with large answers (sameSizeBare), measured once per size.
-    const bareBySize = new Map<number, Map<number, Measurement>>([[bareProbe.bytes, bare]])
-    const bareOfSize = async (bytes: number) => {
-      let measured = bareBySize.get(bytes)
-      if (measured) return measured
-      measured = new Map()
-      const sized = { path: `/__bench/bare?bytes=${bytes}` }
-      for (const connections of settings.connections) {
-        const m = await step(`bare ${bytes} B`, sized, connections, settings, ctx)
-        measured.set(connections, m)
-        rows.push({ scenario: `bare ${bytes} B`, bytes, measurement: m, ratioToBare: 1 })
-      }
-      bareBySize.set(bytes, measured)
-      return measured
-    }
     const targets: TargetResult[] = []
     for (const scenario of scenarios) {
       await scenario.prepare?.(ctx)
       const request = scenario.request(ctx)
       const checked = await probe(`${ctx.baseUrl}${request.path}`, request.headers ?? {}, request)
       const warning = scenario.check?.(checked)
-      const baseline = scenario.sameSizeBare ? await bareOfSize(checked.bytes) : bare
       for (const connections of settings.connections) {
-        const m = await step(scenario.name, request, connections, settings, ctx)
-        const ratio = m.requestsPerSecond / baseline.get(connections)!.requestsPerSecond
+        let m: Measurement
+        let baseline: Measurement
+        if (scenario.sameSizeBare) {
+          // Large answers: beside a bare route of the same size, loaded in alternating rounds.
+          const sized = { path: `/__bench/bare?bytes=${checked.bytes}` }
+          ;[baseline, m] = await pairedStep(
+            `bare ${checked.bytes} B`,
+            sized,
+            scenario.name,
+            request,
+            connections,
+            settings,
+            ctx,
+          )
+          rows.push({
+            scenario: `bare ${checked.bytes} B`,
+            bytes: checked.bytes,
+            measurement: baseline,
+            ratioToBare: 1,
+          })
+        } else {
+          m = await step(scenario.name, request, connections, settings, ctx)
+          baseline = bare.get(connections)!
+        }
+        const ratio = m.requestsPerSecond / baseline.requestsPerSecond
         rows.push({
           scenario: scenario.name,
           bytes: checked.bytes,
@@ -222,6 +231,34 @@ async function step(
     `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
   )
   return m
+}
+
+/** `bare` and the scenario's request in alternating rounds (see measurePaired). */
+async function pairedStep(
+  bareName: string,
+  bare: LoadRequest,
+  name: string,
+  request: LoadRequest,
+  connections: number,
+  settings: Settings,
+  ctx: BenchContext,
+): Promise<[Measurement, Measurement]> {
+  process.stdout.write(
+    `${name} @${connections} connections, beside ${bareName}: ${PAIRED_ROUNDS} alternating rounds of ${settings.seconds} s in all … `,
+  )
+  const [b, m] = await measurePaired(
+    ctx.baseUrl,
+    bare,
+    request,
+    connections,
+    settings.seconds,
+    settings.warmupSeconds,
+    PAIRED_ROUNDS,
+  )
+  console.log(
+    `bare ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} req/s, ${name} ${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
+  )
+  return [b, m]
 }
 
 main().catch((err: unknown) => {

@@ -63,3 +63,52 @@ function uniquePaths(pathFor: (n: number) => string) {
   let n = 0
   return (req: autocannon.Request) => ({ ...req, path: pathFor(n++) })
 }
+
+/**
+ * Loads two requests in alternating rounds (a, b, a, b, …) for `seconds` each in all,
+ * after an unmeasured warm-up of both, and sums each one's rounds.
+ *
+ * Why: on a shared machine the speed available drifts over a minute; measuring one
+ * request for ten seconds and then the other for ten seconds puts that drift into
+ * their ratio. Alternating short rounds gives both the same conditions.
+ */
+export async function measurePaired(
+  baseUrl: string,
+  a: LoadRequest,
+  b: LoadRequest,
+  connections: number,
+  seconds: number,
+  warmupSeconds: number,
+  rounds: number,
+): Promise<[Measurement, Measurement]> {
+  if (warmupSeconds > 0) {
+    await measure(baseUrl, a, connections, warmupSeconds, 0)
+    await measure(baseUrl, b, connections, warmupSeconds, 0)
+  }
+  const each = Math.max(1, Math.round(seconds / rounds))
+  const measured: [Measurement[], Measurement[]] = [[], []]
+  for (let i = 0; i < rounds; i++) {
+    measured[0].push(await measure(baseUrl, a, connections, each, 0))
+    measured[1].push(await measure(baseUrl, b, connections, each, 0))
+  }
+  return [combine(measured[0], each), combine(measured[1], each)]
+}
+
+/** One measurement of several equal rounds: totals and rates over all, p50 the median round's, p99 the worst. */
+function combine(rounds: Measurement[], secondsEach: number): Measurement {
+  const sum = (f: (m: Measurement) => number) => rounds.reduce((s, m) => s + f(m), 0)
+  const requests = sum((m) => m.requests)
+  const p50s = rounds.map((m) => m.p50Ms).sort((x, y) => x - y)
+  return {
+    connections: rounds[0]!.connections,
+    requestsPerSecond: requests / (secondsEach * rounds.length),
+    p50Ms: p50s[Math.floor(p50s.length / 2)]!,
+    p99Ms: Math.max(...rounds.map((m) => m.p99Ms)),
+    meanMs: requests === 0 ? 0 : sum((m) => m.meanMs * m.requests) / requests,
+    bytesPerSecond: sum((m) => m.bytesPerSecond) / rounds.length,
+    requests,
+    non2xx: sum((m) => m.non2xx),
+    errors: sum((m) => m.errors),
+    timeouts: sum((m) => m.timeouts),
+  }
+}
