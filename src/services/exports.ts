@@ -22,6 +22,7 @@ import { EXPORT_BUILD, exportBuildJob } from '../jobs/definitions/export-build.j
 import { EXPORT_EXPIRE, exportExpireJob } from '../jobs/definitions/export-expire.js'
 import type { JobContext } from '../jobs/job.js'
 import type { JobRunner } from '../jobs/runner.js'
+import { collectGarbage } from '../lib/collect-garbage.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
   type ArchiveRow,
@@ -385,6 +386,8 @@ export class ExportService {
       if (!(await markArchiveDone(db, task.id, archive.idx, owner, saved.size, saved.location))) {
         throw new LeaseLost()
       }
+      // What the archive left behind goes now, not on top of the next one's (see collect-garbage.ts).
+      collectGarbage()
       await this.stallHook(task.id, archive.idx)
     }
   }
