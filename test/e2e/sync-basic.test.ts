@@ -63,6 +63,21 @@ describe('message sync: FSync, then ISync after every kind of change', () => {
     assert.equal(empty.syncInfo.syncType, 'ISync')
   })
 
+  test('the answer echoes the request uri, less a token passed as access_token', async () => {
+    const token = (await alice.auth().data()).access_token!
+    const query = 'syncType=FSync&recordCount=5&messageType=SMS'
+    const withHeader = await fetch(`${server.baseUrl}${SYNC}?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(withHeader.status, 200)
+    assert.equal((await withHeader.json()).uri, `${server.baseUrl}${SYNC}?${query}`)
+    const inQuery = await fetch(`${server.baseUrl}${SYNC}?${query}&access_token=${encodeURIComponent(token)}`)
+    assert.equal(inQuery.status, 200)
+    const uri = (await inQuery.json()).uri as string
+    assert.ok(!uri.includes(token), uri)
+    assert.equal(uri, `${server.baseUrl}${SYNC}?${query}`)
+  })
+
   test('new, read, deleted, restored and purged messages each reach the copy by ISync', async () => {
     const first = await smsTo(server, ALICE.username, 'first')
     const vm = await voicemail()
