@@ -139,6 +139,7 @@ export class OAuthService {
       if (cached.expiresAt <= this.clock.now()) throw errors.tokenExpired()
       return cached.principal
     }
+    const epoch = this.principals?.epoch ?? 0
     // A statement compiled once, and an app's permission list parsed once per distinct
     // list rather than per token.
     // The session carries its extension's role and status (provisioning keeps them in
@@ -156,7 +157,7 @@ export class OAuthService {
       permissions: permissionSet(row.permissions),
       sessionId: row.id,
     }
-    this.principals?.set(token, principal, expiresAt)
+    this.principals?.set(token, principal, expiresAt, epoch)
     return principal
   }
 
@@ -265,7 +266,6 @@ export class OAuthService {
   private async refresh(app: App, refreshToken: string | undefined, accessTtl: number, refreshTtl: number) {
     if (!refreshToken) throw oauthErrors.invalidRequest('Parameter [refresh_token] is required')
     const now = this.clock.now()
-    let sessionId = ''
     const issued = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('oauth_tokens as t')
@@ -294,12 +294,11 @@ export class OAuthService {
       if (!ext) throw oauthErrors.badRefreshToken()
       if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
       // Rotation: the old refresh token and every access token of the session end here.
-      sessionId = row.id
       const deleted = await trx.deleteFrom('oauth_tokens').where('session_id', '=', row.id).executeTakeFirst()
       if (Number(deleted.numDeletedRows) === 0) throw oauthErrors.badRefreshToken()
       return this.issueWith(trx, app, row.id, row.extension_id, accessTtl, refreshTtl, undefined)
     })
-    this.principals?.forgetSession(sessionId)
+    this.principals?.forgetSession(issued.session_id)
     return issued
   }
 

@@ -29,6 +29,13 @@ interface Entry {
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>()
+  /** Raised by every forgetting: a read begun before one must not be kept after it. */
+  private forgettings = 0
+
+  /** Pass to `set` what this answered before reading the token. */
+  get epoch(): number {
+    return this.forgettings
+  }
 
   /** The cached caller of `token`, if read less than PRINCIPAL_CACHE_MS ago. */
   get(token: string): Entry | undefined {
@@ -41,13 +48,16 @@ export class PrincipalCache {
     return entry
   }
 
-  set(token: string, principal: Principal, expiresAt: number): void {
+  /** Keeps what was read, unless something was forgotten since the read began (at `epoch`). */
+  set(token: string, principal: Principal, expiresAt: number, epoch: number): void {
+    if (epoch !== this.forgettings) return
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string)
     this.entries.set(token, { principal, expiresAt, readAt: performance.now() })
   }
 
   /** Every token of the session, after its tokens were revoked or rotated. */
   forgetSession(sessionId: string): void {
+    this.forgettings++
     for (const [token, entry] of this.entries) {
       if (entry.principal.sessionId === sessionId) this.entries.delete(token)
     }
@@ -55,6 +65,7 @@ export class PrincipalCache {
 
   /** Everything, after a change that may touch any session (provisioning). */
   clear(): void {
+    this.forgettings++
     this.entries.clear()
   }
 }
