@@ -4,11 +4,13 @@ import {
   type AccountSpec,
   type AppSpec,
   type ExtensionSpec,
+  numberOf,
   type ProvisioningFile,
   validateProvisioningFile,
 } from '../domain/provisioning-file.js'
 import { hashPassword, randomDigits, sha256, verifyPassword } from '../lib/secrets.js'
 import type { DB } from '../storage/schema.js'
+import { applyCompanyNumbers, applyExtensionNumbers, companyNumberOwner } from './provisioning-numbers.js'
 
 export interface ProvisionResult {
   accounts: {
@@ -41,28 +43,26 @@ export async function provision(db: Kysely<DB>, input: unknown, now: number): Pr
 }
 
 async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string, now: number) {
+  const mainNumber = spec.mainNumber === undefined ? undefined : numberOf(spec.mainNumber)
   let existing = spec.id
     ? await trx.selectFrom('accounts').selectAll().where('id', '=', spec.id).executeTakeFirst()
-    : spec.mainNumber
-      ? await trx
-          .selectFrom('accounts')
-          .selectAll()
-          .where('main_number', '=', spec.mainNumber)
-          .executeTakeFirst()
+    : mainNumber
+      ? await trx.selectFrom('accounts').selectAll().where('main_number', '=', mainNumber).executeTakeFirst()
       : undefined
-  if (spec.mainNumber) {
+  if (mainNumber) {
     const owner = await trx
       .selectFrom('phone_numbers')
       .select('account_id')
-      .where('phone_number', '=', spec.mainNumber)
+      .where('phone_number', '=', mainNumber)
       .executeTakeFirst()
     const mainOf = await trx
       .selectFrom('accounts')
       .select('id')
-      .where('main_number', '=', spec.mainNumber)
+      .where('main_number', '=', mainNumber)
       .executeTakeFirst()
-    if (owner || (mainOf && mainOf.id !== existing?.id)) {
-      throw conflict(`${at}.mainNumber`, `number ${spec.mainNumber} already belongs to another owner`)
+    const companyOf = await companyNumberOwner(trx, mainNumber)
+    if (owner || (mainOf && mainOf.id !== existing?.id) || (companyOf && companyOf !== existing?.id)) {
+      throw conflict(`${at}.mainNumber`, `number ${mainNumber} already belongs to another owner`)
     }
   }
   const id = existing?.id ?? spec.id ?? (await freshId(trx, 'accounts'))
@@ -72,7 +72,7 @@ async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string,
       .values({
         id,
         name: spec.name,
-        main_number: spec.mainNumber ?? null,
+        main_number: mainNumber ?? null,
         hipaa: spec.hipaa ? 1 : 0,
         retention_period: null,
         created_at: now,
@@ -84,7 +84,7 @@ async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string,
       .updateTable('accounts')
       .set({
         name: spec.name,
-        main_number: spec.mainNumber ?? existing.main_number,
+        main_number: mainNumber ?? existing.main_number,
         hipaa: spec.hipaa === undefined ? existing.hipaa : spec.hipaa ? 1 : 0,
       })
       .where('id', '=', id)
@@ -97,6 +97,7 @@ async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string,
     idsByNumber.set(ext.extensionNumber, extId)
     extensions.push({ id: extId, extensionNumber: ext.extensionNumber, type: ext.type ?? 'User' })
   }
+  await applyCompanyNumbers(trx, id, spec, at, idsByNumber)
   for (const ext of spec.extensions ?? []) {
     if (ext.type !== 'Department' || ext.members === undefined) continue
     const departmentId = idsByNumber.get(ext.extensionNumber)!
@@ -196,34 +197,7 @@ async function applyExtension(
       .values({ extension_id: id, account_id: accountId, change_seq: 0 })
       .execute()
   }
-  if (spec.phoneNumbers !== undefined) {
-    for (const [i, number] of spec.phoneNumbers.entries()) {
-      const owner = await trx
-        .selectFrom('phone_numbers')
-        .select('extension_id')
-        .where('phone_number', '=', number)
-        .executeTakeFirst()
-      const main = await trx
-        .selectFrom('accounts')
-        .select('id')
-        .where('main_number', '=', number)
-        .executeTakeFirst()
-      if ((owner && owner.extension_id !== id) || main) {
-        throw conflict(`${at}.phoneNumbers[${i}]`, `number ${number} already belongs to another owner`)
-      }
-    }
-    await trx
-      .deleteFrom('phone_numbers')
-      .where('account_id', '=', accountId)
-      .where('extension_id', '=', id)
-      .execute()
-    for (const number of spec.phoneNumbers) {
-      await trx
-        .insertInto('phone_numbers')
-        .values({ phone_number: number, account_id: accountId, extension_id: id })
-        .execute()
-    }
-  }
+  if (spec.phoneNumbers !== undefined) await applyExtensionNumbers(trx, accountId, id, spec.phoneNumbers, at)
   return id
 }
 

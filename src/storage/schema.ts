@@ -17,6 +17,8 @@ export interface AccountsTable {
   hipaa: number
   retention_period: number | null
   created_at: Millis
+  /** JSON array of company numbers (migration 0009); null: none but the main number, with defaults. */
+  company_numbers: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ExtensionsTable {
@@ -41,6 +43,10 @@ export interface PhoneNumbersTable {
   phone_number: string
   account_id: string
   extension_id: string
+  /** JSON array of features, `type` and `usageType` (migration 0009); null: a direct number's defaults. */
+  features: ColumnType<string | null, string | null | undefined, string | null>
+  number_type: ColumnType<string | null, string | null | undefined, string | null>
+  usage_type: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface AppsTable {

@@ -61,6 +61,10 @@ export const CROSS_ACCOUNT_STATEMENTS: readonly { why: string; match: RegExp }[]
     match: /^select "id" from "accounts" where "main_number" = \?$/,
   },
   {
+    why: 'provisioning: a company number (migration 0009) is unique in the whole store',
+    match: /^select "id", "main_number", "company_numbers" from "accounts" where "company_numbers" like \?$/,
+  },
+  {
     why: 'provisioning: extension ids are unique in the whole store',
     match: /^select (\*|"id") from "extensions" where "id" = \?$/,
   },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../app/services.js'
 import { registerRestAuth } from '../../plugins/rest-auth.js'
+import { registerAccountRoutes } from './account/index.js'
 import { allowEmptyJsonBodies } from './message-store/bulk.js'
 import { registerMessageContent } from './message-store/content.js'
 import { registerDeleteMessage } from './message-store/delete.js'
@@ -23,6 +24,7 @@ export function registerRestApi(app: FastifyInstance, services: Services): void 
   registerMessageStoreReports(app, services)
   registerMessageSync(app, services)
   registerMessageStoreConfiguration(app, services)
+  registerAccountRoutes(app, services)
   // The writes of the message store, in a scope of their own where an empty JSON body is no body.
   app.register(async (scope) => {
     allowEmptyJsonBodies(scope)
