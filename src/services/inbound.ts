@@ -9,6 +9,7 @@ import { parseIsoDate } from '../lib/iso.js'
 import { toE164 } from '../lib/phone.js'
 import { type AttachmentDraft, insertMessage } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
+import { companyTextOwners } from './sending/recipients.js'
 
 export const INBOUND_TYPES = ['SMS', 'MMS', 'VoiceMail', 'Fax'] as const
 type InboundType = (typeof INBOUND_TYPES)[number]
@@ -150,6 +151,13 @@ export class InboundService {
       .where('phone_numbers.account_id', '=', accountId)
       .where('phone_numbers.phone_number', 'in', req.to)
       .execute()
+    // Texts to a company number land in the mailbox of the extension that texts for it.
+    if (req.type === 'SMS' || req.type === 'MMS') {
+      for (const [number, owner] of await companyTextOwners(this.db, accountId)) {
+        if (req.to.includes(number) && !owners.some((o) => o.phone_number === number))
+          owners.push({ phone_number: number, id: owner.id, name: owner.name })
+      }
+    }
     const unknown = req.to.find((n) => !owners.some((o) => o.phone_number === n))
     if (unknown)
       throw new ApiError(404, 'CMN-102', `Resource for parameter [to] is not found: ${unknown}`, 'to')

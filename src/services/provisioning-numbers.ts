@@ -157,6 +157,6 @@ export async function applyCompanyNumbers(
   await trx
     .updateTable('accounts')
     .set({ company_numbers: numbers.length > 0 ? JSON.stringify(numbers) : null })
-    .where('id', '=', accountId)
+    .where('accounts.id', '=', accountId)
     .execute()
 }

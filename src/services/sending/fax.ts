@@ -12,6 +12,7 @@ import { renderCoverPage } from './cover-page.js'
 import { startDeliveries } from './delivery.js'
 import { type Envelope, type IncomingFile, type NumberRecipient, readToNumbers } from './envelope.js'
 import { checkFaxDocuments } from './fax-documents.js'
+import { faxNumber } from './number-rules.js'
 import { internalOwners, resolvePhoneRecipients, routeOf } from './recipients.js'
 import type { Sender } from './sender.js'
 import type { SendingDeps } from './service.js'
@@ -69,12 +70,8 @@ function integer(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined
 }
 
-/** A fax goes out from the extension's first number (its outbound fax number), else the company's. */
-function faxNumberOf(sender: Sender): string {
-  const number = sender.phoneNumbers[0] ?? sender.mainNumber
-  if (!number) throw errors.noSenderNumber()
-  return number
-}
+/** See number-rules.ts: the first own number that can fax, else the company's. */
+const faxNumberOf = faxNumber
 
 /**
  * Sends a fax: documents counted (faxPageCount is their real page count, plus the

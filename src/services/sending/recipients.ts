@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Route } from '../../carriers/simulator.js'
+import { companyNumbersOf } from '../../domain/phone-number.js'
 import type { DB, ExtensionsTable } from '../../storage/schema.js'
 
 /** A recipient phone number, and the extension of the sender's account that owns it, if one does. */
@@ -17,6 +18,7 @@ export async function resolvePhoneRecipients(
   db: Kysely<DB>,
   accountId: string,
   numbers: string[],
+  options: { texts?: boolean } = {},
 ): Promise<PhoneRecipient[]> {
   if (numbers.length === 0) return []
   const rows = await db
@@ -30,7 +32,15 @@ export async function resolvePhoneRecipients(
     .where('phone_numbers.account_id', '=', accountId)
     .where('phone_numbers.phone_number', 'in', numbers)
     .execute()
-  const byNumber = new Map(rows.map((r) => [r.phone_number, r]))
+  const byNumber = new Map<string, { id: string; name: string; status: string }>(
+    rows.map((r) => [r.phone_number, r]),
+  )
+  // A text to a company number reaches the extension that texts for it.
+  if (options.texts && numbers.some((n) => !byNumber.has(n))) {
+    for (const [number, owner] of await companyTextOwners(db, accountId)) {
+      if (!byNumber.has(number)) byNumber.set(number, owner)
+    }
+  }
   return numbers.map((phoneNumber) => {
     const row = byNumber.get(phoneNumber)
     if (!row) return { phoneNumber }
@@ -39,6 +49,36 @@ export async function resolvePhoneRecipients(
       owner: { extensionId: row.id, name: row.name, enabled: row.status === 'Enabled' },
     }
   })
+}
+
+/** The company numbers of an account that name an SMS extension, and that extension. */
+export async function companyTextOwners(
+  db: Kysely<DB>,
+  accountId: string,
+): Promise<Map<string, { id: string; name: string; status: ExtensionsTable['status'] }>> {
+  const account = await db
+    .selectFrom('accounts')
+    .select(['main_number', 'company_numbers'])
+    .where('id', '=', accountId)
+    .executeTakeFirst()
+  const assigned = account ? companyNumbersOf(account).filter((n) => n.smsExtensionId !== undefined) : []
+  const owners = new Map<string, { id: string; name: string; status: ExtensionsTable['status'] }>()
+  if (assigned.length === 0) return owners
+  const extensions = await db
+    .selectFrom('extensions')
+    .select(['id', 'name', 'status'])
+    .where('account_id', '=', accountId)
+    .where(
+      'id',
+      'in',
+      assigned.map((n) => n.smsExtensionId!),
+    )
+    .execute()
+  for (const n of assigned) {
+    const extension = extensions.find((e) => e.id === n.smsExtensionId)
+    if (extension) owners.set(n.phoneNumber, extension)
+  }
+  return owners
 }
 
 /** Where a recipient is served (see carriers/simulator.ts). */

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely'
 import { errors } from '../../domain/errors.js'
+import {
+  companyNumbersOf,
+  extensionNumberAttributes,
+  type NumberType,
+  type PhoneNumberAttributes,
+} from '../../domain/phone-number.js'
 import type { Principal } from '../../domain/principal.js'
 import type { DB } from '../../storage/schema.js'
 import { resolveAccount } from '../mailbox-access.js'
@@ -14,6 +20,9 @@ export interface Sender {
   phoneNumbers: string[]
   /** The account's main number: a fax goes out from it when the extension has none. */
   mainNumber?: string
+  mainNumberType?: NumberType
+  /** What each number may do: the extension's own, then the company numbers it texts for. */
+  numbers: PhoneNumberAttributes[]
 }
 
 /**
@@ -33,18 +42,24 @@ export async function resolveSender(
   const extension = await db
     .selectFrom('extensions')
     .innerJoin('accounts', 'accounts.id', 'extensions.account_id')
-    .select(['extensions.extension_number', 'extensions.name', 'accounts.main_number'])
+    .select([
+      'extensions.extension_number',
+      'extensions.name',
+      'accounts.main_number',
+      'accounts.company_numbers',
+    ])
     .where('extensions.id', '=', principal.extensionId)
     .where('extensions.account_id', '=', accountId)
     .executeTakeFirst()
   if (!extension) throw errors.notFound('extensionId')
   const numbers = await db
     .selectFrom('phone_numbers')
-    .select('phone_number')
+    .select(['phone_number', 'features', 'number_type', 'usage_type'])
     .where('account_id', '=', accountId)
     .where('extension_id', '=', principal.extensionId)
     .orderBy('phone_number')
     .execute()
+  const company = companyNumbersOf(extension)
   return {
     accountId,
     extensionId: principal.extensionId,
@@ -52,5 +67,10 @@ export async function resolveSender(
     name: extension.name,
     phoneNumbers: numbers.map((n) => n.phone_number),
     mainNumber: extension.main_number ?? undefined,
+    mainNumberType: company.find((n) => n.usageType === 'MainCompanyNumber')?.type,
+    numbers: [
+      ...numbers.map(extensionNumberAttributes),
+      ...company.filter((n) => n.smsExtensionId === principal.extensionId),
+    ],
   }
 }

@@ -1,4 +1,3 @@
-import { errors } from '../../domain/errors.js'
 import { conversationIdOf } from '../../domain/message/conversation.js'
 import type { Message, Party } from '../../domain/message/model.js'
 import { lockMailboxes } from '../../storage/repositories/message-status.js'
@@ -7,6 +6,7 @@ import { storeAttachments, textFile } from './attachments.js'
 import { startDeliveries } from './delivery.js'
 import { type Envelope, type IncomingFile, readFromNumber, readText, readToNumbers } from './envelope.js'
 import { checkMmsAttachments } from './mms.js'
+import { textNumber } from './number-rules.js'
 import { internalOwners, resolvePhoneRecipients, routeOf } from './recipients.js'
 import type { Sender } from './sender.js'
 import type { SendingDeps } from './service.js'
@@ -30,12 +30,12 @@ export async function sendSms(
   files: IncomingFile[],
 ): Promise<Message> {
   const from = readFromNumber(envelope)
-  if (!sender.phoneNumbers.includes(from)) throw errors.phoneNotOwned('from.phoneNumber')
+  textNumber(sender, from, files.length > 0)
   const to = readToNumbers(envelope, SMS_MAX_RECIPIENTS).map((r) => r.phoneNumber)
   const media = files.length > 0 ? checkMmsAttachments(files) : []
   const text = readText(envelope, SMS_TEXT_MAX, media.length === 0)
 
-  const recipients = await resolvePhoneRecipients(deps.db, sender.accountId, to)
+  const recipients = await resolvePhoneRecipients(deps.db, sender.accountId, to, { texts: true })
   const attachments = await storeAttachments(deps.blobs, [
     ...(text === undefined ? [] : [textFile(text)]),
     ...media,
