@@ -155,7 +155,7 @@ export class AccountDirectory {
     const extensionNumber = single(query, 'extensionNumber')
     const types = enumValues(query, 'type', EXTENSION_TYPES)
     const statuses = enumValues(query, 'status', EXTENSION_STATUSES)
-    pageOf(query)
+    pageOf(query) // a bad page or perPage is refused before anything is read
     let select = this.db
       .selectFrom('extensions')
       .select(['id', 'account_id', 'extension_number', 'name', 'type', 'role', 'status'])
@@ -178,10 +178,10 @@ export class AccountDirectory {
     accountParam: string,
     extensionParam: string,
     query: Query,
-  ): Promise<Paged<NumberRow>> {
+  ): Promise<{ extension: ExtensionRow; page: Paged<NumberRow> }> {
     const extension = await this.extension(principal, accountParam, extensionParam)
     const usageTypes = enumValues(query, 'usageType', USAGE_TYPES)
-    pageOf(query)
+    pageOf(query) // a bad page or perPage is refused before anything is read
     const own = await this.ownNumbers(extension.accountId, extension.id)
     const company = (await this.companyNumbers(extension.accountId)).filter(
       (n) => n.smsExtensionId === extension.id,
@@ -193,14 +193,14 @@ export class AccountDirectory {
       })),
       ...company.map(companyRow),
     ]
-    return slice(filterUsage(all, usageTypes), query)
+    return { extension, page: slice(filterUsage(all, usageTypes), query) }
   }
 
   /** Every number of the account: company numbers first, then each extension's. */
   async accountNumbers(principal: Principal, accountParam: string, query: Query): Promise<Paged<NumberRow>> {
     const accountId = this.companyWide(principal, accountParam)
     const usageTypes = enumValues(query, 'usageType', USAGE_TYPES)
-    pageOf(query)
+    pageOf(query) // a bad page or perPage is refused before anything is read
     const rows = await this.db
       .selectFrom('phone_numbers')
       .innerJoin('extensions', (join) =>

@@ -70,9 +70,6 @@ function integer(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined
 }
 
-/** See number-rules.ts: the first own number that can fax, else the company's. */
-const faxNumberOf = faxNumber
-
 /**
  * Sends a fax: documents counted (faxPageCount is their real page count, plus the
  * cover page unless `coverIndex` is 0), stored, and the sender's copy `Queued`.
@@ -85,7 +82,7 @@ export async function sendFax(
   files: IncomingFile[],
 ): Promise<Message> {
   const options = readFaxOptions(envelope)
-  const fromNumber = faxNumberOf(sender)
+  const fromNumber = faxNumber(sender)
   const withCover = options.coverIndex !== 0
   const documents = await checkFaxDocuments(files, withCover ? 1 : 0)
   const documentPages = documents.reduce((sum, d) => sum + d.pages, 0)
@@ -278,7 +275,7 @@ export async function resendFax(deps: SendingDeps, sender: Sender, envelope: Env
   return createFax(
     deps,
     sender,
-    original.from ?? { phoneNumber: faxNumberOf(sender), name: sender.name },
+    original.from ?? { phoneNumber: faxNumber(sender), name: sender.name },
     to,
     { faxResolution, faxPageCount, coverIndex, coverPageText },
     attachments,

@@ -58,8 +58,12 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     readAccounts,
     async (request) => {
       const { accountId, extensionId } = request.params
-      const page = await directory.extensionNumbers(request.principal, accountId, extensionId, request.query)
-      const owner = await directory.extension(request.principal, accountId, extensionId)
+      const { extension: owner, page } = await directory.extensionNumbers(
+        request.principal,
+        accountId,
+        extensionId,
+        request.query,
+      )
       const path = `/restapi/v1.0/account/${owner.accountId}/extension/${owner.id}/phone-number`
       const records = page.records.map((n) => presentNumber(n, owner.accountId, base()))
       return renderPagedList(records, page, base(), path, search(request))
