@@ -152,7 +152,8 @@ export class InboundService {
       .where('phone_numbers.phone_number', 'in', req.to)
       .execute()
     // Texts to a company number land in the mailbox of the extension that texts for it.
-    if (req.type === 'SMS' || req.type === 'MMS') {
+    const unowned = req.to.some((n) => !owners.some((o) => o.phone_number === n))
+    if (unowned && (req.type === 'SMS' || req.type === 'MMS')) {
       for (const [number, owner] of await companyTextOwners(this.db, accountId)) {
         if (req.to.includes(number) && !owners.some((o) => o.phone_number === number))
           owners.push({ phone_number: number, id: owner.id, name: owner.name })
