@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { ApiError, errors } from '../../domain/errors.js'
+import { asOAuthError } from './error-handler.js'
 
 /**
  * Requests Node's HTTP parser refuses before Fastify sees them (an unknown method, a raw
@@ -16,7 +17,8 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
     socket.destroy(err)
     return
   }
-  const error = clientErrorFor(err.code)
+  const apiError = clientErrorFor(err.code)
+  const error = namesOAuthEndpoint(err) ? asOAuthError(apiError) : apiError
   const body = JSON.stringify(error.body())
   socket.write(
     `HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status]}\r\n` +
@@ -26,6 +28,14 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
       body,
   )
   socket.destroy(err)
+}
+
+/** Whether the refused bytes were a request to the token or revoke endpoint, which answer in RFC 6749's shape. */
+function namesOAuthEndpoint(err: NodeJS.ErrnoException): boolean {
+  const raw = (err as { rawPacket?: Buffer }).rawPacket
+  return (
+    raw !== undefined && /^[A-Z]+ \/restapi\/oauth\/(token|revoke)[?/ ]/.test(raw.toString('latin1', 0, 64))
+  )
 }
 
 function clientErrorFor(code: string | undefined): ApiError {

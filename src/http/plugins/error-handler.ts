@@ -71,7 +71,7 @@ function isOAuthEndpoint(request: FastifyRequest): boolean {
   return request.routeOptions.url?.startsWith('/restapi/oauth/') ?? false
 }
 
-function asOAuthError(error: ApiError): OAuthError {
+export function asOAuthError(error: ApiError): OAuthError {
   const kind = error.status >= 500 ? 'server_error' : 'invalid_request'
   return new OAuthError(error.status, kind, error.errorCode, error.message)
 }
