@@ -90,22 +90,22 @@ describe('requests the HTTP parser refuses', () => {
     ['a raw non-ASCII byte in the URL', `GET /restapi/v1.0/\u00e9 HTTP/1.1\r\nHost: H\r\n\r\n`, 400],
     [
       'a Content-Length that is not a number',
-      'POST /restapi/oauth/token HTTP/1.1\r\nHost: H\r\nContent-Length: abc\r\n\r\n',
+      `POST ${EXT}/sms HTTP/1.1\r\nHost: H\r\nContent-Length: abc\r\n\r\n`,
       400,
     ],
     [
       'two different Content-Lengths',
-      'POST /restapi/oauth/token HTTP/1.1\r\nHost: H\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc',
+      `POST ${EXT}/sms HTTP/1.1\r\nHost: H\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc`,
       400,
     ],
     [
       'Content-Length with Transfer-Encoding',
-      'POST /restapi/oauth/token HTTP/1.1\r\nHost: H\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+      `POST ${EXT}/sms HTTP/1.1\r\nHost: H\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`,
       400,
     ],
     [
       'a broken chunked body',
-      'POST /restapi/oauth/token HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n',
+      `POST ${EXT}/sms HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n`,
       400,
     ],
     [
@@ -125,6 +125,15 @@ describe('requests the HTTP parser refuses', () => {
       assertRingCentral(res.json, res.status, name)
     })
   }
+
+  test('refused bytes of a token request answer in RFC 6749 shape', async () => {
+    const res = await rawRequest(
+      server.baseUrl,
+      `POST /restapi/oauth/token HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc`,
+    )
+    assert.equal(res.status, 400, res.raw)
+    assertOAuthShape(res.json, 'duplicate Content-Length on token')
+  })
 
   test('the server still answers after them', async () => {
     const res = await send('GET', '/restapi/v1.0', undefined, {})

@@ -161,6 +161,26 @@ describe('a NUL in text to be stored is refused, naming the field', () => {
     assertRefused(await asAlice('POST', `${EXT}/sms`, body.body, body.type), 'text')
   })
 
+  test("a file's bytes may hold NUL, with or without a file name", async () => {
+    for (const fileName of ['; filename="p.png"', '; filename=""']) {
+      const body = formData([
+        {
+          head: 'Content-Disposition: form-data; name="json"\r\nContent-Type: application/json',
+          body: JSON.stringify({
+            from: { phoneNumber: ALICE.username },
+            to: [{ phoneNumber: '+14155550123' }],
+          }),
+        },
+        {
+          head: `Content-Disposition: form-data; name="attachment"${fileName}\r\nContent-Type: image/png`,
+          body: '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR',
+        },
+      ])
+      const res = await asAlice('POST', `${EXT}/mms`, body.body, body.type)
+      assert.equal(res.status, 200, JSON.stringify(res.body))
+    }
+  })
+
   test('pager text', async () => {
     const res = await asAlice('POST', `${EXT}/company-pager`, {
       from: { extensionNumber: '101' },

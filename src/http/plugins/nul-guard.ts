@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, errors, oauthErrors } from '../../domain/errors.js'
-import { SendBody } from '../routes/restapi/messaging/send-body.js'
+import {
+  type BodyPart,
+  isEnvelopePart,
+  isFieldPart,
+  SendBody,
+} from '../routes/restapi/messaging/send-body.js'
 import { MultipartMixedBody } from './bulk-bodies.js'
 
 /**
@@ -23,22 +28,33 @@ import { MultipartMixedBody } from './bulk-bodies.js'
  * inbound route; it calls `refuseNul` on what it reads.
  */
 export function registerNulGuard(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
-    const params = request.params as Record<string, unknown> | undefined
-    for (const [name, value] of Object.entries(params ?? {})) {
-      if (typeof value === 'string' && value.includes(NUL)) throw errors.notFound(name)
-    }
-    if (isOAuthRoute(request)) return checkOAuthRequest(request)
-    refuseNul(request.query, '')
-    const body = request.body
-    if (body instanceof SendBody) {
-      for (const [i, part] of body.parts.entries()) checkPart(part, i)
-    } else if (body instanceof MultipartMixedBody) {
-      for (const [i, part] of body.parts.entries()) checkPart({ name: '', ...part }, i)
-    } else if (!Buffer.isBuffer(body)) {
-      refuseNul(body, '')
+  // A callback hook, not an async one: it runs on every request and never waits.
+  app.addHook('preHandler', (request, _reply, done) => {
+    try {
+      checkRequest(request)
+      done()
+    } catch (err) {
+      done(err as Error)
     }
   })
+}
+
+function checkRequest(request: FastifyRequest): void {
+  const params = request.params as Record<string, unknown> | undefined
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (typeof value === 'string' && value.includes(NUL)) throw errors.notFound(name)
+  }
+  if (isOAuthRoute(request)) return checkOAuthRequest(request)
+  refuseNul(request.query, '')
+  const body = request.body
+  if (body instanceof SendBody) {
+    for (const [i, part] of body.parts.entries())
+      checkPart(part, i, isEnvelopePart(part, i) || isFieldPart(part))
+  } else if (body instanceof MultipartMixedBody) {
+    for (const [i, part] of body.parts.entries()) checkPart({ name: '', ...part }, i, true)
+  } else if (!Buffer.isBuffer(body)) {
+    refuseNul(body, '')
+  }
 }
 
 const NUL = '\u0000'
@@ -78,23 +94,23 @@ function findNul(value: unknown, path: string): string | undefined {
   return undefined
 }
 
-/** A multipart part: its names, and its content when it is JSON or a plain form field (a file's bytes are its own). */
-function checkPart(
-  part: { name: string; fileName?: string; contentType: string; body: Buffer },
-  i: number,
-): void {
+/**
+ * A multipart part: its names, and its content when the route reads it as text (the
+ * envelope and envelope fields of a send body, every JSON item of a bulk body); a
+ * file's bytes are its own.
+ */
+function checkPart(part: BodyPart, i: number, isText: boolean): void {
   if (part.name.includes(NUL)) throw nulRefused(`parts[${i}].name`)
   if (part.fileName?.includes(NUL)) throw nulRefused(`attachments[${i}].fileName`)
-  if (/^application\/(\S+\+)?json\b/i.test(part.contentType) || (!part.fileName && part.name)) {
-    const text = part.body.toString('utf8')
-    if (!text.includes(NUL) && !/\\u0000/i.test(text)) return
-    try {
-      refuseNul(JSON.parse(text), '')
-    } catch (err) {
-      if (err instanceof ApiError) throw err
-      // Not JSON: a plain form field, or a JSON part its handler will refuse as such.
-      if (text.includes(NUL)) throw nulRefused(part.name || `parts[${i}]`)
-    }
+  if (!isText) return
+  const text = part.body.toString('utf8')
+  if (!text.includes(NUL) && !/\\u0000/i.test(text)) return
+  try {
+    refuseNul(JSON.parse(text), '')
+  } catch (err) {
+    if (err instanceof ApiError) throw err
+    // Not JSON: a plain form field, or a JSON part its handler will refuse as such.
+    if (text.includes(NUL)) throw nulRefused(part.name || `parts[${i}]`)
   }
 }
 
