@@ -44,7 +44,10 @@ function checkRequest(request: FastifyRequest): void {
   for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === 'string' && value.includes(NUL)) throw errors.notFound(name)
   }
-  if (isOAuthRoute(request)) return checkOAuthRequest(request)
+  if (isOAuthRoute(request)) {
+    checkOAuthRequest(request)
+    return
+  }
   refuseNul(request.query, '')
   const body = request.body
   if (body instanceof SendBody) {
