@@ -9,6 +9,7 @@ import { deliveryStepJob } from '../jobs/definitions/delivery-step.js'
 import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
 import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
+import { logRedaction } from '../lib/log-redaction.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
@@ -92,7 +93,7 @@ export async function createServices(config: Config): Promise<Services> {
   const publicUrl = new PublicUrl()
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')
-  const log = pino({ level: config.logLevel })
+  const log = pino({ level: config.logLevel, ...logRedaction })
   const jobs = new JobRunner(
     db,
     database.dialect,

@@ -4,7 +4,10 @@ import type { Services } from '../app/services.js'
 import { ManualClock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
 import { registerBulkBodyParsers } from './plugins/bulk-bodies.js'
+import { answerClientError, registerExpectations } from './plugins/client-errors.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
+import { registerMethodRouting } from './plugins/method-routing.js'
+import { registerNulGuard } from './plugins/nul-guard.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerBenchRoutes } from './routes/bench.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
@@ -21,6 +24,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: MAX_BODY,
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
     // Fastify answers a URL it cannot decode before any route or error handler runs; give it our body.
     frameworkErrors: (err, _request, reply) => {
@@ -40,6 +44,9 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   // Bulk request bodies: multipart/mixed and application/vnd.ringcentral.multipart+json.
   registerBulkBodyParsers(app)
   registerErrorHandling(app)
+  registerNulGuard(app)
+  registerMethodRouting(app)
+  registerExpectations(app)
   const clock = services.clock
   if (clock instanceof ManualClock && clock.shared) {
     // Another node may have moved the shared manual clock since the last request.

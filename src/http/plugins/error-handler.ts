@@ -1,5 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, errors, OAuthError } from '../../domain/errors.js'
+import { answerNotFound } from './method-routing.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set while the request body is being read and parsed (between preParsing and preValidation). */
+    parsingBody: boolean
+  }
+}
 
 /**
  * One renderer for every error: domain errors carry their own status and body;
@@ -7,9 +15,23 @@ import { ApiError, errors, OAuthError } from '../../domain/errors.js'
  * RingCentral's codes; anything else is a logged 500 with a generic body.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.decorateRequest('parsingBody', false)
+  // Whatever fails while a body is read or parsed (a parser's own exception, such as a
+  // URIError from a malformed `filename*`) is the client's body at fault, not ours.
+  app.addHook('preParsing', async (request) => {
+    request.parsingBody = true
+  })
+  app.addHook('preValidation', async (request) => {
+    request.parsingBody = false
+  })
+
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const apiError = toApiError(err)
+    // No route matched: the body is not looked at (a JSON type with an empty body is still a 404).
+    if (request.is404) return answerNotFound(request, reply)
+    let apiError = toApiError(err, request)
+    if (isOAuthEndpoint(request) && apiError instanceof ApiError) apiError = asOAuthError(apiError)
     if (apiError instanceof OAuthError) {
+      if (apiError.status >= 500) request.log.error({ err }, 'request failed')
       return reply.status(apiError.status).header('cache-control', 'no-store').send(apiError.body())
     }
     if (apiError.status >= 500) request.log.error({ err }, 'request failed')
@@ -17,20 +39,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(apiError.status).type('application/json; charset=utf-8').send(apiError.body())
   })
 
-  app.setNotFoundHandler((_request, reply) => {
-    const error = errors.invalidUri()
-    return reply.status(error.status).send(error.body())
-  })
+  app.setNotFoundHandler(answerNotFound)
 }
 
-function toApiError(err: FastifyError): ApiError | OAuthError {
+function toApiError(err: FastifyError, request: FastifyRequest): ApiError | OAuthError {
   if (err instanceof ApiError || err instanceof OAuthError) return err
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.badJson()
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errors.unsupportedMediaType(String(err.message.split(': ').pop()))
+      return errors.unsupportedMediaType(request.headers['content-type'] ?? '')
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
@@ -43,7 +62,18 @@ function toApiError(err: FastifyError): ApiError | OAuthError {
   const status = err.statusCode ?? 500
   if (status >= 400 && status < 500)
     return new ApiError(status, 'CMN-104', `Cannot parse request: ${err.message}`)
+  if (request.parsingBody) return errors.unparsableRequest(err.message)
   return errors.internal()
+}
+
+/** The token and revoke endpoints answer every failure in RFC 6749's shape, with RingCentral's code beside it. */
+function isOAuthEndpoint(request: FastifyRequest): boolean {
+  return request.routeOptions.url?.startsWith('/restapi/oauth/') ?? false
+}
+
+export function asOAuthError(error: ApiError): OAuthError {
+  const kind = error.status >= 500 ? 'server_error' : 'invalid_request'
+  return new OAuthError(error.status, kind, error.errorCode, error.message)
 }
 
 function validationError(err: FastifyError): ApiError {

@@ -8,6 +8,7 @@ import {
   parseInboundFields,
   parseInlineAttachments,
 } from '../../../services/inbound.js'
+import { nulRefused, refuseNul } from '../../plugins/nul-guard.js'
 
 /**
  * `POST /admin/v1/accounts/{accountId}/inbound`: JSON with base64 attachments, or
@@ -38,12 +39,15 @@ async function receiveMultipart(request: FastifyRequest, services: Services, acc
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
-        if (part.fieldname === 'json') json = parseJson(String(part.value))
+        // A field sent with `Content-Type: application/json` arrives already parsed.
+        if (part.fieldname === 'json')
+          json = typeof part.value === 'string' ? parseJson(part.value) : part.value
         continue
       }
       if (part.fieldname === 'json') {
         json = parseJson((await part.toBuffer()).toString('utf8'))
       } else if (part.fieldname === 'attachment') {
+        if (part.filename?.includes('\u0000')) throw nulRefused(`attachments[${files.length}].fileName`)
         files.push({ file: part, stored: await services.blobs.put(part.file) })
         if (part.file.truncated) throw errors.payloadTooLarge()
       } else {
@@ -61,6 +65,8 @@ async function receiveMultipart(request: FastifyRequest, services: Services, acc
   }
   if (json === undefined)
     throw new ApiError(400, 'CMN-101', 'Parameter [json] value is invalid: a json part is required', 'json')
+  // The streamed body is read here, after the NUL guard's hook has run (see plugins/nul-guard.ts).
+  refuseNul(json, '')
   const fields = parseInboundFields(json)
   // Entries of `attachments` in the json part describe the file parts in order (vmDuration, …).
   const described = fields.attachments

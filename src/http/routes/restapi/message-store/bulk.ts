@@ -109,6 +109,11 @@ export function readUpdateRequest(request: FastifyRequest, messageIdParam: strin
     })
     return { bulk: true, entries, jsonAnswer: answerAsJson(request, false) }
   }
+  if (ids.length === 1 && Array.isArray(body) && !isMultipartJson(request)) {
+    // One id in the path is a single request, whose body is one object; the bulk array
+    // form needs several ids (or the bulk content type).
+    throw errors.invalidParameter('body', 'A request for one message takes one JSON object.')
+  }
   if (isMultipartJson(request) || Array.isArray(body)) {
     if (!Array.isArray(body)) {
       throw errors.invalidParameter('body', `A ${MULTIPART_JSON} body is an array of { body }.`)

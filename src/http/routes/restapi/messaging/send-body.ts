@@ -7,7 +7,7 @@ import { type ApiError, errors } from '../../../../domain/errors.js'
 import type { Envelope, IncomingFile } from '../../../../services/sending/envelope.js'
 
 /** One part of a multipart send request. */
-interface BodyPart {
+export interface BodyPart {
   /** The form field name; empty in multipart/mixed. */
   name: string
   fileName?: string
@@ -101,6 +101,18 @@ const FIELDS = new Set([
   'country',
 ])
 
+/** Whether a part may carry the JSON envelope (the first that may, does). */
+export function isEnvelopePart(part: BodyPart, index: number): boolean {
+  return (
+    ENVELOPE_PARTS.has(part.name) || (index === 0 && /^application\/(\S+\+)?json\b/i.test(part.contentType))
+  )
+}
+
+/** Whether a part is an envelope field sent as a form field of its own. */
+export function isFieldPart(part: BodyPart): boolean {
+  return FIELDS.has(part.name) && !part.fileName
+}
+
 /**
  * The envelope and the files of a send request. In a multipart body the envelope is
  * the part named `json` (or `request`), or else the first part when it is JSON, with or
@@ -116,10 +128,9 @@ export function readSendBody(
   const fields: Envelope = {}
   const files: IncomingFile[] = []
   body.parts.forEach((part, i) => {
-    const isJson = /^application\/(\S+\+)?json\b/i.test(part.contentType)
-    if (json === undefined && (ENVELOPE_PARTS.has(part.name) || (i === 0 && isJson))) {
+    if (json === undefined && isEnvelopePart(part, i)) {
       json = parseJson(part.body, badJson)
-    } else if (FIELDS.has(part.name) && !part.fileName) {
+    } else if (isFieldPart(part)) {
       addField(fields, part.name, part.body.toString('utf8'))
     } else {
       files.push({ fileName: part.fileName || undefined, contentType: part.contentType, body: part.body })
