@@ -214,7 +214,8 @@ export class OAuthService {
             .executeTakeFirst()
         : undefined
     if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
-    if (!ext.password_hash || !verifyPassword(password, ext.password_hash)) throw oauthErrors.badCredentials()
+    if (!ext.password_hash || !(await verifyPassword(password, ext.password_hash)))
+      throw oauthErrors.badCredentials()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
     return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
   }
