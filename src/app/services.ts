@@ -150,7 +150,7 @@ export async function createServices(config: Config): Promise<Services> {
     jobs,
     log,
     provision: async (file) => {
-      const result = await provision(db, file, clock.now())
+      const result = await provision(db, file, clock.now(), database.dialect)
       oauth.forgetPrincipals()
       return result
     },
