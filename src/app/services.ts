@@ -27,11 +27,9 @@ import type { DB } from '../storage/schema.js'
 
 function createClock(config: Config, database: Database): Clock {
   if (config.clock !== 'manual') return new SystemClock()
-  // Nodes sharing a database share the manual clock through it.
-  return new ManualClock(
-    Date.now(),
-    database.dialect.sharedByNodes ? new DbClockStore(database.db) : undefined,
-  )
+  // Kept in the database on every dialect: nodes sharing one share the clock through it,
+  // and a restart resumes from the stored time, so the clock never goes backwards.
+  return new ManualClock(Date.now(), new DbClockStore(database.db), database.dialect.sharedByNodes)
 }
 
 /** The public base URL; known only once the server listens when the port is picked at random. */
