@@ -168,6 +168,12 @@ export class OAuthService {
 
   /** A JWT credential for the JWT bearer grant, as the developer console issues one. */
   async issueJwt(accountId: string, extensionId: string): Promise<string> {
+    const account = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .executeTakeFirst()
+    if (!account) throw errors.notFound('accountId')
     const ext = await this.db
       .selectFrom('extensions')
       .select('id')
