@@ -86,7 +86,9 @@ export async function createServices(config: Config): Promise<Services> {
   const clock = createClock(config, database)
   if (clock instanceof ManualClock) await clock.start()
   const blobs: BlobStore =
-    config.blobStore === 'database' ? new DbBlobStore(db, () => clock.now()) : new FsBlobStore(config.dataDir)
+    config.blobStore === 'database'
+      ? new DbBlobStore(db, () => clock.now(), database.dialect.supportsRowLocks)
+      : new FsBlobStore(config.dataDir, () => clock.now())
   const publicUrl = new PublicUrl()
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')

@@ -18,5 +18,12 @@ export interface BlobStore {
    */
   readInto?(key: string, target: Buffer): Promise<number>
   delete(key: string): Promise<void>
+  /**
+   * Deletes the blob when `deletable(writtenAt)` says so, `writtenAt` being the store-clock
+   * time of its last `put`. The check and the deletion run while no `put` of the same key
+   * can land in between (the blob's row lock on PostgreSQL, one guard per key on disk), so
+   * bytes written again meanwhile are never lost. Answers whether it deleted.
+   */
+  deleteIf(key: string, deletable: (writtenAt: number) => Promise<boolean>): Promise<boolean>
   exists(key: string): Promise<boolean>
 }
