@@ -109,14 +109,17 @@ export class DbBlobStore implements BlobStore {
     })
   }
 
-  async deleteIf(key: string, deletable: (writtenAt: number) => Promise<boolean>): Promise<boolean> {
+  async deleteIf(
+    key: string,
+    deletable: (writtenAt: number, trx?: Kysely<DB>) => Promise<boolean>,
+  ): Promise<boolean> {
     if (!KEY.test(key)) throw new Error(`invalid blob key: ${key}`)
     return this.db.transaction().execute(async (trx) => {
       let query = trx.selectFrom('blobs').select(['upload_id', 'created_at']).where('key', '=', key)
       // A put of the same bytes waits for this lock, then stamps the row or inserts it anew.
       if (this.lockRows) query = query.forUpdate()
       const blob = await query.executeTakeFirst()
-      if (!blob || !(await deletable(Number(blob.created_at)))) return false
+      if (!blob || !(await deletable(Number(blob.created_at), trx))) return false
       await trx.deleteFrom('blobs').where('key', '=', key).execute()
       await trx.deleteFrom('blob_chunks').where('upload_id', '=', blob.upload_id).execute()
       return true

@@ -160,14 +160,15 @@ export class MessageChangesService {
     for (const key of new Set(keys)) {
       try {
         let retryAt: number | undefined
-        await this.blobs.deleteIf(key, async (writtenAt) => {
+        await this.blobs.deleteIf(key, async (writtenAt, trx) => {
           // Bytes are stored before the transaction that references them commits: a blob
           // written lately may be about to be referenced. It is looked at again later.
           if (writtenAt > this.clock.now() - BLOB_GRACE_MS) {
-            retryAt = writtenAt + BLOB_GRACE_MS
+            // Whole milliseconds: a file's modification time has a fraction, a job's time may not.
+            retryAt = Math.ceil(writtenAt + BLOB_GRACE_MS)
             return false
           }
-          return !(await isBlobReferenced(this.db, key))
+          return !(await isBlobReferenced(trx ?? this.db, key))
         })
         if (retryAt !== undefined) await enqueueJob(this.db, BLOB_RELEASE, { keys: [key] }, retryAt)
       } catch {
