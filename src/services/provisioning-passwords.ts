@@ -34,11 +34,15 @@ export async function preparePasswords(db: Kysely<DB>, file: ProvisioningFile): 
               .executeTakeFirst()
           )?.id
         : undefined)
-    let query = db.selectFrom('extensions').select('password_hash')
-    query = ext.id
-      ? query.where('id', '=', ext.id)
-      : query.where('account_id', '=', accountId ?? '').where('extension_number', '=', ext.extensionNumber)
-    const stored = (await query.executeTakeFirst())?.password_hash
+    // An account not stored yet has no extensions, so no hash to keep.
+    if (accountId === undefined) continue
+    const query = db.selectFrom('extensions').select('password_hash').where('account_id', '=', accountId)
+    const stored = (
+      await (ext.id
+        ? query.where('id', '=', ext.id)
+        : query.where('extension_number', '=', ext.extensionNumber)
+      ).executeTakeFirst()
+    )?.password_hash
     if (stored && (await verifyPassword(password, stored))) matching.add(key(password, stored))
   }
   return {
