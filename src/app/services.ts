@@ -28,11 +28,9 @@ import type { DB } from '../storage/schema.js'
 
 function createClock(config: Config, database: Database): Clock {
   if (config.clock !== 'manual') return new SystemClock()
-  // Nodes sharing a database share the manual clock through it.
-  return new ManualClock(
-    Date.now(),
-    database.dialect.sharedByNodes ? new DbClockStore(database.db) : undefined,
-  )
+  // Kept in the database on every dialect: nodes sharing one share the clock through it,
+  // and a restart resumes from the stored time, so the clock never goes backwards.
+  return new ManualClock(Date.now(), new DbClockStore(database.db), database.dialect.sharedByNodes)
 }
 
 /** The public base URL; known only once the server listens when the port is picked at random. */
@@ -89,7 +87,9 @@ export async function createServices(config: Config): Promise<Services> {
   const clock = createClock(config, database)
   if (clock instanceof ManualClock) await clock.start()
   const blobs: BlobStore =
-    config.blobStore === 'database' ? new DbBlobStore(db, () => clock.now()) : new FsBlobStore(config.dataDir)
+    config.blobStore === 'database'
+      ? new DbBlobStore(db, () => clock.now(), database.dialect.supportsRowLocks)
+      : new FsBlobStore(config.dataDir, () => clock.now())
   const publicUrl = new PublicUrl()
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')
@@ -151,7 +151,7 @@ export async function createServices(config: Config): Promise<Services> {
     jobs,
     log,
     provision: async (file) => {
-      const result = await provision(db, file, clock.now())
+      const result = await provision(db, file, clock.now(), database.dialect)
       oauth.forgetPrincipals()
       return result
     },

@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import type { DB } from '../storage/schema.js'
 
 export interface StoredBlob {
   key: string
@@ -18,5 +20,17 @@ export interface BlobStore {
    */
   readInto?(key: string, target: Buffer): Promise<number>
   delete(key: string): Promise<void>
+  /**
+   * Deletes the blob when `deletable(writtenAt)` says so, `writtenAt` being the store-clock
+   * time of its last `put`. The check and the deletion run while no `put` of the same key
+   * can land in between (the blob's row lock on PostgreSQL, one guard per key on disk), so
+   * bytes written again meanwhile are never lost. Answers whether it deleted. A store
+   * that keeps blobs in the database passes the transaction holding the lock: queries
+   * of `deletable` must use it (SQLite has one connection, which that transaction holds).
+   */
+  deleteIf(
+    key: string,
+    deletable: (writtenAt: number, trx?: Kysely<DB>) => Promise<boolean>,
+  ): Promise<boolean>
   exists(key: string): Promise<boolean>
 }

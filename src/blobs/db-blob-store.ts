@@ -16,9 +16,11 @@ const KEY = /^[0-9a-f]{64}$/
  * partial blob. A crash mid-upload leaves chunks that no `blobs` row points at.
  */
 export class DbBlobStore implements BlobStore {
+  /** `lockRows`: the database has `SELECT … FOR UPDATE` (PostgreSQL); SQLite serialises writers anyway. */
   constructor(
     private readonly db: Kysely<DB>,
     private readonly now: () => number,
+    private readonly lockRows = false,
   ) {}
 
   async put(source: Readable | Buffer): Promise<StoredBlob> {
@@ -58,13 +60,17 @@ export class DbBlobStore implements BlobStore {
       throw err
     }
     const key = hash.digest('hex')
-    const inserted = await this.db
+    // `created_at` is the blob's write time: written again, it is stamped again, so that a
+    // release racing with the transaction about to reference it leaves it alone (deleteIf).
+    const now = this.now()
+    const stored = await this.db
       .insertInto('blobs')
-      .values({ key, size, upload_id: uploadId, created_at: this.now() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .executeTakeFirst()
+      .values({ key, size, upload_id: uploadId, created_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ created_at: now }))
+      .returning('upload_id')
+      .executeTakeFirstOrThrow()
     // The same bytes were stored before: keep the first copy.
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    if (stored.upload_id !== uploadId) {
       await this.db.deleteFrom('blob_chunks').where('upload_id', '=', uploadId).execute()
     }
     return { key, size }
@@ -100,6 +106,23 @@ export class DbBlobStore implements BlobStore {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('blobs').where('key', '=', key).execute()
       await trx.deleteFrom('blob_chunks').where('upload_id', '=', blob.upload_id).execute()
+    })
+  }
+
+  async deleteIf(
+    key: string,
+    deletable: (writtenAt: number, trx?: Kysely<DB>) => Promise<boolean>,
+  ): Promise<boolean> {
+    if (!KEY.test(key)) throw new Error(`invalid blob key: ${key}`)
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx.selectFrom('blobs').select(['upload_id', 'created_at']).where('key', '=', key)
+      // A put of the same bytes waits for this lock, then stamps the row or inserts it anew.
+      if (this.lockRows) query = query.forUpdate()
+      const blob = await query.executeTakeFirst()
+      if (!blob || !(await deletable(Number(blob.created_at), trx))) return false
+      await trx.deleteFrom('blobs').where('key', '=', key).execute()
+      await trx.deleteFrom('blob_chunks').where('upload_id', '=', blob.upload_id).execute()
+      return true
     })
   }
 

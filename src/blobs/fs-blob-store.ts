@@ -18,7 +18,14 @@ export class FsBlobStore implements BlobStore {
   private readonly root: string
   private readonly tmp: string
 
-  constructor(dataDir: string) {
+  /** Work on one key at a time: a put's rename and a release's check-then-delete never interleave. */
+  private readonly guards = new Map<string, Promise<unknown>>()
+
+  /** `now`: the store's clock; a put stamps the file's modification time with it (the blob's write time). */
+  constructor(
+    dataDir: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.root = path.join(dataDir, 'blobs')
     this.tmp = path.join(this.root, 'tmp')
     fs.mkdirSync(this.tmp, { recursive: true })
@@ -49,7 +56,11 @@ export class FsBlobStore implements BlobStore {
     const key = hash.digest('hex')
     const target = this.pathOf(key)
     await fs.promises.mkdir(path.dirname(target), { recursive: true })
-    await fs.promises.rename(tmpFile, target)
+    await this.guarded(key, async () => {
+      await fs.promises.rename(tmpFile, target)
+      const at = this.now() / 1000
+      await fs.promises.utimes(target, at, at)
+    })
     return { key, size }
   }
 
@@ -80,6 +91,27 @@ export class FsBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true })
+  }
+
+  async deleteIf(key: string, deletable: (writtenAt: number) => Promise<boolean>): Promise<boolean> {
+    const file = this.pathOf(key)
+    return this.guarded(key, async () => {
+      const stat = await fs.promises.stat(file).catch(() => undefined)
+      if (!stat || !(await deletable(stat.mtimeMs))) return false
+      await fs.promises.rm(file, { force: true })
+      return true
+    })
+  }
+
+  private guarded<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.guards.get(key) ?? Promise.resolve()
+    const mine = before.then(work, work)
+    const settled = mine.catch(() => {})
+    this.guards.set(key, settled)
+    void settled.then(() => {
+      if (this.guards.get(key) === settled) this.guards.delete(key)
+    })
+    return mine
   }
 
   async exists(key: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { DEMO, ensureDemo } from '../app/demo.js'
+import { lockSqliteStore } from '../app/serve-lock.js'
 import { createServices } from '../app/services.js'
 import { type Config, loadConfig, type ServeOptions } from '../config/config.js'
 import { ApiError } from '../domain/errors.js'
@@ -11,6 +12,8 @@ const SHUTDOWN_LIMIT_MS = 9000
 /** `msgstore serve`: open the store, listen, print the ready line, and stop cleanly on SIGTERM/SIGINT. */
 export async function serve(options: ServeOptions): Promise<void> {
   const config = loadConfig(options, process.env, () => randomToken(24))
+  const lock = lockSqliteStore(config.databaseUrl)
+  process.on('exit', () => lock?.release())
   const services = await createServices(config)
   if (config.provisionFile) await applyProvisionFile(services.provision, config.provisionFile)
   const demoCreated = config.demo ? await ensureDemo(services) : false

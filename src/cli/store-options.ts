@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { type Command, Option } from 'commander'
+import { sqliteFolder } from '../config/config.js'
 
 export interface StoreOptions {
   database?: string
@@ -13,7 +14,8 @@ export function addStoreOptions(command: Command): Command {
     .addOption(new Option('--data <dir>', 'data folder of an embedded store').env('MSGSTORE_DATA'))
 }
 
+/** As `serve` resolves them: a `sqlite:PATH` without `--data` keeps its files beside the database file. */
 export function storeUrl(opts: StoreOptions): { databaseUrl: string; dataDir: string } {
-  const dataDir = path.resolve(opts.data ?? './data')
+  const dataDir = path.resolve(opts.data ?? sqliteFolder(opts.database) ?? './data')
   return { databaseUrl: opts.database ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`, dataDir }
 }

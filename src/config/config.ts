@@ -65,11 +65,15 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
   const port = Number(portText)
   if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`--port: not a port number: ${portText}`)
   const host = opts.host ?? env.MSGSTORE_HOST ?? '127.0.0.1'
-  const dataDir = path.resolve(opts.data ?? env.MSGSTORE_DATA ?? './data')
-  const databaseUrl =
-    opts.database ?? env.MSGSTORE_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`
+  const givenDatabase = opts.database ?? env.MSGSTORE_DATABASE_URL
+  const dataDir = path.resolve(opts.data ?? env.MSGSTORE_DATA ?? sqliteFolder(givenDatabase) ?? './data')
+  const databaseUrl = givenDatabase ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`
   if (!/^sqlite:|^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`--database: expected sqlite:PATH or postgres://…, got ${databaseUrl}`)
+  }
+  const logLevel = opts.logLevel ?? env.MSGSTORE_LOG_LEVEL ?? 'warn'
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`)
   }
   const clock = opts.clock ?? env.MSGSTORE_CLOCK ?? 'system'
   if (clock !== 'system' && clock !== 'manual')
@@ -115,7 +119,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     demo,
     clock,
-    logLevel: opts.logLevel ?? env.MSGSTORE_LOG_LEVEL ?? 'warn',
+    logLevel,
     blobStore,
     poolSize: Number(poolText),
     purgeAfter,
@@ -124,6 +128,19 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
   })
+}
+
+/** pino's levels; `silent` turns logging off. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/**
+ * The folder of a `sqlite:PATH` database given without `--data`: attachment files and
+ * export archives are kept beside the database file rather than in `./data`.
+ */
+export function sqliteFolder(databaseUrl: string | undefined): string | undefined {
+  if (!databaseUrl?.startsWith('sqlite:')) return undefined
+  const file = databaseUrl.slice('sqlite:'.length)
+  return file === ':memory:' || file === '' ? undefined : path.dirname(path.resolve(file))
 }
 
 /** An ISO 8601 duration option (`P5D`, `PT12H`) in milliseconds, at least `min`. */

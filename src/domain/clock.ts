@@ -12,8 +12,8 @@ export class SystemClock implements Clock {
 }
 
 /**
- * Where a manual clock keeps its time. In memory for one node; in the database when
- * several nodes share one store, so that moving the clock on one moves it on all.
+ * Where a manual clock keeps its time: in the database, so that a restart resumes from
+ * it and, when several nodes share one store, moving the clock on one moves it on all.
  */
 export interface ClockStore {
   /** Stores `at` unless the stored time is later; answers the time now stored. */
@@ -26,9 +26,11 @@ export class ManualClock implements Clock {
   readonly mode = 'manual' as const
   private current: number
 
+  /** `sharedByNodes`: other processes may move the stored time, so it is read again before use. */
   constructor(
     start: number,
     private readonly store?: ClockStore,
+    private readonly sharedByNodes = store !== undefined,
   ) {
     this.current = start
   }
@@ -58,6 +60,6 @@ export class ManualClock implements Clock {
   }
 
   get shared(): boolean {
-    return this.store !== undefined
+    return this.sharedByNodes
   }
 }

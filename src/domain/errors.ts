@@ -128,6 +128,14 @@ export const errors = {
       `Parameter [syncToken] value is invalid.${detail ? ` ${detail}` : ''}`,
       'syncToken',
     ),
+  /** A sync token from before the sync horizon (see services/lifecycle.ts); the code the sync guide lists. */
+  fullSyncRequired: () =>
+    new ApiError(
+      400,
+      'MSG-333',
+      'Invalid message synchronisation request: full synchronization is required',
+      'syncToken',
+    ),
   syncTokenRequired: () =>
     new ApiError(400, 'CMN-101', 'Parameter [syncToken] value is invalid. Required for ISync.', 'syncToken'),
   invalidRetentionPeriod: () =>

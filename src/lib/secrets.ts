@@ -1,4 +1,4 @@
-import crypto, { createHash, randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto'
+import crypto, { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto'
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url')
@@ -20,17 +20,27 @@ export function randomDigits(length: number): string {
   return out
 }
 
-export function hashPassword(password: string): string {
+/**
+ * scrypt is slow on purpose (tens to hundreds of milliseconds): it runs on libuv's
+ * thread pool, never on the event loop, so one login does not stall every other request.
+ */
+function scryptAsync(password: string, salt: Buffer, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, length, (error, key) => (error ? reject(error) : resolve(key))),
+  )
+}
+
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16)
-  const hash = scryptSync(password, salt, 32)
+  const hash = await scryptAsync(password, salt, 32)
   return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, saltText, hashText] = stored.split('$')
   if (scheme !== 'scrypt' || !saltText || !hashText) return false
   const expected = Buffer.from(hashText, 'base64')
-  const actual = scryptSync(password, Buffer.from(saltText, 'base64'), expected.length)
+  const actual = await scryptAsync(password, Buffer.from(saltText, 'base64'), expected.length)
   return timingSafeEqual(expected, actual)
 }
 

@@ -2,7 +2,21 @@ import type { Kysely } from 'kysely'
 import { changeMessage } from '../storage/repositories/message-changes.js'
 import { dueInMailbox, earliestIn, mailboxWithDue } from '../storage/repositories/purge.js'
 import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
+import {
+  earliestTombstone,
+  mailboxWithOldTombstones,
+  pruneTombstones,
+} from '../storage/repositories/tombstones.js'
 import type { DB } from '../storage/schema.js'
+
+/**
+ * The sync horizon: a tombstone (what tells ISync a message was removed) is kept this
+ * long after the removal, on the store clock, then pruned. A sync token from before a
+ * pruned removal can no longer be answered completely, so its ISync answers 400
+ * MSG-333 (full synchronization is required), as RingCentral does for a token it no
+ * longer accepts. A client that syncs at least once within the horizon never sees it.
+ */
+export const SYNC_HORIZON_MS = 30 * 86_400_000
 
 /**
  * The message life cycle over time: a message Deleted for `purgeAfter` is Purged (its
@@ -69,6 +83,14 @@ export async function lifecycleStep(trx: Kysely<DB>, now: number, s: LifecycleSe
     return { next: now, blobKeys: removal.blobKeys }
   }
 
+  const horizon = now - SYNC_HORIZON_MS
+  const toPrune = await mailboxWithOldTombstones(trx, horizon)
+  if (toPrune !== undefined) {
+    await lockMailbox(trx, toPrune, s.lockRows)
+    await pruneTombstones(trx, toPrune, horizon)
+    return { next: now, blobKeys: [] }
+  }
+
   // Nothing due. A message deleted or purged from now on comes due no sooner than a
   // full period later, so waking at least that often finds every deadline on time.
   let next = now + Math.min(s.purgeAfter, s.removeAfter)
@@ -76,5 +98,7 @@ export async function lifecycleStep(trx: Kysely<DB>, now: number, s: LifecycleSe
   if (deleted !== undefined) next = Math.min(next, deleted + s.purgeAfter)
   const purged = await earliestIn(trx, 'Purged')
   if (purged !== undefined) next = Math.min(next, purged + s.removeAfter)
+  const tombstone = await earliestTombstone(trx)
+  if (tombstone !== undefined) next = Math.min(next, tombstone + SYNC_HORIZON_MS)
   return { next: Math.max(next, now + 1), blobKeys: [] }
 }

@@ -4,7 +4,9 @@ import type { Clock } from '../domain/clock.js'
 import { ApiError, errors } from '../domain/errors.js'
 import { deletableByFilter, type MessageChange, type MessageUpdate } from '../domain/message/lifecycle.js'
 import type { MessageType } from '../domain/message/model.js'
+import { BLOB_RELEASE } from '../jobs/definitions/names.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
+import { enqueueJob } from '../storage/repositories/jobs.js'
 import {
   type ChangeOutcome,
   changeMessage,
@@ -13,6 +15,13 @@ import {
 } from '../storage/repositories/message-changes.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
+
+/**
+ * How long (store clock) a blob stays after its last write even when nothing references
+ * it: the bytes of a message are stored before the transaction that references them,
+ * which commits well within this time.
+ */
+export const BLOB_GRACE_MS = 10 * 60_000
 
 /** Messages a delete by filter changes per transaction: short transactions, few commits. */
 const FILTER_CHUNK = 200
@@ -150,7 +159,18 @@ export class MessageChangesService {
   async releaseBlobs(keys: string[]): Promise<void> {
     for (const key of new Set(keys)) {
       try {
-        if (!(await isBlobReferenced(this.db, key))) await this.blobs.delete(key)
+        let retryAt: number | undefined
+        await this.blobs.deleteIf(key, async (writtenAt, trx) => {
+          // Bytes are stored before the transaction that references them commits: a blob
+          // written lately may be about to be referenced. It is looked at again later.
+          if (writtenAt > this.clock.now() - BLOB_GRACE_MS) {
+            // Whole milliseconds: a file's modification time has a fraction, a job's time may not.
+            retryAt = Math.ceil(writtenAt + BLOB_GRACE_MS)
+            return false
+          }
+          return !(await isBlobReferenced(trx ?? this.db, key))
+        })
+        if (retryAt !== undefined) await enqueueJob(this.db, BLOB_RELEASE, { keys: [key] }, retryAt)
       } catch {
         // Left for a later clean-up: the message is already Purged.
       }

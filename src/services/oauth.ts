@@ -168,6 +168,12 @@ export class OAuthService {
 
   /** A JWT credential for the JWT bearer grant, as the developer console issues one. */
   async issueJwt(accountId: string, extensionId: string): Promise<string> {
+    const account = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .executeTakeFirst()
+    if (!account) throw errors.notFound('accountId')
     const ext = await this.db
       .selectFrom('extensions')
       .select('id')
@@ -214,7 +220,8 @@ export class OAuthService {
             .executeTakeFirst()
         : undefined
     if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
-    if (!ext.password_hash || !verifyPassword(password, ext.password_hash)) throw oauthErrors.badCredentials()
+    if (!ext.password_hash || !(await verifyPassword(password, ext.password_hash)))
+      throw oauthErrors.badCredentials()
     if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
     return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
   }

@@ -8,9 +8,11 @@ import {
   type ProvisioningFile,
   validateProvisioningFile,
 } from '../domain/provisioning-file.js'
-import { hashPassword, randomDigits, sha256, verifyPassword } from '../lib/secrets.js'
+import { randomDigits, sha256 } from '../lib/secrets.js'
+import type { DialectInfo } from '../storage/dialects/dialect.js'
 import type { DB } from '../storage/schema.js'
 import { applyCompanyNumbers, applyExtensionNumbers, companyNumberOwner } from './provisioning-numbers.js'
+import { type PasswordHashes, preparePasswords } from './provisioning-passwords.js'
 
 export interface ProvisionResult {
   accounts: {
@@ -26,13 +28,26 @@ export interface ProvisionResult {
  * Records are matched by id, then by extension number within the account (accounts
  * without an id by main number), and apps by clientId, so applying a file twice
  * changes nothing.
+ *
+ * Nodes sharing a database may apply the same file at once (every node started with
+ * `--provision`, or admin calls spread by a load balancer): the transaction first takes
+ * a lock all nodes share, so the second reads what the first wrote and matches it
+ * rather than inserting the same rows again.
  */
-export async function provision(db: Kysely<DB>, input: unknown, now: number): Promise<ProvisionResult> {
+export async function provision(
+  db: Kysely<DB>,
+  input: unknown,
+  now: number,
+  dialect?: Pick<DialectInfo, 'lockUntilCommit'>,
+): Promise<ProvisionResult> {
   const file: ProvisioningFile = validateProvisioningFile(input)
+  // scrypt is slow: hashed before the transaction, so no lock or connection waits on it.
+  const passwords = await preparePasswords(db, file)
   return db.transaction().execute(async (trx) => {
+    await dialect?.lockUntilCommit?.(trx, 'provisioning')
     const result: ProvisionResult = { accounts: [], apps: [] }
     for (const [i, spec] of (file.accounts ?? []).entries()) {
-      result.accounts.push(await applyAccount(trx, spec, `accounts[${i}]`, now))
+      result.accounts.push(await applyAccount(trx, spec, `accounts[${i}]`, now, passwords))
     }
     for (const spec of file.apps ?? []) {
       await applyApp(trx, spec)
@@ -42,7 +57,13 @@ export async function provision(db: Kysely<DB>, input: unknown, now: number): Pr
   })
 }
 
-async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string, now: number) {
+async function applyAccount(
+  trx: Transaction<DB>,
+  spec: AccountSpec,
+  at: string,
+  now: number,
+  passwords: PasswordHashes,
+) {
   const mainNumber = spec.mainNumber === undefined ? undefined : numberOf(spec.mainNumber)
   let existing = spec.id
     ? await trx.selectFrom('accounts').selectAll().where('id', '=', spec.id).executeTakeFirst()
@@ -93,7 +114,7 @@ async function applyAccount(trx: Transaction<DB>, spec: AccountSpec, at: string,
   const extensions: ProvisionResult['accounts'][number]['extensions'] = []
   const idsByNumber = new Map<string, string>()
   for (const [e, ext] of (spec.extensions ?? []).entries()) {
-    const extId = await applyExtension(trx, id, ext, `${at}.extensions[${e}]`, now)
+    const extId = await applyExtension(trx, id, ext, `${at}.extensions[${e}]`, now, passwords)
     idsByNumber.set(ext.extensionNumber, extId)
     extensions.push({ id: extId, extensionNumber: ext.extensionNumber, type: ext.type ?? 'User' })
   }
@@ -122,6 +143,7 @@ async function applyExtension(
   spec: ExtensionSpec,
   at: string,
   now: number,
+  passwords: PasswordHashes,
 ): Promise<string> {
   const byId = spec.id
     ? await trx.selectFrom('extensions').selectAll().where('id', '=', spec.id).executeTakeFirst()
@@ -152,9 +174,7 @@ async function applyExtension(
   const passwordHash =
     spec.password === undefined
       ? (existing?.password_hash ?? null)
-      : existing?.password_hash && verifyPassword(spec.password, existing.password_hash)
-        ? existing.password_hash
-        : hashPassword(spec.password)
+      : passwords.hashFor(spec.password, existing?.password_hash ?? null)
   const id = existing?.id ?? spec.id ?? (await freshId(trx, 'extensions'))
   if (existing) {
     await trx

@@ -235,7 +235,7 @@ async function provisionAccounts(db: Kysely<DB>, options: SeedOptions, now: numb
     })),
   }))
   // One hash for every seeded user: scrypt is slow on purpose, and these are test accounts.
-  const passwordHash = hashPassword(SEED_PASSWORD)
+  const passwordHash = await hashPassword(SEED_PASSWORD)
   const ids = accounts.flatMap((a) => a.extensions.map((e) => e.id))
   for (let i = 0; i < ids.length; i += 500) {
     await db

@@ -23,6 +23,7 @@ import {
   nthNewest,
   regionRecords,
 } from '../storage/repositories/sync.js'
+import { prunedSeq } from '../storage/repositories/tombstones.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
 
@@ -129,6 +130,9 @@ export class SyncService {
     if (!found) throw errors.notFound('extensionId')
     // A number this mailbox never reached: the token belongs to some other store's past.
     if (found.high < state.seq) throw errors.invalidSyncToken()
+    // Read after the changes: a prune committed before them is seen here, so a token
+    // that lost a removal to the sync horizon is never answered as if complete.
+    if (state.seq < (await prunedSeq(this.db, mailbox))) throw errors.fullSyncRequired()
 
     const touched = new Set<number>()
     for (const change of found.changes) {

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import type { DialectInfo } from './dialects/dialect.js'
 import { openPostgres } from './dialects/postgres.js'
 import { openSqlite } from './dialects/sqlite.js'
@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_create_list_index.js'
 import * as m0004 from './migrations/0004_sync_and_retention.js'
 import * as m0005 from './migrations/0005_create_export_tables.js'
 import * as m0006 from './migrations/0006_account_keys.js'
+import * as m0007 from './migrations/0007_tombstone_horizon.js'
 import * as m0009 from './migrations/0009_phone_number_features.js'
 import type { DB } from './schema.js'
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0004_sync_and_retention': m0004,
   '0005_create_export_tables': m0005,
   '0006_account_keys': m0006,
+  '0007_tombstone_horizon': m0007,
   '0009_phone_number_features': m0009,
 }
 
@@ -46,10 +48,39 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       ? openPostgres(url, options.poolSize ?? 10)
       : undefined
   if (!opened) throw new Error(`unsupported database URL: ${url}`)
+  await checkReachable(opened.db, url)
   // First: migrations expect the indexes they created, and an interrupted bulk load may have set some aside.
   await opened.info.bulkLoad?.recover(opened.db)
   await migrate(opened.db)
   return { db: opened.db, dialect: opened.info, close: () => opened.db.destroy() }
+}
+
+/**
+ * One round trip before anything else, so that a database that cannot be reached (a
+ * PostgreSQL server down, a wrong host or password) is reported as such, naming where,
+ * rather than as the failure of whatever statement came first.
+ */
+async function checkReachable(db: Kysely<DB>, url: string): Promise<void> {
+  try {
+    await sql`select 1`.execute(db)
+  } catch (err) {
+    await db.destroy().catch(() => {})
+    const reason =
+      err instanceof Error ? err.message || (err as { code?: string }).code || err.name : String(err)
+    throw new Error(`cannot reach the database ${withoutPassword(url)}: ${reason}`)
+  }
+}
+
+/** A database URL fit to print: its password replaced by `***`. */
+export function withoutPassword(url: string): string {
+  if (url.startsWith('sqlite:')) return url
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@')
+  }
 }
 
 async function migrate(db: Kysely<DB>): Promise<void> {

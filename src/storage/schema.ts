@@ -84,6 +84,8 @@ export interface MailboxesTable {
   change_seq: ColumnType<number, number | undefined, number>
   /** The change sequence number up to which the mailbox's size limits were last enforced. */
   retention_seq: ColumnType<number, number | undefined, number>
+  /** The highest change sequence number of the mailbox's pruned tombstones (sync tokens below it are too old). */
+  pruned_seq: ColumnType<number, number | undefined, number>
 }
 
 export interface ConversationsTable {

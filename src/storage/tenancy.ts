@@ -78,6 +78,11 @@ export const CROSS_ACCOUNT_STATEMENTS: readonly { why: string; match: RegExp }[]
       /^select ("account_id", "extension_id"|"deleted_at"|"purged_at") from "messages" where "availability" = '(Deleted|Purged)'/,
   },
   {
+    why: 'the life-cycle sweep finds the next mailbox with tombstones past the sync horizon, and when the oldest comes due',
+    match:
+      /^select ("account_id", "extension_id"|"removed_at") from "message_tombstones" (where "removed_at" <= \? )?order by "removed_at" limit \?$/,
+  },
+  {
     why: 'the retention sweep walks the accounts in id order',
     match:
       /^select "id", "hipaa", "retention_period" from "accounts" (where "id" > \? )?order by "id" limit \?$/,

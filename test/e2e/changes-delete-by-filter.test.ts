@@ -12,6 +12,7 @@ import {
   login,
   OLGA,
   type Platform,
+  pastBlobGrace,
   record,
   STORE,
   smsTo,
@@ -29,7 +30,7 @@ describe('delete by filter: DELETE …/message-store?conversationId&dateTo&type'
   let sender = 0
 
   before(async () => {
-    server = await startStandard()
+    server = await startStandard({ args: ['--clock', 'manual'] })
     alice = (await login(server, ALICE)).platform
     bob = (await login(server, BOB)).platform
     olga = (await login(server, OLGA)).platform
@@ -153,6 +154,7 @@ describe('delete by filter: DELETE …/message-store?conversationId&dateTo&type'
     await alice.delete(STORE, undefined, { type: 'VoiceMail', dateTo: '2021-06-02T00:00:00Z', purge: 'true' })
     const purged = await record(alice, vm!)
     assert.equal(purged.availability, 'Purged')
+    await pastBlobGrace(server)
     assert.ok(!exists(file))
     assert.equal((await failure(alice.get(purged.attachments[0].uri))).status, 404)
   })

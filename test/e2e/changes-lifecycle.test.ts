@@ -11,6 +11,7 @@ import {
   fakeFile,
   login,
   type Platform,
+  pastBlobGrace,
   record,
   STORE,
   smsTo,
@@ -25,7 +26,7 @@ describe('life cycle: Alive → Deleted → Purged', () => {
   let bobBefore: Map<number, any>
 
   before(async () => {
-    server = await startStandard()
+    server = await startStandard({ args: ['--clock', 'manual'] })
     alice = (await login(server, ALICE)).platform
     bob = (await login(server, BOB)).platform
     await smsTo(server, BOB.username, 'Bob keeps this one')
@@ -99,6 +100,8 @@ describe('life cycle: Alive → Deleted → Purged', () => {
     assert.deepEqual(purged.attachments, alive.attachments, 'attachment metadata is kept')
     assert.ok((await listed('Purged')).includes(id))
     assert.deepEqual((await everything(alice)).get(id), purged)
+    if (file) assert.ok(exists(file), 'bytes written moments ago are kept for a grace period')
+    await pastBlobGrace(server)
     assert.ok(!exists(file), 'the blob file is removed')
 
     const gone = await failure(alice.get(purged.attachments[0].uri))
@@ -122,6 +125,7 @@ describe('life cycle: Alive → Deleted → Purged', () => {
     assert.equal((await alice.delete(`${STORE}/${id}`, undefined, { purge: true })).status, 204)
     const purged = await record(alice, id)
     assert.equal(purged.availability, 'Purged')
+    await pastBlobGrace(server)
     assert.ok(!exists(blobFile(server, bytes)))
     assert.equal((await failure(alice.get(purged.attachments[0].uri))).status, 404)
   })
@@ -131,6 +135,7 @@ describe('life cycle: Alive → Deleted → Purged', () => {
     const text = Buffer.from('a text that only Alice received, to be purged')
     if (blobFile(server, text)) assert.ok(exists(blobFile(server, text)))
     await alice.delete(`${STORE}/${id}`, undefined, { purge: 'true' })
+    await pastBlobGrace(server)
     assert.ok(!exists(blobFile(server, text)))
   })
 
@@ -144,12 +149,14 @@ describe('life cycle: Alive → Deleted → Purged', () => {
     const file = blobFile(server, bytes)
     await alice.delete(`${STORE}/${mine}`, undefined, { purge: true })
     assert.equal((await record(alice, mine!)).availability, 'Purged')
+    await pastBlobGrace(server)
     if (file) assert.ok(exists(file), "Bob's copy still references the bytes")
     const bobsRecord = await record(bob, bobs!)
     const download = await bob.get(bobsRecord.attachments[0].uri)
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes)
 
     await bob.delete(`${STORE}/${bobs}`, undefined, { purge: true })
+    await pastBlobGrace(server)
     assert.ok(!exists(file), 'the last purge frees the bytes')
     // Bob's mailbox gained and lost this message through his own calls only.
     bobBefore.set(bobs!, await record(bob, bobs!))

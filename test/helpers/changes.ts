@@ -118,6 +118,15 @@ export async function record(platform: Platform, id: number): Promise<any> {
   return (await platform.get(`${STORE}/${id}`)).json()
 }
 
+/**
+ * Moves the manual clock past the grace period a blob is kept after its last write
+ * (src/services/message-changes.ts, BLOB_GRACE_MS), running the releases that came due.
+ */
+export async function pastBlobGrace(server: RunningServer): Promise<void> {
+  const res = await server.admin('POST', '/admin/v1/clock', { advance: 'PT11M' })
+  assert.equal(res.status, 200, JSON.stringify(res.body))
+}
+
 /** Where the fs blob store keeps `bytes`; undefined when the server keeps blobs in its database. */
 export function blobFile(server: RunningServer, bytes: Buffer): string | undefined {
   if (process.env.MSGSTORE_TEST_DATABASE_URL || process.env.MSGSTORE_BLOB_STORE === 'database')

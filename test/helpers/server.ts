@@ -27,6 +27,10 @@ export interface StartOptions {
   args?: string[]
   env?: Record<string, string>
   demo?: boolean
+  /** Leave out `--data` (the server then derives its folder from its options). */
+  noDataFlag?: boolean
+  /** Working folder of the server process. */
+  cwd?: string
 }
 
 export function tempDir(prefix = 'msgstore-test-'): string {
@@ -66,8 +70,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     'serve',
     '--port',
     '0',
-    '--data',
-    dataDir,
+    ...(opts.noDataFlag ? [] : ['--data', dataDir]),
     '--admin-token',
     ADMIN_TOKEN,
     ...(opts.args ?? []),
@@ -78,6 +81,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const nodeArgs = process.env.MSGSTORE_TEST_NODE_ARGS?.split(' ').filter(Boolean) ?? []
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     env: { ...process.env, MSGSTORE_LOG_LEVEL: 'error', ...opts.env },
+    cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

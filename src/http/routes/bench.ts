@@ -9,6 +9,9 @@ const MAX_SIZES = 16
  * `GET /__bench/bare?bytes=N` answers N bytes of JSON from a Buffer made once per
  * size: the same server and framework with no work per request, the floor that the
  * real routes are measured against. No authentication.
+ *
+ * `GET /__bench/memory` answers `process.memoryUsage()`, so that a soak can tell the
+ * JavaScript heap and buffers from native memory (SQLite's page cache, the allocator).
  */
 export function registerBenchRoutes(app: FastifyInstance): void {
   const bodies = new Map<number, Buffer>()
@@ -26,6 +29,7 @@ export function registerBenchRoutes(app: FastifyInstance): void {
     }
     return reply.type('application/json; charset=utf-8').send(body)
   })
+  app.get('/__bench/memory', async () => process.memoryUsage())
 }
 
 /** `{"pad":"xxx…"}` of exactly `bytes` bytes (spaces when too short for that). */

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely'
+import type { Kysely, RawBuilder, Transaction } from 'kysely'
 import type { DB } from '../schema.js'
 
 /**
@@ -18,6 +18,12 @@ export interface DialectInfo {
    * cheaper to make and to join than a Buffer per row.
    */
   recordText(column: RawBuilder<unknown>): RawBuilder<string>
+  /**
+   * Takes a lock named `name` until the transaction ends, held by one process at a time
+   * across every node (PostgreSQL's advisory locks). Absent where one process owns the
+   * store and its writers are serialised anyway (SQLite).
+   */
+  lockUntilCommit?(trx: Transaction<DB>, name: string): Promise<void>
   /** A faster way to write many rows at once (`msgstore seed`), where the database has one. */
   readonly bulkLoad?: BulkLoad
 }

@@ -21,6 +21,9 @@ export function openPostgres(url: string, poolSize: number): OpenedDialect {
       supportsRowLocks: true,
       joinRecords: (column, orderBy) => sql`string_agg(${column}, '\\x2c'::bytea order by ${orderBy})`,
       recordText: (column) => sql`convert_from(${column}, 'UTF8')`,
+      lockUntilCommit: async (trx, name) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${`msgstore:${name}`}))`.execute(trx)
+      },
     },
   }
 }

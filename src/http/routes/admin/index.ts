@@ -16,12 +16,6 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
     '/admin/v1/accounts/:accountId/extensions/:extensionId/jwt',
     async (request) => {
       const { accountId, extensionId } = request.params
-      const account = await services.db
-        .selectFrom('accounts')
-        .select('id')
-        .where('id', '=', accountId)
-        .executeTakeFirst()
-      if (!account) throw errors.notFound('accountId')
       return { jwt: await services.oauth.issueJwt(accountId, extensionId) }
     },
   )
