@@ -5,9 +5,11 @@ import { ManualClock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
 import { registerBulkBodyParsers } from './plugins/bulk-bodies.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
+import { registerTestControlHooks } from './plugins/test-controls.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerBenchRoutes } from './routes/bench.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
+import { registerOpenApiRoute } from './routes/openapi.js'
 import { registerRestApi } from './routes/restapi/index.js'
 import { registerSystemRoutes } from './routes/system.js'
 
@@ -45,6 +47,9 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     // Another node may have moved the shared manual clock since the last request.
     app.addHook('onRequest', async () => clock.refresh())
   }
+  // Before any route: the hooks give each route its throttling group as it is registered.
+  registerTestControlHooks(app, services.controls)
+  registerOpenApiRoute(app, services)
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
   if (services.config.benchRoutes) registerBenchRoutes(app)

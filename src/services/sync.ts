@@ -129,6 +129,9 @@ export class SyncService {
     if (!found) throw errors.notFound('extensionId')
     // A number this mailbox never reached: the token belongs to some other store's past.
     if (found.high < state.seq) throw errors.invalidSyncToken()
+    // Expired on demand (admin expire-sync-tokens, reset): refused as RingCentral refuses an expired token.
+    if (state.seq < found.floor)
+      throw errors.invalidSyncToken('The token has expired; start again with FSync.')
 
     const touched = new Set<number>()
     for (const change of found.changes) {

@@ -78,6 +78,8 @@ export interface MailboxesTable {
   change_seq: ColumnType<number, number | undefined, number>
   /** The change sequence number up to which the mailbox's size limits were last enforced. */
   retention_seq: ColumnType<number, number | undefined, number>
+  /** ISync refuses tokens numbered below it (migration 0010: expire-sync-tokens, reset). */
+  sync_floor: ColumnType<number, number | undefined, number>
 }
 
 export interface ConversationsTable {
@@ -162,6 +164,18 @@ export interface BlobChunksTable {
   data: Buffer
 }
 
+/** A fault rule of the admin API (src/test-controls/faults), shared by the nodes of one database. */
+export interface FaultRulesTable {
+  id: Generated<number>
+  /** JSON of the rule as given (FaultRule). */
+  rule: string
+  /** Matches left before the rule stops applying; null: unlimited. */
+  remaining: number | null
+  /** How many requests have matched it so far: numbers the seeded probability draws. */
+  hits: ColumnType<number, number | undefined, number>
+  created_at: number
+}
+
 export interface DB {
   meta: MetaTable
   accounts: AccountsTable
@@ -181,4 +195,5 @@ export interface DB {
   blob_chunks: BlobChunksTable
   export_tasks: ExportTasksTable
   export_archives: ExportArchivesTable
+  fault_rules: FaultRulesTable
 }
