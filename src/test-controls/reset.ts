@@ -37,8 +37,10 @@ interface Leftovers {
  * Empties the store (or one account's mailboxes) in one transaction, so a request sees
  * the store before the reset or after it, never half of it.
  *
- * On PostgreSQL the transaction first takes every table it changes in ACCESS EXCLUSIVE
- * mode: requests of every node wait for it and then read the emptied store. It waits for
+ * On PostgreSQL the transaction first takes every table it changes in EXCLUSIVE mode:
+ * writers of every node wait for it and then write into the emptied store; readers are
+ * not held up (a statement reads one snapshot, from before the commit or after it), and
+ * so never deadlock with it, whatever order their statements touch the tables in. It waits for
  * a lock at most LOCK_WAIT and then gives up and starts again, so that, should a request
  * hold one of the tables and wait for another, the reset yields and the request finishes
  * (the database's deadlock detector would otherwise fail one of the two). On SQLite the
@@ -83,7 +85,7 @@ async function emptyTables(
       ...mailboxTables.map((t) => t.table),
       ...(dropAccounts ? ACCOUNT_TABLES.filter((t) => t !== 'mailboxes') : []),
     ]
-    await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in access exclusive mode`.execute(trx)
+    await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in exclusive mode`.execute(trx)
   }
   const inAccount = (column: string) =>
     accountId === undefined ? sql`` : sql` where ${sql.ref(column)} = ${accountId}`
