@@ -27,6 +27,9 @@ export function registerTestControlHooks(app: FastifyInstance, controls: TestCon
     if (group) route.config = { ...(route.config as object), throttlingGroup: group as Group }
   })
 
+  // The bench's baseline (bench/controls.ts): the same build without the controls' hooks.
+  if (process.env.MSGSTORE_BENCH_CONTROLS_OFF === '1') return
+
   const faults = controls.faults
   app.addHook('onRequest', (request, reply, done) => {
     if (faults.empty || !request.url.startsWith('/restapi')) return done()
