@@ -8,11 +8,12 @@ import { addStoreOptions } from './cli/store-options.js'
 import { ConfigError } from './config/config.js'
 import { ApiError } from './domain/errors.js'
 import { addExportOptions } from './exports/settings.js'
+import { addControlOptions } from './test-controls/settings.js'
 
 const program = new Command()
 program.name('msgstore').description('A self-hosted message store speaking the RingCentral Message Store API')
 
-addExportOptions(program.command('serve'))
+addControlOptions(addExportOptions(program.command('serve')))
   .description('run the server')
   .addOption(new Option('--port <n>', 'listening port; 0 picks a free one (default 8080, MSGSTORE_PORT)'))
   .addOption(new Option('--host <h>', 'listening address (default 127.0.0.1, MSGSTORE_HOST)'))

@@ -25,6 +25,7 @@ import { SyncService } from '../services/sync.js'
 import { type Database, openDatabase } from '../storage/database.js'
 import { releaseJobLeases } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
+import { TestControls } from '../test-controls/controls.js'
 
 function createClock(config: Config, database: Database): Clock {
   if (config.clock !== 'manual') return new SystemClock()
@@ -75,6 +76,8 @@ export interface Services {
   /** Message store reports: export tasks and their zip archives. */
   exports: ExportService
   jobs: JobRunner
+  /** Reset, request journal, fault rules, token expiry, rate limits (the admin API's test controls). */
+  controls: TestControls
   log: Logger
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
@@ -132,6 +135,23 @@ export async function createServices(config: Config): Promise<Services> {
   exports.registerJobs(jobs)
   // Nodes sharing a database each see a revocation at once only by reading every token.
   const oauth = new OAuthService(db, clock, jwtSecret, { cachePrincipals: !database.dialect.sharedByNodes })
+  const provisionFile = async (file: unknown) => {
+    const result = await provision(db, file, clock.now(), database.dialect)
+    oauth.forgetPrincipals()
+    return result
+  }
+  const controls = new TestControls(config.controls, {
+    db,
+    dialect: database.dialect,
+    clock,
+    releaseBlobs: (keys) => changes.releaseBlobs(keys),
+    discardArchives: (taskId, locations) => exports.discardArchives(taskId, locations),
+    scheduleWork: () => scheduleSweeps(db, clock.now()),
+    forgetPrincipals: () => oauth.forgetPrincipals(),
+    provisionFile: config.provisionFile,
+    provision: provisionFile,
+  })
+  await controls.start()
   return {
     config,
     database,
@@ -149,13 +169,11 @@ export async function createServices(config: Config): Promise<Services> {
     sending: new SendingService({ db, blobs, clock, lockRows }),
     exports,
     jobs,
+    controls,
     log,
-    provision: async (file) => {
-      const result = await provision(db, file, clock.now(), database.dialect)
-      oauth.forgetPrincipals()
-      return result
-    },
+    provision: provisionFile,
     close: async () => {
+      controls.stop()
       await exports.stop()
       await jobs.stop()
       await database.close()

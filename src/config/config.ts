@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { type ExportOptions, type ExportSettings, loadExportSettings } from '../exports/settings.js'
 import { parseIsoDuration } from '../lib/iso.js'
+import type { ControlSettings } from '../test-controls/controls.js'
+import { type ControlOptions, loadControlSettings } from '../test-controls/settings.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -32,11 +34,16 @@ export interface Config {
   readonly benchRoutes: boolean
   /** Message store exports: archive size, expiry, concurrency. */
   readonly exports: ExportSettings
+  /** Test controls: the request journal's size and the rate limits. */
+  readonly controls: ControlSettings
 }
 
 export class ConfigError extends Error {}
 
-export interface ServeOptions extends ExportOptions {
+/** `--database sqlite::memory:`: a throw-away store that lives and dies with the process. */
+export const IN_MEMORY = 'sqlite::memory:'
+
+export interface ServeOptions extends ExportOptions, ControlOptions {
   port?: string
   host?: string
   data?: string
@@ -90,7 +97,10 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
         ? true
         : !/^(0|false|no|off)$/i.test(env.MSGSTORE_DEMO)
   const blobStore =
-    opts.blobStore ?? env.MSGSTORE_BLOB_STORE ?? (databaseUrl.startsWith('sqlite:') ? 'fs' : 'database')
+    opts.blobStore ??
+    env.MSGSTORE_BLOB_STORE ??
+    // An in-memory store keeps attachment bytes in its database too: nothing outlives the process.
+    (databaseUrl.startsWith('sqlite:') && databaseUrl !== IN_MEMORY ? 'fs' : 'database')
   if (blobStore !== 'fs' && blobStore !== 'database') {
     throw new ConfigError(`--blob-store: expected fs or database, got ${blobStore}`)
   }
@@ -127,6 +137,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     retentionInterval,
     benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
+    controls: loadControlSettings(opts, env),
   })
 }
 

@@ -5,4 +5,6 @@ export interface Principal {
   role: 'SuperAdmin' | 'User'
   permissions: ReadonlySet<string>
   sessionId: string
+  /** The app the token was issued to. */
+  clientId: string
 }

@@ -8,9 +8,11 @@ import { answerClientError, registerExpectations } from './plugins/client-errors
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { registerMethodRouting } from './plugins/method-routing.js'
 import { registerNulGuard } from './plugins/nul-guard.js'
+import { registerTestControlHooks } from './plugins/test-controls.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerBenchRoutes } from './routes/bench.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
+import { registerOpenApiRoute } from './routes/openapi.js'
 import { registerRestApi } from './routes/restapi/index.js'
 import { registerSystemRoutes } from './routes/system.js'
 
@@ -52,6 +54,9 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     // Another node may have moved the shared manual clock since the last request.
     app.addHook('onRequest', async () => clock.refresh())
   }
+  // Before any route: the hooks give each route its throttling group as it is registered.
+  registerTestControlHooks(app, services.controls)
+  registerOpenApiRoute(app, services)
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
   if (services.config.benchRoutes) registerBenchRoutes(app)

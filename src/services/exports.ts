@@ -424,6 +424,12 @@ export class ExportService {
     await deleteTask(this.db, taskId)
   }
 
+  /** Removes the archive files or blobs of a task whose rows are already gone (a reset of the store). */
+  async discardArchives(taskId: string, locations: string[]): Promise<void> {
+    await this.files.removeTask(taskId)
+    await this.blobArchives.removeTask(taskId, locations)
+  }
+
   private async removeArchives(taskId: string): Promise<void> {
     const locations = (await listArchives(this.db, taskId))
       .map((a) => a.location)

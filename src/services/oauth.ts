@@ -156,6 +156,7 @@ export class OAuthService {
       role: row.role,
       permissions: permissionSet(row.permissions),
       sessionId: row.id,
+      clientId: row.client_id,
     }
     this.principals?.set(token, principal, expiresAt, epoch)
     return principal
@@ -373,6 +374,7 @@ interface PrincipalRow {
   kind: string
   expires_at: number
   id: string
+  client_id: string
   account_id: string
   extension_id: string
   permissions: string
@@ -382,7 +384,10 @@ interface PrincipalRow {
 
 /** The caller of a token, whatever its kind and state (checked in `principal`). */
 const principalStatement = new PreparedStatement(
-  (_shape: undefined, v: { hash: string }) => sql<PrincipalRow>`select t.kind, t.expires_at, s.id,
+  (
+    _shape: undefined,
+    v: { hash: string },
+  ) => sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.client_id,
       s.account_id, s.extension_id, s.role, s.status, a.permissions
     from oauth_tokens t
     join oauth_sessions s on s.id = t.session_id

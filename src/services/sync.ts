@@ -133,6 +133,9 @@ export class SyncService {
     // Read after the changes: a prune committed before them is seen here, so a token
     // that lost a removal to the sync horizon is never answered as if complete.
     if (state.seq < (await prunedSeq(this.db, mailbox))) throw errors.fullSyncRequired()
+    // Expired on demand (admin expire-sync-tokens, reset): refused as RingCentral refuses an expired token.
+    if (state.seq < found.floor)
+      throw errors.invalidSyncToken('The token has expired; start again with FSync.')
 
     const touched = new Set<number>()
     for (const change of found.changes) {

@@ -86,6 +86,8 @@ export interface MailboxesTable {
   retention_seq: ColumnType<number, number | undefined, number>
   /** The highest change sequence number of the mailbox's pruned tombstones (sync tokens below it are too old). */
   pruned_seq: ColumnType<number, number | undefined, number>
+  /** ISync refuses tokens numbered below it (migration 0010: expire-sync-tokens, reset). */
+  sync_floor: ColumnType<number, number | undefined, number>
 }
 
 export interface ConversationsTable {
@@ -170,6 +172,18 @@ export interface BlobChunksTable {
   data: Buffer
 }
 
+/** A fault rule of the admin API (src/test-controls/faults), shared by the nodes of one database. */
+export interface FaultRulesTable {
+  id: Generated<number>
+  /** JSON of the rule as given (FaultRule). */
+  rule: string
+  /** Matches left before the rule stops applying; null: unlimited. */
+  remaining: number | null
+  /** How many requests have matched it so far: numbers the seeded probability draws. */
+  hits: ColumnType<number, number | undefined, number>
+  created_at: number
+}
+
 export interface DB {
   meta: MetaTable
   accounts: AccountsTable
@@ -189,4 +203,5 @@ export interface DB {
   blob_chunks: BlobChunksTable
   export_tasks: ExportTasksTable
   export_archives: ExportArchivesTable
+  fault_rules: FaultRulesTable
 }

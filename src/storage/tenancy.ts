@@ -42,6 +42,8 @@ export const LOCAL_TABLES = [
   'jobs',
   'export_tasks',
   'export_archives',
+  // Test controls' fault rules (migration 0010): store-wide, matched by path, never by account.
+  'fault_rules',
 ] as const
 
 /**

@@ -9,6 +9,7 @@ const caller = (sessionId: string): Principal => ({
   role: 'User',
   permissions: new Set(['ReadMessages']),
   sessionId,
+  clientId: 'test-client',
 })
 
 test('a token read is answered from the cache with its expiry', () => {

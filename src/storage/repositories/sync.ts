@@ -184,7 +184,7 @@ const changesStatement = new PreparedStatement(
     select t.message_id, t.change_seq, 'Removed', t.conversation_id, null
       from message_tombstones t where ${tombstoneConds(mailbox, frame, v.since)}
     union all
-    select ${sql.lit(HIGH)}, b.change_seq, null, null, null from mailboxes b where b.account_id = ${v.accountId} and b.extension_id = ${v.extensionId}
+    select ${sql.lit(HIGH)}, b.change_seq, null, b.sync_floor, null from mailboxes b where b.account_id = ${v.accountId} and b.extension_id = ${v.extensionId}
     union all
     select ${sql.lit(OLDER)}, 0, null, null, null from (${older(mailbox, frame)}) o`
   },
@@ -203,7 +203,7 @@ export async function changesSince(
   mailbox: MailboxKey,
   frame: SyncFrame,
   since: number,
-): Promise<{ high: number; changes: ChangedRecord[]; olderExist: boolean } | undefined> {
+): Promise<{ high: number; floor: number; changes: ChangedRecord[]; olderExist: boolean } | undefined> {
   const result = await changesStatement.execute(
     db,
     frameShape(frame),
@@ -211,12 +211,15 @@ export async function changesSince(
     dialect,
   )
   let high: number | undefined
+  let floor = 0
   let olderExist = false
   const changes: ChangedRecord[] = []
   for (const row of result.rows) {
     const id = Number(row.id)
     if (id === HIGH) {
       high = Number(row.seq)
+      // The HIGH row carries the mailbox's sync floor in its conversation column.
+      floor = Number(row.conv ?? 0)
       continue
     }
     if (id === OLDER) {
@@ -233,7 +236,7 @@ export async function changesSince(
   }
   if (high === undefined) return undefined
   changes.sort((a, b) => a.seq - b.seq || a.id - b.id)
-  return { high, changes, olderExist }
+  return { high, floor, changes, olderExist }
 }
 
 /** Removals since `since` in the frame; a tombstone that lacks a column counts as in the frame. */
