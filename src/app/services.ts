@@ -9,6 +9,7 @@ import { deliveryStepJob } from '../jobs/definitions/delivery-step.js'
 import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
 import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
+import { Notifications } from '../notifications/notifications.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
@@ -76,6 +77,8 @@ export interface Services {
   /** Message store reports: export tasks and their zip archives. */
   exports: ExportService
   jobs: JobRunner
+  /** Subscriptions, webhooks and the WebSocket gateway. */
+  notifications: Notifications
   log: Logger
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
@@ -131,6 +134,17 @@ export async function createServices(config: Config): Promise<Services> {
   exports.registerJobs(jobs)
   // Nodes sharing a database each see a revocation at once only by reading every token.
   const oauth = new OAuthService(db, clock, jwtSecret, { cachePrincipals: !database.dialect.sharedByNodes })
+  const notifications = new Notifications({
+    db,
+    dialect: database.dialect,
+    clock,
+    publicUrl,
+    oauth,
+    settings: config.notifications,
+    databaseUrl: config.databaseUrl,
+    wsKey: await serverSecret(db, 'ws-token'),
+    log,
+  })
   return {
     config,
     database,
@@ -148,6 +162,7 @@ export async function createServices(config: Config): Promise<Services> {
     sending: new SendingService({ db, blobs, clock, lockRows }),
     exports,
     jobs,
+    notifications,
     log,
     provision: async (file) => {
       const result = await provision(db, file, clock.now())
@@ -155,6 +170,7 @@ export async function createServices(config: Config): Promise<Services> {
       return result
     },
     close: async () => {
+      await notifications.stop()
       await exports.stop()
       await jobs.stop()
       await database.close()

@@ -1,6 +1,11 @@
 import path from 'node:path'
 import { type ExportOptions, type ExportSettings, loadExportSettings } from '../exports/settings.js'
 import { parseIsoDuration } from '../lib/iso.js'
+import {
+  loadNotificationSettings,
+  type NotificationOptions,
+  type NotificationSettings,
+} from '../notifications/settings.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -32,11 +37,13 @@ export interface Config {
   readonly benchRoutes: boolean
   /** Message store exports: archive size, expiry, concurrency. */
   readonly exports: ExportSettings
+  /** Subscriptions: the webhook timeout. */
+  readonly notifications: NotificationSettings
 }
 
 export class ConfigError extends Error {}
 
-export interface ServeOptions extends ExportOptions {
+export interface ServeOptions extends ExportOptions, NotificationOptions {
   port?: string
   host?: string
   data?: string
@@ -123,7 +130,16 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     retentionInterval,
     benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
+    notifications: notificationSettings(opts, env),
   })
+}
+
+function notificationSettings(opts: NotificationOptions, env: Env): NotificationSettings {
+  try {
+    return loadNotificationSettings(opts, env)
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
 }
 
 /** An ISO 8601 duration option (`P5D`, `PT12H`) in milliseconds, at least `min`. */

@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_create_list_index.js'
 import * as m0004 from './migrations/0004_sync_and_retention.js'
 import * as m0005 from './migrations/0005_create_export_tables.js'
 import * as m0006 from './migrations/0006_account_keys.js'
+import * as m0008 from './migrations/0008_notifications.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0004_sync_and_retention': m0004,
   '0005_create_export_tables': m0005,
   '0006_account_keys': m0006,
+  '0008_notifications': m0008,
 }
 
 class StaticMigrations implements MigrationProvider {

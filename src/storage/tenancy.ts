@@ -42,6 +42,13 @@ export const LOCAL_TABLES = [
   'jobs',
   'export_tasks',
   'export_archives',
+  // Notifications: subscriptions are found by id or by the mailbox a change names, the
+  // outbox and the webhook queue are read in commit order for the whole store.
+  'subscriptions',
+  'notification_outbox',
+  'webhook_queue',
+  'webhook_deliveries',
+  'notification_state',
 ] as const
 
 /**
