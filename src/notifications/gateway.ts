@@ -15,6 +15,7 @@ import { GATEWAY_LIMITS, WsSession } from './ws-session.js'
 export const GATEWAY_PATH = '/ws'
 const PING_INTERVAL_MS = 30_000
 const PONG_TIMEOUT_MS = 10_000
+const REPLAY_DELAY_MS = 100
 const SUBSCRIPTION_PATH = /^\/restapi\/v1\.0\/subscription\/?$/
 const SUBSCRIPTION_ID_PATH = /^\/restapi\/v1\.0\/subscription\/([^/?]+)\/?$/
 
@@ -115,7 +116,6 @@ export class Gateway {
     }
     session.principal = principal
     session.accessToken = sealed.t
-    session.socket = ws
     session.disconnectedAt = undefined
     notificationCounters.webSocketConnections = this.wss.clients.size
     const details: Record<string, unknown> = {
@@ -134,9 +134,17 @@ export class Gateway {
       },
       details,
     ])
-    // What the session missed while it had no socket, oldest first.
-    for (const frame of session.missed.splice(0)) ws.send(frame)
     this.watch(ws, session)
+    // What the session missed while it had no socket, oldest first. Clients attach their
+    // notification listener only once they have read ConnectionDetails, so the replay
+    // (and anything new meanwhile, kept in the same buffer) follows a moment later.
+    const replay = () => {
+      if (ws.readyState !== ws.OPEN) return
+      for (const frame of session.missed.splice(0)) ws.send(frame)
+      session.socket = ws
+    }
+    if (session.missed.length > 0) setTimeout(replay, REPLAY_DELAY_MS)
+    else replay()
   }
 
   private watch(ws: WebSocket, session: WsSession): void {
@@ -170,7 +178,7 @@ export class Gateway {
     ws.on('close', () => {
       clearInterval(ping)
       notificationCounters.webSocketConnections = this.wss.clients.size
-      if (session.socket === ws) {
+      if (session.socket === ws || session.socket === undefined) {
         session.socket = undefined
         session.disconnectedAt = Date.now()
       }
