@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import RingCentral from '@rc-ex/core'
-import WebSocketExtension, { Events } from '@rc-ex/ws'
+import * as rcExWs from '@rc-ex/ws'
 import { startNotifying, waitFor } from '../helpers/notifications.js'
 import { ALICE, APP, deliverOne } from '../helpers/sdk.js'
 import type { RunningServer } from '../helpers/server.js'
+
+// The package's types describe its CommonJS build; under ESM its default export is the class.
+const { Events } = rcExWs
+const WebSocketExtension = rcExWs.default as unknown as new (options: object) => any
 
 const INSTANT = '/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS'
 
@@ -17,7 +21,7 @@ describe('notifications with @rc-ex/ws', () => {
     await server.stop()
   })
 
-  async function connect(options: ConstructorParameters<typeof WebSocketExtension>[0] = {}) {
+  async function connect(options: object = {}) {
     const rc = new RingCentral({
       server: server.baseUrl,
       clientId: APP.clientId,
