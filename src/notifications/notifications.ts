@@ -70,6 +70,8 @@ export class Notifications {
     if (!this.deps.dialect.sharedByNodes) {
       // WebSocket subscriptions live with their sessions, which did not survive the last process.
       await this.deps.db.deleteFrom('subscriptions').where('transport', '=', 'WebSocket').execute()
+      // Delivery leases left by a process that died are void: no other node holds them.
+      await this.deps.db.updateTable('subscriptions').set({ delivering_until: null }).execute()
     }
     this.webhooks.start()
     await this.dispatcher.start()
