@@ -99,14 +99,25 @@ describe('webhook subscriptions', () => {
         return body.status === 'Blacklisted' ? body : undefined
       })
       assert.match(blacklisted.blacklistedData.reason, /503/)
+      const admin = (await server.admin('GET', '/admin/v1/subscriptions')).body.records
+      const row = admin.find((r: { id: string }) => r.id === info.id)
+      assert.equal(row.status, 'Blacklisted')
+      assert.ok(row.failures >= 2)
+      assert.equal(row.lastDeliveryStatus, '503')
+      const attempts = (await server.admin('GET', `/admin/v1/subscriptions/${info.id}/deliveries`)).body
+        .records
+      assert.ok(attempts.length >= 2)
+      assert.equal(attempts[0].status, 503)
+      assert.equal(attempts[0].outcome, 'Failed')
+      assert.deepEqual(attempts[0].body.body.changes[0].newMessageIds, [id])
       assert.ok(blacklisted.blacklistedData.blacklistedAt)
       // A receiver that recovers gets nothing more from a blacklisted subscription.
       receiver.answer = 200
-      const attempts = receiver.attempts.length
+      const attemptsBefore = receiver.attempts.length
       await deliverOne(server, { type: 'SMS', from: '+14155550123', to: [ALICE.username], text: 'y' })
       await server.admin('POST', '/admin/v1/clock', { advance: 'PT1M' })
       await new Promise((r) => setTimeout(r, 1500))
-      assert.equal(receiver.attempts.length, attempts)
+      assert.equal(receiver.attempts.length, attemptsBefore)
       await platform.delete(`/restapi/v1.0/subscription/${info.id}`)
     } finally {
       await receiver.stop()

@@ -5,6 +5,7 @@ import { ApiError, errors } from '../../../domain/errors.js'
 import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
 import { registerInboundRoute } from './inbound.js'
+import { registerAdminSubscriptionRoutes } from './subscriptions.js'
 
 /** The operator's API under `/admin/v1`, guarded by the admin token. */
 export function registerAdminRoutes(app: FastifyInstance, services: Services): void {
@@ -27,6 +28,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
   )
 
   registerInboundRoute(app, services)
+  registerAdminSubscriptionRoutes(app, services)
 
   const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
   app.get('/admin/v1/clock', async () => {
