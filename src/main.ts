@@ -59,6 +59,12 @@ addControlOptions(addExportOptions(program.command('serve')))
       'longest wait between retention sweeps (mailbox limits), default PT1M (MSGSTORE_RETENTION_INTERVAL)',
     ),
   )
+  .addOption(
+    new Option(
+      '--webhook-timeout <duration>',
+      'bounds the webhook handshake and each delivery, default PT3S (MSGSTORE_WEBHOOK_TIMEOUT)',
+    ),
+  )
   .action(async (opts) => serve(opts))
 
 addStoreOptions(

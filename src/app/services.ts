@@ -10,6 +10,7 @@ import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
 import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
 import { logRedaction } from '../lib/log-redaction.js'
+import { Notifications } from '../notifications/notifications.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
@@ -78,6 +79,8 @@ export interface Services {
   jobs: JobRunner
   /** Reset, request journal, fault rules, token expiry, rate limits (the admin API's test controls). */
   controls: TestControls
+  /** Subscriptions, webhooks and the WebSocket gateway. */
+  notifications: Notifications
   log: Logger
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
@@ -152,6 +155,17 @@ export async function createServices(config: Config): Promise<Services> {
     provision: provisionFile,
   })
   await controls.start()
+  const notifications = new Notifications({
+    db,
+    dialect: database.dialect,
+    clock,
+    publicUrl,
+    oauth,
+    settings: config.notifications,
+    databaseUrl: config.databaseUrl,
+    wsKey: await serverSecret(db, 'ws-token'),
+    log,
+  })
   return {
     config,
     database,
@@ -170,10 +184,12 @@ export async function createServices(config: Config): Promise<Services> {
     exports,
     jobs,
     controls,
+    notifications,
     log,
     provision: provisionFile,
     close: async () => {
       controls.stop()
+      await notifications.stop()
       await exports.stop()
       await jobs.stop()
       await database.close()

@@ -21,6 +21,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const app = await buildHttp(services)
   await app.listen({ port: config.port, host: config.host })
   services.jobs.start()
+  await services.notifications.start()
   services.exports.start()
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port

@@ -3,6 +3,11 @@ import { type ExportOptions, type ExportSettings, loadExportSettings } from '../
 import { parseIsoDuration } from '../lib/iso.js'
 import type { ControlSettings } from '../test-controls/controls.js'
 import { type ControlOptions, loadControlSettings } from '../test-controls/settings.js'
+import {
+  loadNotificationSettings,
+  type NotificationOptions,
+  type NotificationSettings,
+} from '../notifications/settings.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -36,6 +41,8 @@ export interface Config {
   readonly exports: ExportSettings
   /** Test controls: the request journal's size and the rate limits. */
   readonly controls: ControlSettings
+  /** Subscriptions: the webhook timeout. */
+  readonly notifications: NotificationSettings
 }
 
 export class ConfigError extends Error {}
@@ -43,7 +50,7 @@ export class ConfigError extends Error {}
 /** `--database sqlite::memory:`: a throw-away store that lives and dies with the process. */
 export const IN_MEMORY = 'sqlite::memory:'
 
-export interface ServeOptions extends ExportOptions, ControlOptions {
+export interface ServeOptions extends ExportOptions, ControlOptions, NotificationOptions {
   port?: string
   host?: string
   data?: string
@@ -138,6 +145,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
     controls: loadControlSettings(opts, env),
+    notifications: notificationSettings(opts, env),
   })
 }
 
@@ -152,6 +160,14 @@ export function sqliteFolder(databaseUrl: string | undefined): string | undefine
   if (!databaseUrl?.startsWith('sqlite:')) return undefined
   const file = databaseUrl.slice('sqlite:'.length)
   return file === ':memory:' || file === '' ? undefined : path.dirname(path.resolve(file))
+}
+
+function notificationSettings(opts: NotificationOptions, env: Env): NotificationSettings {
+  try {
+    return loadNotificationSettings(opts, env)
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
 }
 
 /** An ISO 8601 duration option (`P5D`, `PT12H`) in milliseconds, at least `min`. */

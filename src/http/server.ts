@@ -62,5 +62,6 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   if (services.config.benchRoutes) registerBenchRoutes(app)
   await app.register(async (scope) => registerAdminRoutes(scope, services))
   await app.register(async (scope) => registerRestApi(scope, services))
+  services.notifications.attach(app)
   return app
 }

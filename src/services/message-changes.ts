@@ -13,6 +13,7 @@ import {
   idsMatching,
   isBlobReferenced,
 } from '../storage/repositories/message-changes.js'
+import { joinChangeGroup } from '../storage/repositories/notification-outbox.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
 
@@ -108,6 +109,7 @@ export class MessageChangesService {
       for (const [i, item] of items.entries()) {
         const name = `item${i}`
         const point = await trx.savepoint(name).execute()
+        joinChangeGroup(trx, point)
         try {
           const outcome = await changeMessage(point, this.target(mailbox, item.messageId), item.change, () =>
             this.clock.now(),

@@ -11,6 +11,7 @@ import * as m0006 from './migrations/0006_account_keys.js'
 import * as m0007 from './migrations/0007_tombstone_horizon.js'
 import * as m0009 from './migrations/0009_phone_number_features.js'
 import * as m0010 from './migrations/0010_test_controls.js'
+import * as m0008 from './migrations/0008_notifications.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0007_tombstone_horizon': m0007,
   '0009_phone_number_features': m0009,
   '0010_test_controls': m0010,
+  '0008_notifications': m0008,
 }
 
 class StaticMigrations implements MigrationProvider {

@@ -44,6 +44,13 @@ export const LOCAL_TABLES = [
   'export_archives',
   // Test controls' fault rules (migration 0010): store-wide, matched by path, never by account.
   'fault_rules',
+  // Notifications: subscriptions are found by id or by the mailbox a change names, the
+  // outbox and the webhook queue are read in commit order for the whole store.
+  'subscriptions',
+  'notification_outbox',
+  'webhook_queue',
+  'webhook_deliveries',
+  'notification_state',
 ] as const
 
 /**

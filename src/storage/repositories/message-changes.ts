@@ -14,6 +14,7 @@ import { renderRecord } from '../../domain/message/record.js'
 import type { DB, MessagesTable } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
 import { nextChangeSeq } from './messages.js'
+import { recordChange } from './notification-outbox.js'
 
 /**
  * The write side of a mailbox: read status, the Alive → Deleted → Purged life cycle.
@@ -103,6 +104,15 @@ export async function changeMessage(
     .where('account_id', '=', target.accountId)
     .where('id', '=', row.id)
     .execute()
+  await recordChange(trx, {
+    accountId: target.accountId,
+    extensionId: target.extensionId,
+    messageId: Number(row.id),
+    type: row.type,
+    direction: row.direction,
+    kind: 'updated',
+    at,
+  })
   return { record, changed: true, releasedBlobKeys }
 }
 

@@ -5,6 +5,7 @@ import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
 import { type ChangeTarget, lockMessage, toMessage } from './message-changes.js'
 import { type AttachmentDraft, nextChangeSeq } from './messages.js'
+import { recordChange } from './notification-outbox.js'
 
 /**
  * The delivery side of a message: status changes made by delivery steps. Like the
@@ -55,6 +56,15 @@ export async function changeDelivery(
     .where('account_id', '=', target.accountId)
     .where('id', '=', row.id)
     .execute()
+  await recordChange(trx, {
+    accountId: target.accountId,
+    extensionId: target.extensionId,
+    messageId: Number(row.id),
+    type: row.type,
+    direction: row.direction,
+    kind: 'updated',
+    at: now,
+  })
   return message
 }
 

@@ -17,6 +17,7 @@ import { digitsOf } from '../../lib/phone.js'
 import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
+import { recordChange } from './notification-outbox.js'
 
 export interface AttachmentDraft {
   type: AttachmentType
@@ -117,12 +118,23 @@ export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: n
   }
   const { participants: _participants, ...fields } = draft
   const message: Message = { ...fields, id: Number(id), attachments, lastModifiedTime: now }
+  const record = renderRecord(message)
   await trx
     .updateTable('messages')
-    .set({ record: renderRecord(message) })
+    .set({ record })
     .where('account_id', '=', draft.accountId)
     .where('id', '=', id)
     .execute()
+  await recordChange(trx, {
+    accountId: draft.accountId,
+    extensionId: draft.extensionId,
+    messageId: Number(id),
+    type: draft.type,
+    direction: draft.direction,
+    kind: 'new',
+    record,
+    at: now,
+  })
   return message
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
+import { recordChanges } from './notification-outbox.js'
 
 /**
  * Physical removal of messages (after Purged, and by the retention rules). A removed
@@ -100,5 +101,17 @@ export async function removeMessages(
       })),
     )
     .execute()
+  await recordChanges(
+    trx,
+    rows.map((r) => ({
+      accountId,
+      extensionId: mailbox.extensionId,
+      messageId: Number(r.id),
+      type: r.type,
+      direction: r.direction,
+      kind: 'removed' as const,
+      at: now,
+    })),
+  )
   return { removed: rows.length, blobKeys: keys.map((k) => k.blob_key!) }
 }

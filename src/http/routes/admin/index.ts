@@ -6,6 +6,7 @@ import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
 import { registerInboundRoute } from './inbound.js'
 import { registerTestControlRoutes } from './test-controls.js'
+import { registerAdminSubscriptionRoutes } from './subscriptions.js'
 
 /** The operator's API under `/admin/v1`, guarded by the admin token. */
 export function registerAdminRoutes(app: FastifyInstance, services: Services): void {
@@ -23,6 +24,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
 
   registerInboundRoute(app, services)
   registerTestControlRoutes(app, services)
+  registerAdminSubscriptionRoutes(app, services)
 
   const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
   app.get('/admin/v1/clock', async () => {

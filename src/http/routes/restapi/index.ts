@@ -14,6 +14,7 @@ import { registerMessageStoreConfiguration } from './message-store-configuration
 import { registerMessageStoreReports } from './message-store-report/index.js'
 import { registerMessageSync } from './message-sync.js'
 import { registerMessaging } from './messaging/index.js'
+import { registerSubscriptions } from './subscription.js'
 
 /** Every authenticated route under `/restapi/v1.0`, in one place. */
 export function registerRestApi(app: FastifyInstance, services: Services): void {
@@ -33,6 +34,8 @@ export function registerRestApi(app: FastifyInstance, services: Services): void 
     registerDeleteMessage(scope, services)
     registerDeleteMessagesByFilter(scope, services)
   })
+  // Subscriptions and the WebSocket gateway's token (src/notifications/).
+  registerSubscriptions(app, services)
   // Sending: sms, mms, fax, company-pager, in a scope whose multipart parsers carry files.
   app.register(async (scope) => registerMessaging(scope, services))
 }

@@ -1,0 +1,346 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely'
+import pg from 'pg'
+import type { PublicUrl } from '../app/services.js'
+import type { Clock } from '../domain/clock.js'
+import { outboxWrites } from '../storage/repositories/notification-outbox.js'
+import type { DB } from '../storage/schema.js'
+import { type ChangeGroup, envelope, eventsFor, groupChanges, type OutboxRow } from './events.js'
+import { filtersFromStored } from './filters.js'
+import type { Gateway } from './gateway.js'
+import { notificationCounters } from './metrics.js'
+import type { WebhookWorker } from './webhook-delivery.js'
+
+// biome-ignore lint/suspicious/noExplicitAny: the selection is spelled once, in outboxRows
+type OutboxQuery = SelectQueryBuilder<DB, 'notification_outbox', any>
+
+/** The longest a dispatcher waits before looking at the outbox again (the safety net). */
+const POLL_MS = 100
+const BATCH = 1000
+/** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
+const SETTLED_MS = 10_000
+const KEEP_MS = 5 * 60_000
+
+/**
+ * Reads the outbox. Every node pushes the rows to its own WebSocket sessions (each
+ * node reads every row, in id order, remembering what it has pushed); one node at a
+ * time, holding `notification_state`'s row, turns pending rows into webhook queue rows
+ * in the transaction that marks them done. A wake-up comes from this process's own
+ * writes, from PostgreSQL's NOTIFY on other nodes' commits, and from a poll.
+ */
+export class OutboxDispatcher {
+  /** Every id at or below this is settled and pushed (PostgreSQL's late commits). */
+  private lowWater = 0
+  /** The highest id pushed. */
+  private maxSeen = 0
+  private readonly pushed = new Map<number, number>()
+  private timer?: NodeJS.Timeout
+  private stopped = true
+  private busy = false
+  private again = false
+  private listener?: pg.Client
+  private lastPrune = 0
+  private readonly onWrite = () => this.soon()
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly lockRows: boolean,
+    private readonly clock: Clock,
+    private readonly publicUrl: PublicUrl,
+    private readonly gateway: () => Gateway | undefined,
+    private readonly webhooks: WebhookWorker,
+    private readonly log: { error(obj: object, msg: string): void },
+    private readonly listenUrl?: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false
+    // Changes committed before this node started were for sockets that no longer exist.
+    const max = await this.db
+      .selectFrom('notification_outbox')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst()
+    this.lowWater = Number(max?.id ?? 0)
+    this.maxSeen = this.lowWater
+    outboxWrites.on('write', this.onWrite)
+    if (this.listenUrl)
+      await this.listen(this.listenUrl).catch((err) => this.log.error({ err }, 'outbox LISTEN failed'))
+    this.schedule(0)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    outboxWrites.off('write', this.onWrite)
+    if (this.timer) clearTimeout(this.timer)
+    await this.listener?.end().catch(() => {})
+    for (let i = 0; i < 100 && this.busy; i++) await new Promise((r) => setTimeout(r, 20))
+  }
+
+  /** Runs a pass now (the manual clock moved, or tests want it). */
+  async runOnce(): Promise<void> {
+    await this.pass()
+  }
+
+  private async listen(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url })
+    client.on('error', () => {})
+    client.on('notification', () => this.soon())
+    await client.connect()
+    await client.query('LISTEN msgstore_outbox')
+    this.listener = client
+  }
+
+  /** Commits follow the write by a little: look right away and again shortly after. */
+  private soon(): void {
+    setImmediate(() => this.kick())
+    setTimeout(() => this.kick(), 5).unref()
+  }
+
+  private kick(): void {
+    if (this.stopped) return
+    if (this.busy) {
+      this.again = true
+      return
+    }
+    this.schedule(0)
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.pass()
+        .catch((err) => this.log.error({ err }, 'outbox dispatch failed'))
+        .finally(() => {
+          if (this.stopped) return
+          const next = this.again ? 0 : POLL_MS
+          this.again = false
+          this.schedule(next)
+        })
+    }, ms)
+  }
+
+  private async pass(): Promise<void> {
+    if (this.busy) {
+      this.again = true
+      return
+    }
+    this.busy = true
+    try {
+      await this.pushToSockets()
+      if ((await this.fanOut()) > 0) this.webhooks.wake()
+      if (Date.now() - this.lastPrune > 30_000) await this.prune()
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private async pushToSockets(): Promise<void> {
+    const fresh = await this.outboxRows((q) => q.where('id', '>', this.maxSeen).limit(BATCH))
+    for (const r of fresh) this.pushed.set(Number(r.id), Number(r.posted_at))
+    if (fresh.length > 0) this.maxSeen = Number(fresh[fresh.length - 1]!.id)
+    const late = this.lockRows ? await this.lateRows() : []
+    if (!this.lockRows) {
+      // SQLite commits one writer at a time, in id order: no id can appear below one seen.
+      this.pushed.clear()
+    }
+    const rows = late.length ? [...late, ...fresh].sort((a, b) => Number(a.id) - Number(b.id)) : fresh
+    const gateway = this.gateway()
+    if (!gateway?.hasSubscribers() || rows.length === 0) return
+    const base = this.publicUrl.bytes
+    for (const group of groupChanges(rows.map(toRow))) {
+      for (const session of gateway.sessionsFor(group.accountId, group.extensionId)) {
+        const sub = session.subscription
+        if (!sub) continue
+        for (const filter of sub.filters) {
+          for (const event of eventsFor(filter, group, base)) {
+            session.notify(envelope(event, sub.id, session.principal.extensionId))
+            notificationCounters.webSocketNotifications++
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL hands out ids when rows are written, not when they commit: a row may
+   * appear below ids already pushed. Ids between the settled floor and the highest seen
+   * are checked each pass; those older than SETTLED_MS are final and forgotten.
+   */
+  private async lateRows() {
+    const ids = await this.db
+      .selectFrom('notification_outbox')
+      .select(['id', 'posted_at'])
+      .where('id', '>', this.lowWater)
+      .where('id', '<=', this.maxSeen)
+      .orderBy('id')
+      .execute()
+    const missing = ids.filter((r) => !this.pushed.has(Number(r.id))).map((r) => Number(r.id))
+    const late = missing.length
+      ? await this.outboxRows((q) => q.where('id', 'in', missing.slice(0, BATCH)))
+      : []
+    for (const r of late) this.pushed.set(Number(r.id), Number(r.posted_at))
+    const settled = Date.now() - SETTLED_MS
+    for (const r of ids) {
+      if (Number(r.posted_at) > settled) break
+      this.lowWater = Number(r.id)
+    }
+    for (const id of this.pushed.keys()) if (id <= this.lowWater) this.pushed.delete(id)
+    return late
+  }
+
+  private outboxRows(where: (q: OutboxQuery) => OutboxQuery): Promise<OutboxSelect[]> {
+    return where(
+      this.db
+        .selectFrom('notification_outbox')
+        .select([
+          'id',
+          'account_id',
+          'extension_id',
+          'txn',
+          'message_id',
+          'message_type',
+          'direction',
+          'kind',
+          'record',
+          'created_at',
+          'posted_at',
+        ])
+        .orderBy('id'),
+    ).execute() as Promise<OutboxSelect[]>
+  }
+
+  /** Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote. */
+  private async fanOut(): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      if (this.lockRows) {
+        const locked = await trx
+          .selectFrom('notification_state')
+          .select('id')
+          .where('id', '=', 1)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst()
+        if (!locked) return 0
+      }
+      const rows = await trx
+        .selectFrom('notification_outbox')
+        .select([
+          'id',
+          'account_id',
+          'extension_id',
+          'txn',
+          'message_id',
+          'message_type',
+          'direction',
+          'kind',
+          'record',
+          'created_at',
+        ])
+        .where('fanned_out', '=', 0)
+        .orderBy('id')
+        .limit(BATCH)
+        .execute()
+      if (rows.length === 0) return 0
+      const groups = groupChanges(rows.map(toRow))
+      const accounts = [...new Set(groups.map((g) => g.accountId))]
+      const now = this.clock.now()
+      const subs = await trx
+        .selectFrom('subscriptions')
+        .select(['id', 'extension_id', 'event_filters'])
+        .where('transport', '=', 'WebHook')
+        .where('status', '=', 'Active')
+        .where('expires_at', '>', now)
+        .where('account_id', 'in', accounts)
+        .orderBy('created_at')
+        .execute()
+      const queue = queueRows(groups, subs, this.publicUrl.bytes, now)
+      for (let i = 0; i < queue.length; i += 200) {
+        await trx
+          .insertInto('webhook_queue')
+          .values(queue.slice(i, i + 200))
+          .execute()
+      }
+      const ids = rows.map((r) => Number(r.id))
+      for (let i = 0; i < ids.length; i += 500) {
+        await trx
+          .updateTable('notification_outbox')
+          .set({ fanned_out: 1 })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute()
+      }
+      return queue.length
+    })
+  }
+
+  private async prune(): Promise<void> {
+    this.lastPrune = Date.now()
+    await this.db
+      .deleteFrom('notification_outbox')
+      .where('fanned_out', '=', 1)
+      .where('posted_at', '<', Date.now() - KEEP_MS)
+      .execute()
+  }
+}
+
+function queueRows(
+  groups: ChangeGroup[],
+  subs: { id: string; extension_id: string; event_filters: string }[],
+  base: Buffer,
+  now: number,
+): { subscription_id: string; body: string; created_at: number }[] {
+  const parsed = subs.map((s) => ({ ...s, filters: filtersFromStored(JSON.parse(s.event_filters)) }))
+  const out: { subscription_id: string; body: string; created_at: number }[] = []
+  for (const group of groups) {
+    for (const sub of parsed) {
+      for (const filter of sub.filters) {
+        for (const event of eventsFor(filter, group, base)) {
+          out.push({
+            subscription_id: sub.id,
+            body: JSON.stringify(envelope(event, sub.id, sub.extension_id)),
+            created_at: now,
+          })
+        }
+      }
+    }
+  }
+  return out
+}
+
+interface OutboxSelect {
+  id: number
+  account_id: string
+  extension_id: string
+  txn: string
+  message_id: number
+  message_type: string
+  direction: string
+  kind: 'new' | 'updated' | 'removed'
+  record: Buffer | null
+  created_at: number
+  posted_at: number
+}
+
+function toRow(r: {
+  id: number
+  account_id: string
+  extension_id: string
+  txn: string
+  message_id: number
+  message_type: string
+  direction: string
+  kind: 'new' | 'updated' | 'removed'
+  record: Buffer | null
+  created_at: number
+}): OutboxRow {
+  return {
+    id: Number(r.id),
+    accountId: r.account_id,
+    extensionId: r.extension_id,
+    txn: r.txn,
+    messageId: Number(r.message_id),
+    type: r.message_type,
+    direction: r.direction,
+    kind: r.kind,
+    record: r.record,
+    at: Number(r.created_at),
+  }
+}

@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { ApiError } from '../domain/errors.js'
+import { open } from '../lib/sealed.js'
+import type { OAuthService } from '../services/oauth.js'
+import { filtersFromStored } from './filters.js'
+import { notificationCounters } from './metrics.js'
+import type { SubscriptionService } from './subscriptions.js'
+import { GATEWAY_LIMITS, WsSession } from './ws-session.js'
+
+/** Where the gateway listens, on the REST API's own port. */
+export const GATEWAY_PATH = '/ws'
+const PING_INTERVAL_MS = 30_000
+const PONG_TIMEOUT_MS = 10_000
+const REPLAY_DELAY_MS = 100
+const SUBSCRIPTION_PATH = /^\/restapi\/v1\.0\/subscription\/?$/
+const SUBSCRIPTION_ID_PATH = /^\/restapi\/v1\.0\/subscription\/([^/?]+)\/?$/
+
+type Frame = [Record<string, unknown>, unknown?]
+
+/**
+ * The WebSocket gateway as RingCentral's clients speak it (reference/notes.md): the server
+ * says ConnectionDetails first; ClientRequest frames create, refresh and delete the
+ * session's subscription or make any other REST call, answered as the HTTP route would
+ * answer it (dispatched through Fastify's `inject`, so the same route handlers, auth
+ * and errors apply); notifications go out as ServerNotification with the `wsc` sequence.
+ */
+export class Gateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  /** Sessions by wsc token (recovery) ... */
+  private readonly sessions = new Map<string, WsSession>()
+  /** ... and those with a subscription, by the mailboxes their filters name. */
+  private readonly byMailbox = new Map<string, Set<WsSession>>()
+  private sweeper?: NodeJS.Timeout
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly oauth: OAuthService,
+    private readonly subscriptions: SubscriptionService,
+    private readonly wsKey: Uint8Array,
+    private readonly forget: (subscriptionId: string) => Promise<void>,
+  ) {}
+
+  attach(): void {
+    this.app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (url.pathname !== GATEWAY_PATH && url.pathname !== `${GATEWAY_PATH}/`) {
+        socket.destroy()
+        return
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.accept(ws, req, url).catch(() => ws.terminate())
+      })
+    })
+    this.sweeper = setInterval(() => this.sweep(), 5_000)
+    this.sweeper.unref()
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper)
+    for (const ws of this.wss.clients) ws.terminate()
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+  }
+
+  get connectionCount(): number {
+    return this.wss.clients.size
+  }
+
+  /** Sessions whose subscription names the mailbox. */
+  sessionsFor(accountId: string, extensionId: string): Iterable<WsSession> {
+    return this.byMailbox.get(`${accountId}/${extensionId}`) ?? []
+  }
+
+  hasSubscribers(): boolean {
+    return this.byMailbox.size > 0
+  }
+
+  private async accept(ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> {
+    const header = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+    const token = url.searchParams.get('access_token') ?? header
+    if (!token) {
+      ws.close(4400, 'access_token is required')
+      return
+    }
+    const sealed = open(this.wsKey, 'ws-token', token) as { t: string; e: number } | undefined
+    const principal =
+      sealed && sealed.e > Date.now()
+        ? await this.oauth.principal(sealed.t).catch(() => undefined)
+        : undefined
+    if (!sealed || !principal) {
+      this.send(ws, [
+        { type: 'Error', messageId: randomUUID(), status: 401, headers: {} },
+        { errorCode: 'WSG-401', message: 'Invalid or expired access token' },
+      ])
+      ws.close(4401, 'invalid access token')
+      return
+    }
+    const wsc = url.searchParams.get('wsc')
+    let session = wsc ? this.sessions.get(wsc) : undefined
+    let recoveryState: string | undefined
+    if (wsc) {
+      const recoverable =
+        session !== undefined &&
+        session.principal.extensionId === principal.extensionId &&
+        (session.socket === undefined || session.socket.readyState !== session.socket.OPEN) &&
+        Date.now() - (session.disconnectedAt ?? 0) <= GATEWAY_LIMITS.recoveryTimeout * 1000
+      recoveryState = recoverable ? 'Successful' : 'Failed'
+      if (!recoverable) session = undefined
+    }
+    if (!session) {
+      session = new WsSession(principal, sealed.t)
+      this.sessions.set(session.wscToken, session)
+    }
+    session.principal = principal
+    session.accessToken = sealed.t
+    session.disconnectedAt = undefined
+    notificationCounters.webSocketConnections = this.wss.clients.size
+    const details: Record<string, unknown> = {
+      creationTime: new Date(session.createdAt).toISOString(),
+      ...GATEWAY_LIMITS,
+    }
+    if (recoveryState) details.recoveryState = recoveryState
+    const messageId = randomUUID()
+    this.send(ws, [
+      {
+        type: 'ConnectionDetails',
+        messageId,
+        status: 200,
+        wsc: { token: session.wscToken, sequence: session.sequence },
+        headers: { RCRequestId: messageId },
+      },
+      details,
+    ])
+    this.watch(ws, session)
+    // What the session missed while it had no socket, oldest first. Clients attach their
+    // notification listener only once they have read ConnectionDetails, so the replay
+    // (and anything new meanwhile, kept in the same buffer) follows a moment later.
+    const replay = () => {
+      if (ws.readyState !== ws.OPEN) return
+      for (const frame of session.missed.splice(0)) ws.send(frame)
+      session.socket = ws
+    }
+    if (session.missed.length > 0) setTimeout(replay, REPLAY_DELAY_MS)
+    else replay()
+  }
+
+  private watch(ws: WebSocket, session: WsSession): void {
+    let alive = true
+    let lastActivity = Date.now()
+    const ping = setInterval(() => {
+      if (!alive) {
+        ws.terminate()
+        return
+      }
+      alive = false
+      ws.ping()
+      setTimeout(() => {
+        if (!alive) ws.terminate()
+      }, PONG_TIMEOUT_MS).unref()
+      if (Date.now() - lastActivity > GATEWAY_LIMITS.idleTimeout * 1000)
+        this.expire(ws, 'WSG-902', 'Idle timeout')
+      else if (Date.now() - session.createdAt > GATEWAY_LIMITS.absoluteTimeout * 1000)
+        this.expire(ws, 'WSG-903', 'Absolute timeout')
+    }, PING_INTERVAL_MS)
+    ping.unref()
+    ws.on('pong', () => {
+      alive = true
+    })
+    ws.on('message', (data, isBinary) => {
+      lastActivity = Date.now()
+      alive = true
+      if (isBinary) return
+      this.onFrame(ws, session, data.toString()).catch(() => {})
+    })
+    ws.on('close', () => {
+      clearInterval(ping)
+      notificationCounters.webSocketConnections = this.wss.clients.size
+      if (session.socket === ws || session.socket === undefined) {
+        session.socket = undefined
+        session.disconnectedAt = Date.now()
+      }
+    })
+    ws.on('error', () => ws.terminate())
+  }
+
+  private expire(ws: WebSocket, errorCode: string, message: string): void {
+    this.send(ws, [
+      { type: 'Error', messageId: randomUUID(), status: 400, headers: {} },
+      { errorCode, message },
+    ])
+    ws.close()
+  }
+
+  private async onFrame(ws: WebSocket, session: WsSession, text: string): Promise<void> {
+    let frame: Frame
+    try {
+      frame = JSON.parse(text)
+      if (!Array.isArray(frame) || typeof frame[0] !== 'object' || frame[0] === null) throw new Error()
+    } catch {
+      this.send(ws, [
+        { type: 'Error', messageId: randomUUID(), status: 400, headers: {} },
+        { errorCode: 'WSG-400', message: 'Each frame is a JSON array [meta, body?]' },
+      ])
+      return
+    }
+    const [meta, body] = frame
+    if (meta.type === 'Heartbeat') {
+      this.send(ws, [{ type: 'Heartbeat', messageId: meta.messageId, status: 200 }])
+      return
+    }
+    if (meta.type !== 'ClientRequest') return
+    const { status, headers, answer } = await this.dispatch(session, meta, body ?? undefined)
+    this.send(ws, [{ type: 'ClientRequest', messageId: meta.messageId, status, headers }, answer ?? null])
+  }
+
+  private async dispatch(
+    session: WsSession,
+    meta: Record<string, unknown>,
+    body: unknown,
+  ): Promise<{ status: number; headers: Record<string, string>; answer: unknown }> {
+    const method = String(meta.method ?? 'GET').toUpperCase()
+    const path = String(meta.path ?? '')
+    const pathOnly = path.split('?')[0]!
+    const caller = { principal: session.principal, wsSession: session.id }
+    try {
+      if (SUBSCRIPTION_PATH.test(pathOnly) && method === 'POST') {
+        const principal = await this.oauth.principal(session.accessToken)
+        caller.principal = principal
+        const info = await this.subscriptions.create({ ...caller, principal }, body)
+        this.setSubscription(session, info)
+        return {
+          status: 200,
+          headers: { 'Content-Type': 'application/json', 'WSG-SubscriptionId': String(info.id) },
+          answer: info,
+        }
+      }
+      const byId = SUBSCRIPTION_ID_PATH.exec(pathOnly)
+      if (
+        byId &&
+        session.subscription?.id === decodeURIComponent(byId[1]!) &&
+        (method === 'PUT' || method === 'DELETE')
+      ) {
+        if (method === 'PUT') {
+          const info = await this.subscriptions.update(caller, session.subscription.id, body ?? {})
+          this.setSubscription(session, info)
+          return { status: 200, headers: { 'Content-Type': 'application/json' }, answer: info }
+        }
+        await this.subscriptions.remove(caller, session.subscription.id)
+        this.setSubscription(session, undefined)
+        return { status: 204, headers: {}, answer: null }
+      }
+    } catch (err) {
+      if (err instanceof ApiError)
+        return { status: err.status, headers: { 'Content-Type': 'application/json' }, answer: err.body() }
+      throw err
+    }
+    // Any other REST call: answered by the HTTP route itself.
+    const query =
+      meta.query && typeof meta.query === 'object' ? (meta.query as Record<string, string>) : undefined
+    const extra =
+      meta.headers && typeof meta.headers === 'object' ? (meta.headers as Record<string, string>) : {}
+    const res = await this.app.inject({
+      method: method as 'GET',
+      url: path,
+      query,
+      headers: {
+        ...Object.fromEntries(
+          Object.entries(extra).filter(([k]) => !/^(authorization|host|content-length)$/i.test(k)),
+        ),
+        authorization: `Bearer ${session.accessToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v)
+    let answer: unknown = res.body
+    if (/json/.test(String(res.headers['content-type'] ?? ''))) {
+      try {
+        answer = res.body ? JSON.parse(res.body) : null
+      } catch {}
+    }
+    return { status: res.statusCode, headers, answer }
+  }
+
+  private setSubscription(session: WsSession, info: Record<string, unknown> | undefined): void {
+    this.unindex(session)
+    session.subscription = info
+      ? { id: String(info.id), filters: filtersFromStored(info.eventFilters as string[]) }
+      : undefined
+    if (!session.subscription) return
+    for (const f of session.subscription.filters) {
+      if (f.kind === 'reminder') continue
+      const key = `${f.accountId}/${f.extensionId}`
+      let set = this.byMailbox.get(key)
+      if (!set) {
+        set = new Set()
+        this.byMailbox.set(key, set)
+      }
+      set.add(session)
+    }
+  }
+
+  private unindex(session: WsSession): void {
+    for (const [key, set] of this.byMailbox) {
+      if (set.delete(session) && set.size === 0) this.byMailbox.delete(key)
+    }
+  }
+
+  /** Ends sessions whose socket has been gone longer than the recovery timeout, with their subscription. */
+  private sweep(): void {
+    const limit = Date.now() - GATEWAY_LIMITS.recoveryTimeout * 1000
+    for (const [token, session] of this.sessions) {
+      if (session.socket || session.disconnectedAt === undefined || session.disconnectedAt > limit) continue
+      this.sessions.delete(token)
+      this.unindex(session)
+      if (session.subscription) this.forget(session.subscription.id).catch(() => {})
+    }
+  }
+
+  private send(ws: WebSocket, frame: Frame): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+  }
+}

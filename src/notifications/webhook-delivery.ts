@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Clock } from '../domain/clock.js'
+import type { DB } from '../storage/schema.js'
+import { notificationCounters } from './metrics.js'
+import { post } from './webhook-http.js'
+
+/**
+ * Webhook deliveries. Each subscription's queue (`webhook_queue`, filled by the outbox
+ * fan-out in the same transaction that marks outbox rows done) is sent in order by one
+ * node at a time: a node takes a lease on the subscription row, posts the oldest item,
+ * and removes it only once the receiver answered 2xx. Subscriptions are served side by
+ * side, so a receiver that hangs costs its own subscription the timeout and nobody else
+ * anything; the request path only ever writes rows.
+ *
+ * A failure backs off on the store's clock (1 s, 2 s, 4 s … at most a minute); a
+ * subscription whose receiver has failed for ten minutes becomes Blacklisted and its
+ * queue is dropped. A crash after the receiver's answer and before the removal is the one
+ * way an item is sent twice; a crash before it never loses one.
+ */
+
+const USER_AGENT = 'RingCentral-Webhook/8.3'
+const BLACKLIST_AFTER_MS = 10 * 60_000
+const MAX_BACKOFF_MS = 60_000
+const POLL_MS = 200
+const CONCURRENCY = 32
+const HISTORY = 100
+const HANDSHAKE_MAX_BYTES = 1024
+
+/** The Validation-Token handshake; answers why it failed, or undefined when it passed. */
+export async function handshake(address: string, timeoutMs: number): Promise<string | undefined> {
+  const token = randomUUID()
+  const result = await post(
+    address,
+    {
+      'Validation-Token': token,
+      'Content-Type': 'application/json; charset=UTF-8',
+      'User-Agent': USER_AGENT,
+    },
+    '',
+    timeoutMs,
+    HANDSHAKE_MAX_BYTES,
+  )
+  if (result.error) return result.error
+  if (result.status !== 200) return `status ${result.status}`
+  if (result.headers['validation-token'] !== token) return 'Validation-Token not echoed'
+  return undefined
+}
+
+export class WebhookWorker {
+  private timer?: NodeJS.Timeout
+  private stopped = true
+  private readonly inFlight = new Set<string>()
+  private polling = false
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+    private readonly timeoutMs: number,
+    private readonly log: { error(obj: object, msg: string): void },
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    const tick = () => {
+      if (this.stopped) return
+      this.poll()
+        .catch((err) => this.log.error({ err }, 'webhook poll failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, POLL_MS)
+        })
+    }
+    this.timer = setTimeout(tick, 0)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    for (let i = 0; i < 100 && this.inFlight.size > 0; i++) await new Promise((r) => setTimeout(r, 50))
+  }
+
+  /** Looks for queues to serve now (after a fan-out), besides the timer. */
+  wake(): void {
+    if (!this.stopped) this.poll().catch((err) => this.log.error({ err }, 'webhook poll failed'))
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.inFlight.size >= CONCURRENCY) return
+    this.polling = true
+    try {
+      const now = this.clock.now()
+      const due = await this.db
+        .selectFrom('subscriptions as s')
+        .select('s.id')
+        .where('s.transport', '=', 'WebHook')
+        .where((eb) => eb.or([eb('s.next_attempt_at', 'is', null), eb('s.next_attempt_at', '<=', now)]))
+        .where((eb) =>
+          eb.or([eb('s.delivering_until', 'is', null), eb('s.delivering_until', '<', Date.now())]),
+        )
+        .where((eb) =>
+          eb.exists(
+            eb.selectFrom('webhook_queue as q').select('q.id').whereRef('q.subscription_id', '=', 's.id'),
+          ),
+        )
+        .limit(CONCURRENCY)
+        .execute()
+      for (const { id } of due) {
+        if (this.inFlight.has(id) || this.inFlight.size >= CONCURRENCY) continue
+        if (!(await this.lease(id))) continue
+        this.inFlight.add(id)
+        this.serve(id)
+          .catch((err) => this.log.error({ err, subscription: id }, 'webhook delivery failed'))
+          .finally(() => {
+            this.inFlight.delete(id)
+            this.release(id).catch(() => {})
+          })
+      }
+    } finally {
+      this.polling = false
+    }
+  }
+
+  private async lease(id: string): Promise<boolean> {
+    const until = Date.now() + this.timeoutMs + 30_000
+    const result = await this.db
+      .updateTable('subscriptions')
+      .set({ delivering_until: until })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('delivering_until', 'is', null), eb('delivering_until', '<', Date.now())]))
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  private async release(id: string): Promise<void> {
+    await this.db.updateTable('subscriptions').set({ delivering_until: null }).where('id', '=', id).execute()
+  }
+
+  /** Sends the subscription's queue in order until it is empty, a delivery fails, or it must stop. */
+  private async serve(id: string): Promise<void> {
+    while (!this.stopped) {
+      const sub = await this.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!sub) return
+      const now = this.clock.now()
+      if (
+        sub.status !== 'Active' ||
+        Number(sub.expires_at) <= now ||
+        !(await this.ownerActive(sub.session_id))
+      ) {
+        // Nothing is owed to an expired or blacklisted subscription, or one whose session ended.
+        await this.db.deleteFrom('webhook_queue').where('subscription_id', '=', id).execute()
+        return
+      }
+      if (sub.next_attempt_at !== null && Number(sub.next_attempt_at) > now) return
+      const item = await this.db
+        .selectFrom('webhook_queue')
+        .selectAll()
+        .where('subscription_id', '=', id)
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst()
+      if (!item) return
+      await this.lease(id).catch(() => {})
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json; charset=UTF-8',
+        'User-Agent': USER_AGENT,
+      }
+      // Never Validation-Token on a delivery: receivers take any request carrying it for the handshake.
+      if (sub.verification_token) headers['Verification-Token'] = sub.verification_token
+      const result = await post(sub.address!, headers, item.body, this.timeoutMs)
+      const ok =
+        result.error === undefined &&
+        result.status !== undefined &&
+        result.status >= 200 &&
+        result.status < 300
+      const at = this.clock.now()
+      notificationCounters.webhookDeliveries[ok ? 'delivered' : 'failed']++
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('webhook_deliveries')
+          .values({
+            subscription_id: id,
+            at,
+            status: result.status ?? null,
+            outcome: ok ? 'Delivered' : 'Failed',
+            duration_ms: result.durationMs,
+            error: result.error ?? (ok ? null : `HTTP ${result.status} ${result.statusText ?? ''}`.trim()),
+            body: item.body,
+          })
+          .execute()
+        await trx
+          .deleteFrom('webhook_deliveries')
+          .where('subscription_id', '=', id)
+          .where('id', 'not in', (eb) =>
+            eb
+              .selectFrom('webhook_deliveries')
+              .select('id')
+              .where('subscription_id', '=', id)
+              .orderBy('id', 'desc')
+              .limit(HISTORY),
+          )
+          .execute()
+        if (ok) {
+          await trx.deleteFrom('webhook_queue').where('id', '=', item.id).execute()
+          await trx
+            .updateTable('subscriptions')
+            .set({
+              last_delivery_at: at,
+              last_delivery_status: String(result.status),
+              failing_since: null,
+              failures: 0,
+              next_attempt_at: null,
+            })
+            .where('id', '=', id)
+            .execute()
+          return
+        }
+        const failingSince = sub.failing_since === null ? at : Number(sub.failing_since)
+        const failures = Number(sub.failures) + 1
+        const reason =
+          result.status !== undefined
+            ? `Webhook responses with code: [${result.status}], reason: [${result.statusText ?? ''}]`
+            : `Webhook delivery failed: ${result.error}`
+        if (at - failingSince >= BLACKLIST_AFTER_MS) {
+          await trx
+            .updateTable('subscriptions')
+            .set({
+              status: 'Blacklisted',
+              blacklisted_at: at,
+              blacklist_reason: reason,
+              failures,
+              last_delivery_at: at,
+              last_delivery_status: result.status === undefined ? 'error' : String(result.status),
+            })
+            .where('id', '=', id)
+            .execute()
+          await trx.deleteFrom('webhook_queue').where('subscription_id', '=', id).execute()
+          return
+        }
+        await trx
+          .updateTable('subscriptions')
+          .set({
+            failing_since: failingSince,
+            failures,
+            next_attempt_at: at + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)),
+            last_delivery_at: at,
+            last_delivery_status: result.status === undefined ? 'error' : String(result.status),
+          })
+          .where('id', '=', id)
+          .execute()
+      })
+      if (!ok) return
+    }
+  }
+
+  /** A subscription delivers while its user's session lasts and the user is enabled. */
+  private async ownerActive(sessionId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('oauth_sessions')
+      .select('status')
+      .where('id', '=', sessionId)
+      .executeTakeFirst()
+    return row !== undefined && (row.status ?? 'Enabled') === 'Enabled'
+  }
+}

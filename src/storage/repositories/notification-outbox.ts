@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import type { Kysely } from 'kysely'
+import type { DB } from '../schema.js'
+import type { MailboxKey } from './mailbox-key.js'
+
+/**
+ * The notification outbox: every change that takes a mailbox change number writes one
+ * row here, in the same transaction (see nextChangeSeq's callers: insertMessage,
+ * changeMessage, changeDelivery, removeMessages). A rolled-back change leaves no row;
+ * a committed one is announced even if the process dies right after the commit.
+ *
+ * Rows written by one transaction carry one `txn` key, so that the changes a single
+ * request makes in one mailbox (a bulk update of 50 messages) become one notification
+ * with exact counts. The key is kept per transaction object; a savepoint inside a
+ * transaction is a new object and must be joined to its transaction (joinChangeGroup).
+ */
+
+const groups = new WeakMap<object, string>()
+
+/**
+ * Emits 'write' when this process writes outbox rows (not yet committed): the
+ * notification dispatcher then looks soon, instead of at its next poll.
+ */
+export const outboxWrites = new EventEmitter()
+
+function groupOf(trx: object): string {
+  let key = groups.get(trx)
+  if (!key) {
+    key = randomUUID()
+    groups.set(trx, key)
+  }
+  return key
+}
+
+/** Makes the changes written through `savepoint` part of `trx`'s notification. */
+export function joinChangeGroup(trx: object, savepoint: object): void {
+  groups.set(savepoint, groupOf(trx))
+}
+
+export interface OutboxChange extends MailboxKey {
+  messageId: number
+  type: string
+  direction: string
+  kind: 'new' | 'updated' | 'removed'
+  /** The stored record, for a new message (instant, fax and voicemail filters carry it). */
+  record?: Buffer
+  /** Store-clock time of the change. */
+  at: number
+}
+
+export async function recordChange(trx: Kysely<DB>, change: OutboxChange): Promise<void> {
+  await recordChanges(trx, [change])
+}
+
+export async function recordChanges(trx: Kysely<DB>, changes: OutboxChange[]): Promise<void> {
+  if (changes.length === 0) return
+  const txn = groupOf(trx)
+  const postedAt = Date.now()
+  await trx
+    .insertInto('notification_outbox')
+    .values(
+      changes.map((c) => ({
+        account_id: c.accountId,
+        extension_id: c.extensionId,
+        txn,
+        message_id: c.messageId,
+        message_type: c.type,
+        direction: c.direction,
+        kind: c.kind,
+        record: c.kind === 'new' ? (c.record ?? null) : null,
+        created_at: c.at,
+        posted_at: postedAt,
+      })),
+    )
+    .execute()
+  outboxWrites.emit('write')
+}
