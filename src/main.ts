@@ -8,9 +8,13 @@ import { addStoreOptions } from './cli/store-options.js'
 import { ConfigError } from './config/config.js'
 import { ApiError } from './domain/errors.js'
 import { addExportOptions } from './exports/settings.js'
+import { packageVersion } from './lib/version.js'
 
 const program = new Command()
-program.name('msgstore').description('A self-hosted message store speaking the RingCentral Message Store API')
+program
+  .name('msgstore')
+  .description('A self-hosted message store speaking the RingCentral Message Store API')
+  .version(packageVersion(), '-V, --version', 'print the version')
 
 addExportOptions(program.command('serve'))
   .description('run the server')
