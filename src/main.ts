@@ -62,6 +62,9 @@ addExportOptions(program.command('serve'))
       'longest wait between retention sweeps (mailbox limits), default PT1M (MSGSTORE_RETENTION_INTERVAL)',
     ),
   )
+  .addOption(
+    new Option('--metrics-open', 'serve GET /metrics without the admin token (MSGSTORE_METRICS_OPEN=1)'),
+  )
   .action(async (opts) => serve(opts))
 
 addStoreOptions(

@@ -9,6 +9,7 @@ import { deliveryStepJob } from '../jobs/definitions/delivery-step.js'
 import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
 import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
+import { Metrics } from '../observability/metrics.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
@@ -77,6 +78,8 @@ export interface Services {
   exports: ExportService
   jobs: JobRunner
   log: Logger
+  /** The series of `GET /metrics`; notifications set theirs through it. */
+  metrics: Metrics
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
 }
@@ -149,6 +152,7 @@ export async function createServices(config: Config): Promise<Services> {
     exports,
     jobs,
     log,
+    metrics: new Metrics(db, clock),
     provision: async (file) => {
       const result = await provision(db, file, clock.now())
       oauth.forgetPrincipals()

@@ -32,6 +32,8 @@ export interface Config {
   readonly benchRoutes: boolean
   /** Message store exports: archive size, expiry, concurrency. */
   readonly exports: ExportSettings
+  /** `GET /metrics` without the admin token (`--metrics-open`). */
+  readonly metricsOpen: boolean
 }
 
 export class ConfigError extends Error {}
@@ -52,6 +54,7 @@ export interface ServeOptions extends ExportOptions {
   purgeAfter?: string
   removeAfter?: string
   retentionInterval?: string
+  metricsOpen?: boolean
 }
 
 type Env = Record<string, string | undefined>
@@ -123,6 +126,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     retentionInterval,
     benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
+    metricsOpen: opts.metricsOpen ?? /^(1|true|yes|on)$/i.test(env.MSGSTORE_METRICS_OPEN ?? ''),
   })
 }
 

@@ -3,10 +3,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Services } from '../app/services.js'
 import { ManualClock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
+import { registerRequestObservation } from '../observability/request-log.js'
 import { registerBulkBodyParsers } from './plugins/bulk-bodies.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerBenchRoutes } from './routes/bench.js'
+import { registerMetricsRoute } from './routes/metrics.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
 import { registerRestApi } from './routes/restapi/index.js'
 import { registerSystemRoutes } from './routes/system.js'
@@ -21,6 +23,8 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: MAX_BODY,
     return503OnClosing: true,
+    // observability/request-log.ts writes one line per request, naming the route rather than the URL.
+    disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
     // Fastify answers a URL it cannot decode before any route or error handler runs; give it our body.
     frameworkErrors: (err, _request, reply) => {
@@ -40,6 +44,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   // Bulk request bodies: multipart/mixed and application/vnd.ringcentral.multipart+json.
   registerBulkBodyParsers(app)
   registerErrorHandling(app)
+  registerRequestObservation(app, services.metrics)
   const clock = services.clock
   if (clock instanceof ManualClock && clock.shared) {
     // Another node may have moved the shared manual clock since the last request.
@@ -47,6 +52,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   }
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
+  await registerMetricsRoute(app, services)
   if (services.config.benchRoutes) registerBenchRoutes(app)
   await app.register(async (scope) => registerAdminRoutes(scope, services))
   await app.register(async (scope) => registerRestApi(scope, services))
