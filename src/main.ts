@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander'
+import { registerBackupCommand } from './cli/backup.js'
 import { registerExportCommand } from './cli/export.js'
 import { withStore } from './cli/offline.js'
+import { registerRestoreCommand } from './cli/restore.js'
 import { registerSeedCommand } from './cli/seed.js'
 import { applyProvisionFile, serve } from './cli/serve.js'
 import { addStoreOptions } from './cli/store-options.js'
@@ -93,6 +95,8 @@ addStoreOptions(
 
 registerSeedCommand(program)
 registerExportCommand(program)
+registerBackupCommand(program)
+registerRestoreCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {
