@@ -1,24 +1,19 @@
 import type { Kysely } from 'kysely'
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { Clock } from '../domain/clock.js'
 import type { DB } from '../storage/schema.js'
+import { RequestSeries } from './request-series.js'
 import { countDueJobs, countFailedJobs, countStoredMessages } from './store-counts.js'
-
-type RequestLabels = 'method' | 'route' | 'status'
-
-/** Seconds: most requests answer in a millisecond or two; exports and bulk writes take longer. */
-const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
 /**
  * Every series `GET /metrics` exports, in one place. Request series are counted as
- * requests end (a map lookup and two increments); what lives in the database (messages,
- * jobs) is counted only when Prometheus scrapes, so a request never pays for it.
+ * requests end (a map lookup and a few additions, see request-series.ts); what lives
+ * in the database (messages, jobs) is counted only when Prometheus scrapes, so a
+ * request never pays for it.
  */
 export class Metrics {
   readonly registry = new Registry()
-  private readonly requests: Counter<RequestLabels>
-  private readonly latency: Histogram<RequestLabels>
-  private readonly perRoute = new Map<string, { count: () => void; observe: (seconds: number) => void }>()
+  private readonly requests = new RequestSeries()
 
   /**
    * Notifications hook: open WebSocket connections of this node. The notifications
@@ -34,19 +29,7 @@ export class Metrics {
   constructor(db: Kysely<DB>, clock: Clock) {
     const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry })
-    this.requests = new Counter({
-      name: 'msgstore_http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status code',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    })
-    this.latency = new Histogram({
-      name: 'msgstore_http_request_duration_seconds',
-      help: 'Time from a request arriving to its answer being written, by method, route pattern and status code',
-      labelNames: ['method', 'route', 'status'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    })
+    this.requests.register(this.registry)
     new Gauge({
       name: 'msgstore_messages_stored',
       help: 'Messages in the store (every account, every availability), counted at scrape time',
@@ -90,17 +73,7 @@ export class Metrics {
 
   /** Counts one answered request; `route` is the route's pattern, never the URL (it may hold a token). */
   requestAnswered(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`
-    let series = this.perRoute.get(key)
-    if (!series) {
-      const labels = { method, route, status: String(status) }
-      const counter = this.requests.labels(labels)
-      const histogram = this.latency.labels(labels)
-      series = { count: () => counter.inc(), observe: (s) => histogram.observe(s) }
-      this.perRoute.set(key, series)
-    }
-    series.count()
-    series.observe(seconds)
+    this.requests.record(method, route, status, seconds)
   }
 
   /** The Prometheus text exposition of every series. */
