@@ -1,5 +1,10 @@
 import multipart from '@fastify/multipart'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify'
 import type { Services } from '../app/services.js'
 import { ManualClock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
@@ -24,7 +29,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     bodyLimit: MAX_BODY,
     return503OnClosing: true,
     // observability/request-log.ts writes one line per request, naming the route rather than the URL.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
     // Fastify answers a URL it cannot decode before any route or error handler runs; give it our body.
     frameworkErrors: (err, _request, reply) => {
