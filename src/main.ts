@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander'
+import { registerBackupCommand } from './cli/backup.js'
 import { registerExportCommand } from './cli/export.js'
 import { withStore } from './cli/offline.js'
+import { registerRestoreCommand } from './cli/restore.js'
 import { registerSeedCommand } from './cli/seed.js'
 import { applyProvisionFile, serve } from './cli/serve.js'
 import { addStoreOptions } from './cli/store-options.js'
 import { ConfigError } from './config/config.js'
 import { ApiError } from './domain/errors.js'
 import { addExportOptions } from './exports/settings.js'
+import { packageVersion } from './lib/version.js'
 import { addControlOptions } from './test-controls/settings.js'
 
 const program = new Command()
-program.name('msgstore').description('A self-hosted message store speaking the RingCentral Message Store API')
+program
+  .name('msgstore')
+  .description('A self-hosted message store speaking the RingCentral Message Store API')
+  .version(packageVersion(), '-V, --version', 'print the version')
 
 addControlOptions(addExportOptions(program.command('serve')))
   .description('run the server')
@@ -65,6 +71,9 @@ addControlOptions(addExportOptions(program.command('serve')))
       'bounds the webhook handshake and each delivery, default PT3S (MSGSTORE_WEBHOOK_TIMEOUT)',
     ),
   )
+  .addOption(
+    new Option('--metrics-open', 'serve GET /metrics without the admin token (MSGSTORE_METRICS_OPEN=1)'),
+  )
   .action(async (opts) => serve(opts))
 
 addStoreOptions(
@@ -93,6 +102,8 @@ addStoreOptions(
 
 registerSeedCommand(program)
 registerExportCommand(program)
+registerBackupCommand(program)
+registerRestoreCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {

@@ -11,6 +11,7 @@ import { JobRunner } from '../jobs/runner.js'
 import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
 import { logRedaction } from '../lib/log-redaction.js'
 import { Notifications } from '../notifications/notifications.js'
+import { Metrics } from '../observability/metrics.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
@@ -82,6 +83,8 @@ export interface Services {
   /** Subscriptions, webhooks and the WebSocket gateway. */
   notifications: Notifications
   log: Logger
+  /** The series of `GET /metrics`; notifications set theirs through it. */
+  metrics: Metrics
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
 }
@@ -186,6 +189,7 @@ export async function createServices(config: Config): Promise<Services> {
     controls,
     notifications,
     log,
+    metrics: new Metrics(db, clock),
     provision: provisionFile,
     close: async () => {
       controls.stop()

@@ -6,6 +6,7 @@ import { type Config, loadConfig, type ServeOptions } from '../config/config.js'
 import { ApiError } from '../domain/errors.js'
 import { buildHttp } from '../http/server.js'
 import { randomToken } from '../lib/secrets.js'
+import { stopWhenNpmParentExits } from './parent-watch.js'
 
 const SHUTDOWN_LIMIT_MS = 9000
 
@@ -51,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  stopWhenNpmParentExits(() => void stop('parent exited'))
 }
 
 async function applyProvisionFile(apply: (file: unknown) => Promise<unknown>, file: string): Promise<void> {

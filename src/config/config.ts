@@ -1,13 +1,13 @@
 import path from 'node:path'
 import { type ExportOptions, type ExportSettings, loadExportSettings } from '../exports/settings.js'
 import { parseIsoDuration } from '../lib/iso.js'
-import type { ControlSettings } from '../test-controls/controls.js'
-import { type ControlOptions, loadControlSettings } from '../test-controls/settings.js'
 import {
   loadNotificationSettings,
   type NotificationOptions,
   type NotificationSettings,
 } from '../notifications/settings.js'
+import type { ControlSettings } from '../test-controls/controls.js'
+import { type ControlOptions, loadControlSettings } from '../test-controls/settings.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -43,6 +43,8 @@ export interface Config {
   readonly controls: ControlSettings
   /** Subscriptions: the webhook timeout. */
   readonly notifications: NotificationSettings
+  /** `GET /metrics` without the admin token (`--metrics-open`). */
+  readonly metricsOpen: boolean
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +68,7 @@ export interface ServeOptions extends ExportOptions, ControlOptions, Notificatio
   purgeAfter?: string
   removeAfter?: string
   retentionInterval?: string
+  metricsOpen?: boolean
 }
 
 type Env = Record<string, string | undefined>
@@ -146,6 +149,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     exports: loadExportSettings(opts, env),
     controls: loadControlSettings(opts, env),
     notifications: notificationSettings(opts, env),
+    metricsOpen: opts.metricsOpen ?? /^(1|true|yes|on)$/i.test(env.MSGSTORE_METRICS_OPEN ?? ''),
   })
 }
 

@@ -1,8 +1,14 @@
 import multipart from '@fastify/multipart'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify'
 import type { Services } from '../app/services.js'
 import { ManualClock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
+import { registerRequestObservation } from '../observability/request-log.js'
 import { registerBulkBodyParsers } from './plugins/bulk-bodies.js'
 import { answerClientError, registerExpectations } from './plugins/client-errors.js'
 import { registerErrorHandling } from './plugins/error-handler.js'
@@ -11,6 +17,7 @@ import { registerNulGuard } from './plugins/nul-guard.js'
 import { registerTestControlHooks } from './plugins/test-controls.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerBenchRoutes } from './routes/bench.js'
+import { registerMetricsRoute } from './routes/metrics.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
 import { registerOpenApiRoute } from './routes/openapi.js'
 import { registerRestApi } from './routes/restapi/index.js'
@@ -27,6 +34,8 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     bodyLimit: MAX_BODY,
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    // observability/request-log.ts writes one line per request, naming the route rather than the URL.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
     // Fastify answers a URL it cannot decode before any route or error handler runs; give it our body.
     frameworkErrors: (err, _request, reply) => {
@@ -49,6 +58,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   registerNulGuard(app)
   registerMethodRouting(app)
   registerExpectations(app)
+  registerRequestObservation(app, services.metrics)
   const clock = services.clock
   if (clock instanceof ManualClock && clock.shared) {
     // Another node may have moved the shared manual clock since the last request.
@@ -59,6 +69,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   registerOpenApiRoute(app, services)
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
+  await registerMetricsRoute(app, services)
   if (services.config.benchRoutes) registerBenchRoutes(app)
   await app.register(async (scope) => registerAdminRoutes(scope, services))
   await app.register(async (scope) => registerRestApi(scope, services))

@@ -9,9 +9,9 @@ import * as m0004 from './migrations/0004_sync_and_retention.js'
 import * as m0005 from './migrations/0005_create_export_tables.js'
 import * as m0006 from './migrations/0006_account_keys.js'
 import * as m0007 from './migrations/0007_tombstone_horizon.js'
+import * as m0008 from './migrations/0008_notifications.js'
 import * as m0009 from './migrations/0009_phone_number_features.js'
 import * as m0010 from './migrations/0010_test_controls.js'
-import * as m0008 from './migrations/0008_notifications.js'
 import type { DB } from './schema.js'
 
 export interface Database {

@@ -1,7 +1,7 @@
 /**
  * How the store's tables divide between accounts, for an installation that shards by
- * account (Citus: see "Sharding by account" in the README). One list, read by the
- * README's `create_distributed_table` calls (test/unit/tenancy.test.ts checks they
+ * account (Citus: see "Sharding by account" in docs/postgresql.md). One list, read by the
+ * `create_distributed_table` calls of docs/postgresql.md (test/unit/tenancy.test.ts checks they
  * match), by the catalog test of the keys (test/e2e/tenancy-keys.test.ts) and by the
  * test that every statement on these tables names `account_id`
  * (test/e2e/tenancy-statements.test.ts).

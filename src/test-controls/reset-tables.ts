@@ -22,14 +22,18 @@ export const MAILBOX_TABLES = [
  * Subscriptions (notifications): emptied by every reset, children first, like the
  * mailbox tables. The single place where their tables are listed when they exist.
  */
-export const SUBSCRIPTION_TABLES: readonly { table: string; account: string }[] = []
+export const SUBSCRIPTION_TABLES: readonly { table: string; account: string }[] = [
+  { table: 'notification_outbox', account: 'account_id' },
+  { table: 'subscriptions', account: 'account_id' },
+]
 
 /**
  * Store-wide work and controls, emptied by a reset of the whole store: scheduled work
- * (the sweeps are scheduled again at once) and fault rules. A reset of one account
+ * (the sweeps are scheduled again at once), fault rules, and webhook deliveries (queued and
+ * attempted; they name a subscription, not an account). A reset of one account
  * leaves them: a job of that account finds its message gone and does nothing.
  */
-export const STORE_WORK_TABLES = ['jobs', 'fault_rules'] as const
+export const STORE_WORK_TABLES = ['jobs', 'fault_rules', 'webhook_queue', 'webhook_deliveries'] as const
 
 /** Attachment bytes: released through the blob store once no attachment refers to them. */
 export const BLOB_TABLES = ['blobs', 'blob_chunks'] as const
@@ -50,8 +54,13 @@ export const ACCOUNT_TABLES = [
   'apps',
 ] as const
 
-/** Never touched: server keys and settings, the shared clock, and the migrator's own tables. */
-export const KEPT_TABLES = ['meta', 'kysely_migration', 'kysely_migration_lock'] as const
+/** Never touched: server keys and settings, the shared clock, the notification cursor, and the migrator's own tables. */
+export const KEPT_TABLES = [
+  'meta',
+  'notification_state',
+  'kysely_migration',
+  'kysely_migration_lock',
+] as const
 
 export const CLASSIFIED_TABLES: readonly string[] = [
   ...MAILBOX_TABLES.map((t) => t.table),

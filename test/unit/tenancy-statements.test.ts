@@ -32,17 +32,20 @@ describe('tenancy', () => {
     assert.equal(missingAccount('select "id" from "accounts" where "id" = ?'), undefined)
   })
 
-  test('the README shows the Citus call of every table, and classifies every table once', () => {
-    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  test('docs/postgresql.md shows the Citus call of every table, and classifies every table once', () => {
+    const readme = fs.readFileSync(new URL('../../docs/postgresql.md', import.meta.url), 'utf8')
     for (const [table, column] of Object.entries(DISTRIBUTED_TABLES)) {
       const call =
         table === 'accounts'
           ? `SELECT create_distributed_table('accounts', 'id');`
           : `SELECT create_distributed_table('${table}', '${column}', colocate_with => 'accounts');`
-      assert.ok(readme.includes(call), `README lacks: ${call}`)
+      assert.ok(readme.includes(call), `docs/postgresql.md lacks: ${call}`)
     }
     for (const table of REFERENCE_TABLES) {
-      assert.ok(readme.includes(`SELECT create_reference_table('${table}');`), `README lacks ${table}`)
+      assert.ok(
+        readme.includes(`SELECT create_reference_table('${table}');`),
+        `docs/postgresql.md lacks ${table}`,
+      )
     }
     const all = [...Object.keys(DISTRIBUTED_TABLES), ...REFERENCE_TABLES, ...LOCAL_TABLES]
     assert.equal(new Set(all).size, all.length)

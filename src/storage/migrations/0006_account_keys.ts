@@ -3,7 +3,7 @@ import { keysLeadWithAccount } from './column-types.js'
 
 /**
  * Keys and indexes for sharding by account (the tables and their roles are listed in
- * src/storage/tenancy.ts; the README's "Sharding by account" shows the Citus calls).
+ * src/storage/tenancy.ts; "Sharding by account" in docs/postgresql.md shows the Citus calls).
  *
  * - PostgreSQL: every primary key of a tenant table leads with `account_id`, and every
  *   foreign key between tenant tables carries it, as Citus requires of tables

@@ -5,8 +5,8 @@ import { ApiError, errors } from '../../../domain/errors.js'
 import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
 import { registerInboundRoute } from './inbound.js'
-import { registerTestControlRoutes } from './test-controls.js'
 import { registerAdminSubscriptionRoutes } from './subscriptions.js'
+import { registerTestControlRoutes } from './test-controls.js'
 
 /** The operator's API under `/admin/v1`, guarded by the admin token. */
 export function registerAdminRoutes(app: FastifyInstance, services: Services): void {

@@ -1,0 +1,17 @@
+import type { Command } from 'commander'
+import { restoreEmbeddedStore } from '../backup/restore.js'
+
+/** `msgstore restore FILE --data DIR`: unpacks a backup into an empty data folder. */
+export function registerRestoreCommand(program: Command): void {
+  program
+    .command('restore')
+    .description('restore a backup written by msgstore backup into an empty data folder')
+    .argument('<file>', 'backup file')
+    .requiredOption('--data <dir>', 'data folder to restore into (must be empty or absent)')
+    .action(async (file: string, opts: { data: string }) => {
+      const manifest = await restoreEmbeddedStore(file, opts.data)
+      console.log(
+        `restored ${file} (taken ${manifest.createdAt} by msgstore ${manifest.msgstoreVersion}) into ${opts.data}: serve it with msgstore serve --data ${opts.data}`,
+      )
+    })
+}
