@@ -133,9 +133,10 @@ async function spread(
   const shares = nodes.map(
     (_, i) => Math.floor(connections / nodes.length) + (i < connections % nodes.length ? 1 : 0),
   )
+  const requests = perNode(request, nodes.length)
   const parts = await Promise.all(
     nodes.flatMap((node, i) =>
-      shares[i]! > 0 ? [measure(node.baseUrl, request, shares[i]!, seconds, warmup)] : [],
+      shares[i]! > 0 ? [measure(node.baseUrl, requests[i]!, shares[i]!, seconds, warmup)] : [],
     ),
   )
   const sum = (f: (m: Measurement) => number) => parts.reduce((total, m) => total + f(m), 0)
@@ -155,7 +156,30 @@ async function spread(
     non2xx: sum((m) => m.non2xx),
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
+    // Every node's wrk runs on the generator's core at once: their sum is its load.
+    generatorCpu: sum((m) => m.generatorCpu),
   }
+}
+
+const split = new WeakMap<LoadRequest, LoadRequest[]>()
+
+/**
+ * The request as each of `count` nodes is to be loaded with it: with `pathFor`, node i
+ * takes every count-th path from i, so that no two nodes send the same query. Kept per
+ * request, so later steps go on where the earlier ones stopped.
+ */
+function perNode(request: LoadRequest, count: number): LoadRequest[] {
+  const pathFor = request.pathFor
+  if (!pathFor || count === 1) return Array.from({ length: count }, () => request)
+  let made = split.get(request)
+  if (!made || made.length !== count) {
+    made = Array.from({ length: count }, (_, i) => ({
+      ...request,
+      pathFor: (n: number) => pathFor(-1 - (n * count + i)),
+    }))
+    split.set(request, made)
+  }
+  return made
 }
 
 async function createDatabase(serverUrl: string, name: string): Promise<string> {

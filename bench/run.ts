@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: seeds a store, starts the real server, and loads listMessages,
+ * `npm run bench`: seeds a store, starts the real server (pinned to its own cores), and
+ * loads listMessages with wrk (on a core of its own, lib/wrk.ts),
  * bulk updates and attachment downloads (bench/scenarios) beside a bare route of the
  * same server that answers a precomputed body of the same size. Prints a table and
  * writes bench/results/latest.json.
@@ -20,7 +21,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { type ExportBenchResult, runExportBench } from './export.js'
 import { passwordLogin, probe } from './lib/http.js'
-import { type LoadRequest, type Measurement, measure, measurePaired } from './lib/load.js'
+import { generatorWarning, type LoadRequest, type Measurement, measure, measurePaired } from './lib/load.js'
 import {
   ROOT,
   removeDir,
@@ -192,7 +193,7 @@ async function seedStore(
     messages: settings.messages,
   })
   fs.writeFileSync(saved, JSON.stringify(summary))
-  return { summary, seed: { ...seedFigures(summary, false), wallSeconds } }
+  return { summary, seed: { ...seedFigures(summary, false), wallSeconds, loadAverage: os.loadavg()[0]! } }
 }
 
 function seedFigures(summary: SeedSummary, reused: boolean): SeedFigures {
@@ -228,8 +229,10 @@ async function step(
   process.stdout.write(`${name} @${connections} connections: ${settings.seconds} s … `)
   const m = await measure(ctx.baseUrl, request, connections, settings.seconds, settings.warmupSeconds)
   console.log(
-    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
+    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, generator ${Math.round(m.generatorCpu * 100)}% of a core${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
   )
+  const warning = generatorWarning(m)
+  if (warning) console.warn(`warning: ${warning}`)
   return m
 }
 
