@@ -182,7 +182,7 @@ export async function listRecords(
   f: ListFilter,
 ): Promise<{
   total: number
-  records: string | Buffer | null
+  records: Buffer | null
   mailboxSeq: number
   nextCreation: number | null
 }> {
@@ -192,7 +192,7 @@ export async function listRecords(
   // the same snapshot as the page: what a cached copy of the page is valid for.
   const result = await sql<{
     total: number
-    page: string | Buffer | null
+    page: Buffer | null
     seq: number
     next_creation: number | null
   }>`select

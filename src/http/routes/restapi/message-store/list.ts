@@ -35,7 +35,7 @@ export function registerListMessages(app: FastifyInstance, services: Services): 
       const page = await services.messages.list(mailbox, request.query)
       // Links name the mailbox by its ids (not `~`), as RingCentral's do.
       const path = `/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store`
-      const bytes = Buffer.from(renderMessageList(page, services.publicUrl.value, path, search))
+      const bytes = renderMessageList(page, services.publicUrl.value, path, search)
       if (page.validity) pages.set(key, { bytes, validity: page.validity })
       else pages.delete(key)
       return reply.send(bytes)
