@@ -11,7 +11,7 @@
  *   BENCH_CONNECTIONS (1,32)
  *   BENCH_DATA=DIR  seed into DIR and keep it; a later run with the same DIR reuses it
  *   BENCH_KEEP=1    keep the temporary data folder
- *   BENCH_ONLY=name,…  run only these scenarios (the bare route always runs)
+ *   BENCH_ONLY=name,…  run only the scenarios whose names contain one of these (the bare route always runs)
  *   (`export`, the message store export step of bench/export.ts, runs when BENCH_ONLY is empty or names it;
  *   BENCH_EXPORT_* there)
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"  flags for the server's node
@@ -74,11 +74,18 @@ async function main(): Promise<void> {
     const account = summary.accounts[0]!
     const user = account.extensions[1] ?? account.extensions[0]!
     const token = await passwordLogin(server.baseUrl, summary.app, user.phoneNumber, summary.password)
-    const ctx: BenchContext = { baseUrl: server.baseUrl, token, now: Date.now(), seed: summary, user }
+    const ctx: BenchContext = {
+      baseUrl: server.baseUrl,
+      serverPid: server.pid,
+      token,
+      now: Date.now(),
+      seed: summary,
+      user,
+    }
     console.log(`reading the mailbox of ${user.name} (${user.phoneNumber}, extension ${user.id})`)
 
     const scenarios = SCENARIOS.filter(
-      (s) => settings.only.length === 0 || settings.only.some((o) => s.name.startsWith(o)),
+      (s) => settings.only.length === 0 || settings.only.some((o) => s.name.includes(o)),
     )
     const baselineProbe = await probeScenario(ctx, BASELINE_SIZE_FROM)
     const bareRequest = { path: `/__bench/bare?bytes=${baselineProbe.bytes}` }
@@ -227,9 +234,11 @@ async function step(
   ctx: BenchContext,
 ): Promise<Measurement> {
   process.stdout.write(`${name} @${connections} connections: ${settings.seconds} s … `)
-  const m = await measure(ctx.baseUrl, request, connections, settings.seconds, settings.warmupSeconds)
+  const m = await measure(ctx.baseUrl, request, connections, settings.seconds, settings.warmupSeconds, [
+    ctx.serverPid,
+  ])
   console.log(
-    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, generator ${Math.round(m.generatorCpu * 100)}% of a core${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
+    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, generator ${Math.round(m.generatorCpu * 100)}% of a core, server ${Math.round((m.serverCpu ?? 0) * 100)}%${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
   )
   const warning = generatorWarning(m)
   if (warning) console.warn(`warning: ${warning}`)
@@ -257,6 +266,7 @@ async function pairedStep(
     settings.seconds,
     settings.warmupSeconds,
     PAIRED_ROUNDS,
+    [ctx.serverPid],
   )
   console.log(
     `bare ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} req/s, ${name} ${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,

@@ -1,4 +1,4 @@
-import { corePlan } from './cores.js'
+import { corePlan, cpuSeconds } from './cores.js'
 import { runWrk } from './wrk.js'
 
 /**
@@ -32,6 +32,8 @@ export interface Measurement {
   timeouts: number
   /** The load generator's CPU use over the step, as a share of one core (1 = a whole core). */
   generatorCpu: number
+  /** The servers' CPU use over the step, as a share of one core, when their pids were given. */
+  serverCpu?: number
   /** Set when `pathFor` ran out of prepared paths and some were sent twice. */
   pathsRepeated?: boolean
 }
@@ -51,6 +53,8 @@ export async function measure(
   connections: number,
   seconds: number,
   warmupSeconds: number,
+  /** Server processes whose CPU use to report beside the figure. */
+  serverPids: number[] = [],
 ): Promise<Measurement> {
   if (warmupSeconds > 0) await measure(baseUrl, request, connections, warmupSeconds, 0)
   let paths: string[] | undefined
@@ -59,7 +63,9 @@ export async function measure(
     const pathFor = request.pathFor
     paths = Array.from({ length: seconds * PATHS_PER_SECOND }, (_, i) => pathFor(from + i))
   }
+  const serverBefore = serverCpuSeconds(serverPids)
   const result = await runWrk(baseUrl, { ...request, paths }, connections, seconds)
+  const serverAfter = serverCpuSeconds(serverPids)
   // Requests still in flight at the end were sent too: skip past them.
   if (request.pathFor) nextPath.set(request.pathFor, from + result.requests + connections)
   const m: Measurement = {
@@ -75,8 +81,21 @@ export async function measure(
     timeouts: result.timeouts,
     generatorCpu: result.cpuSeconds / result.seconds,
   }
+  if (serverBefore !== undefined && serverAfter !== undefined)
+    m.serverCpu = (serverAfter - serverBefore) / result.seconds
   if (paths && result.requests + connections > paths.length) m.pathsRepeated = true
   return m
+}
+
+function serverCpuSeconds(pids: number[]): number | undefined {
+  if (pids.length === 0) return undefined
+  let total = 0
+  for (const pid of pids) {
+    const s = cpuSeconds(pid)
+    if (s === undefined) return undefined
+    total += s
+  }
+  return total
 }
 
 /** A line about the generator's CPU when it may have limited the figure, else undefined. */
@@ -107,6 +126,7 @@ export async function measurePaired(
   seconds: number,
   warmupSeconds: number,
   rounds: number,
+  serverPids: number[] = [],
 ): Promise<[Measurement, Measurement]> {
   if (warmupSeconds > 0) {
     await measure(baseUrl, a, connections, warmupSeconds, 0)
@@ -115,8 +135,8 @@ export async function measurePaired(
   const each = Math.max(1, Math.round(seconds / rounds))
   const measured: [Measurement[], Measurement[]] = [[], []]
   for (let i = 0; i < rounds; i++) {
-    measured[0].push(await measure(baseUrl, a, connections, each, 0))
-    measured[1].push(await measure(baseUrl, b, connections, each, 0))
+    measured[0].push(await measure(baseUrl, a, connections, each, 0, serverPids))
+    measured[1].push(await measure(baseUrl, b, connections, each, 0, serverPids))
   }
   return [combine(measured[0], each), combine(measured[1], each)]
 }
@@ -138,6 +158,9 @@ function combine(rounds: Measurement[], secondsEach: number): Measurement {
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
     generatorCpu: Math.max(...rounds.map((m) => m.generatorCpu)),
+    ...(rounds.every((m) => m.serverCpu !== undefined)
+      ? { serverCpu: sum((m) => m.serverCpu!) / rounds.length }
+      : {}),
     ...(rounds.some((m) => m.pathsRepeated) ? { pathsRepeated: true } : {}),
   }
 }

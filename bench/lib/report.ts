@@ -86,6 +86,8 @@ export function table(rows: Row[]): string {
     'p99 ms',
     'vs bare',
     'gen CPU',
+    'server CPU',
+    'server µs/req',
     'bytes',
     'non-2xx',
     'errors',
@@ -98,6 +100,10 @@ export function table(rows: Row[]): string {
     n(r.measurement.p99Ms, 1),
     r.ratioToBare === null ? '-' : `${n(r.ratioToBare * 100, 1)}%`,
     `${n(r.measurement.generatorCpu * 100)}%`,
+    r.measurement.serverCpu === undefined ? '-' : `${n(r.measurement.serverCpu * 100)}%`,
+    r.measurement.serverCpu === undefined
+      ? '-'
+      : n((r.measurement.serverCpu * 1e6) / Math.max(1, r.measurement.requestsPerSecond)),
     n(r.bytes),
     String(r.measurement.non2xx),
     String(r.measurement.errors),

@@ -43,7 +43,8 @@ export function renderMessageList(page: MessagePage, baseUrl: string, path: stri
   const head = `{"uri":${uri},"records":[`
   const tail = `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`
   if (records === null) return Buffer.from(head + tail, 'utf8')
-  if (ASCII.test(baseUrl)) {
+  // ASCII only: then its UTF-8 takes one byte a character.
+  if (Buffer.byteLength(baseUrl, 'utf8') === baseUrl.length) {
     // The records stay bytes: read as latin1, each byte is one character, so the string
     // is a plain copy (no UTF-8 decoding), one native pass puts the base URL in every uri,
     // and writing it back as latin1 gives the same bytes. Only ASCII may go in this way.
@@ -53,5 +54,3 @@ export function renderMessageList(page: MessagePage, baseUrl: string, path: stri
   const body = records.toString('utf8').replaceAll(BASE_MARK, baseUrl)
   return Buffer.from(`${head}${body}${tail}`, 'utf8')
 }
-
-const ASCII = /^[\x00-\x7f]*$/
