@@ -11,7 +11,9 @@
  *   BENCH_CONNECTIONS (1,32)
  *   BENCH_DATA=DIR  seed into DIR and keep it; a later run with the same DIR reuses it
  *   BENCH_KEEP=1    keep the temporary data folder
- *   BENCH_ONLY=name,…  run only the scenarios whose names contain one of these (the bare route always runs)
+ *   BENCH_ONLY=name,…  run only the scenarios whose names contain one of these (the bare route always runs);
+ *     `processes` (the uncached list with one and two server processes over the store) and
+ *     `export` run when BENCH_ONLY is empty or names them
  *   (`export`, the message store export step of bench/export.ts, runs when BENCH_ONLY is empty or names it;
  *   BENCH_EXPORT_* there)
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"  flags for the server's node
@@ -45,6 +47,7 @@ import {
 } from './lib/report.js'
 import { readSettings, type Settings } from './lib/settings.js'
 import { BASELINE_SIZE_FROM, SCENARIOS } from './scenarios/index.js'
+import { processesStep } from './scenarios/processes.js'
 import type { BenchContext } from './scenarios/scenario.js'
 
 const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json')
@@ -152,6 +155,14 @@ async function main(): Promise<void> {
       }
     }
 
+    // Two server processes over the same store (scenarios/processes.ts).
+    let processesNote: string | undefined
+    if (settings.only.length === 0 || settings.only.includes('processes')) {
+      const step = await processesStep(ctx, server, dataDir, settings.serverNodeArgs, bareRequest, settings)
+      rows.push(...step.rows.map((r) => ({ ...r, bytes: bareProbe.bytes })))
+      processesNote = step.note
+    }
+
     // Message store exports (bench/export.ts): a store and server of their own.
     const exported =
       settings.only.length === 0 || settings.only.includes('export')
@@ -161,6 +172,7 @@ async function main(): Promise<void> {
 
     console.log(`\n${seedLine(seed)}\n`)
     console.log(table(rows))
+    if (processesNote) console.log(processesNote)
     if (exported) console.log(`\n${exported.lines.join('\n')}`)
     console.log(`\n${targetLines(targets)}`)
     const results: Results & { export?: ExportBenchResult } = {
