@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     // Two server processes over the same store (scenarios/processes.ts).
     let processesNote: string | undefined
     if (settings.only.length === 0 || settings.only.includes('processes')) {
-      const step = await processesStep(ctx, server, dataDir, settings.serverNodeArgs, bareRequest, settings)
+      const step = await processesStep(ctx, dataDir, settings.serverNodeArgs, bareRequest, settings)
       rows.push(...step.rows.map((r) => ({ ...r, bytes: bareProbe.bytes })))
       processesNote = step.note
     }

@@ -65,7 +65,12 @@ export interface Server {
 }
 
 /** Starts `msgstore serve` on a free port with the bench routes and waits for its ready line. */
-export async function startServer(dataDir: string, nodeArgs: string[], database?: string): Promise<Server> {
+export async function startServer(
+  dataDir: string,
+  nodeArgs: string[],
+  database?: string,
+  extraArgs: string[] = [],
+): Promise<Server> {
   const args = [
     ...nodeArgs,
     MAIN,
@@ -78,6 +83,7 @@ export async function startServer(dataDir: string, nodeArgs: string[], database?
     '--no-demo',
     '--admin-token',
     ADMIN_TOKEN,
+    ...extraArgs,
   ]
   // On the servers' cores, away from the load generator's (cores.ts).
   const [command, argv] = pinned(corePlan().server, process.execPath, args)

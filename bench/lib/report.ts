@@ -117,7 +117,8 @@ export function table(rows: Row[]): string {
     for (const w of warnings) out.push(`warning: ${r.scenario} @${r.measurement.connections}: ${w}`)
   }
   out.push(
-    "(gen CPU: the load generator's own CPU use, as a share of one core; above 80% it may limit the figure)",
+    "(gen CPU, server CPU: each one's CPU use as a share of one core; above 80% the generator may limit the figure.",
+    ' server µs/req: CPU the server spent per answer, the figure least moved by other work on the machine)',
   )
   return out.join('\n')
 }
