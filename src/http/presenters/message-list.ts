@@ -43,13 +43,14 @@ export function renderMessageList(page: MessagePage, baseUrl: string, path: stri
   const head = `{"uri":${uri},"records":[`
   const tail = `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`
   if (records === null) return Buffer.from(head + tail, 'utf8')
-  // ASCII only: then its UTF-8 takes one byte a character.
-  if (Buffer.byteLength(baseUrl, 'utf8') === baseUrl.length) {
-    // The records stay bytes: read as latin1, each byte is one character, so the string
-    // is a plain copy (no UTF-8 decoding), one native pass puts the base URL in every uri,
-    // and writing it back as latin1 gives the same bytes. Only ASCII may go in this way.
+  const envelope = head + tail
+  // The envelope holds the base URL; when it is ASCII (its UTF-8 one byte a character)
+  // the records stay bytes: read as latin1, each byte is one character, so the string is
+  // a plain copy (no UTF-8 decoding), one native pass puts the base URL in every uri, and
+  // writing the whole body as latin1 gives the same bytes, in one buffer.
+  if (Buffer.byteLength(envelope, 'utf8') === envelope.length) {
     const body = records.toString('latin1').replaceAll(BASE_MARK, baseUrl)
-    return Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from(body, 'latin1'), Buffer.from(tail, 'utf8')])
+    return Buffer.from(`${head}${body}${tail}`, 'latin1')
   }
   const body = records.toString('utf8').replaceAll(BASE_MARK, baseUrl)
   return Buffer.from(`${head}${body}${tail}`, 'utf8')
