@@ -14,10 +14,11 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { passwordLogin, probe } from './lib/http.js'
-import { type LoadRequest, type Measurement, measure } from './lib/load.js'
+import type { LoadRequest, Measurement } from './lib/load.js'
 import { ROOT, removeDir, runSeed, type Server, startServer, waitIdle } from './lib/processes.js'
 import { machine, type Row, seedLine, table, writeResults } from './lib/report.js'
 import { readSettings } from './lib/settings.js'
+import { spread } from './lib/spread.js'
 
 const RESULTS_FILE = path.join(ROOT, 'bench/results/postgres.json')
 const DAY = 24 * 60 * 60 * 1000
@@ -119,42 +120,6 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(nodes.map((n) => n.stop()))
     removeDir(dataDir)
-  }
-}
-
-/** Loads every node at once with its share of the connections; answers the sum (and the worst p99). */
-async function spread(
-  nodes: Server[],
-  request: LoadRequest,
-  connections: number,
-  seconds: number,
-  warmup: number,
-): Promise<Measurement> {
-  const shares = nodes.map(
-    (_, i) => Math.floor(connections / nodes.length) + (i < connections % nodes.length ? 1 : 0),
-  )
-  const parts = await Promise.all(
-    nodes.flatMap((node, i) =>
-      shares[i]! > 0 ? [measure(node.baseUrl, request, shares[i]!, seconds, warmup)] : [],
-    ),
-  )
-  const sum = (f: (m: Measurement) => number) => parts.reduce((total, m) => total + f(m), 0)
-  return {
-    connections,
-    requestsPerSecond: sum((m) => m.requestsPerSecond),
-    p50Ms: Math.max(...parts.map((m) => m.p50Ms)),
-    p99Ms: Math.max(...parts.map((m) => m.p99Ms)),
-    meanMs:
-      sum((m) => m.meanMs * m.requests) /
-      Math.max(
-        1,
-        sum((m) => m.requests),
-      ),
-    bytesPerSecond: sum((m) => m.bytesPerSecond),
-    requests: sum((m) => m.requests),
-    non2xx: sum((m) => m.non2xx),
-    errors: sum((m) => m.errors),
-    timeouts: sum((m) => m.timeouts),
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: seeds a store, starts the real server, and loads listMessages,
+ * `npm run bench`: seeds a store, starts the real server (pinned to its own cores), and
+ * loads listMessages with wrk (on a core of its own, lib/wrk.ts),
  * bulk updates and attachment downloads (bench/scenarios) beside a bare route of the
  * same server that answers a precomputed body of the same size. Prints a table and
  * writes bench/results/latest.json.
@@ -10,7 +11,9 @@
  *   BENCH_CONNECTIONS (1,32)
  *   BENCH_DATA=DIR  seed into DIR and keep it; a later run with the same DIR reuses it
  *   BENCH_KEEP=1    keep the temporary data folder
- *   BENCH_ONLY=name,…  run only these scenarios (the bare route always runs)
+ *   BENCH_ONLY=name,…  run only the scenarios whose names contain one of these (the bare route always runs);
+ *     `processes` (the uncached list with one and two server processes over the store) and
+ *     `export` run when BENCH_ONLY is empty or names them
  *   (`export`, the message store export step of bench/export.ts, runs when BENCH_ONLY is empty or names it;
  *   BENCH_EXPORT_* there)
  *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"  flags for the server's node
@@ -20,7 +23,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { type ExportBenchResult, runExportBench } from './export.js'
 import { passwordLogin, probe } from './lib/http.js'
-import { type LoadRequest, type Measurement, measure, measurePaired } from './lib/load.js'
+import { generatorWarning, type LoadRequest, type Measurement, measure, measurePaired } from './lib/load.js'
 import {
   ROOT,
   removeDir,
@@ -44,6 +47,7 @@ import {
 } from './lib/report.js'
 import { readSettings, type Settings } from './lib/settings.js'
 import { BASELINE_SIZE_FROM, SCENARIOS } from './scenarios/index.js'
+import { processesStep } from './scenarios/processes.js'
 import type { BenchContext } from './scenarios/scenario.js'
 
 const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json')
@@ -73,11 +77,18 @@ async function main(): Promise<void> {
     const account = summary.accounts[0]!
     const user = account.extensions[1] ?? account.extensions[0]!
     const token = await passwordLogin(server.baseUrl, summary.app, user.phoneNumber, summary.password)
-    const ctx: BenchContext = { baseUrl: server.baseUrl, token, now: Date.now(), seed: summary, user }
+    const ctx: BenchContext = {
+      baseUrl: server.baseUrl,
+      serverPid: server.pid,
+      token,
+      now: Date.now(),
+      seed: summary,
+      user,
+    }
     console.log(`reading the mailbox of ${user.name} (${user.phoneNumber}, extension ${user.id})`)
 
     const scenarios = SCENARIOS.filter(
-      (s) => settings.only.length === 0 || settings.only.some((o) => s.name.startsWith(o)),
+      (s) => settings.only.length === 0 || settings.only.some((o) => s.name.includes(o)),
     )
     const baselineProbe = await probeScenario(ctx, BASELINE_SIZE_FROM)
     const bareRequest = { path: `/__bench/bare?bytes=${baselineProbe.bytes}` }
@@ -144,6 +155,14 @@ async function main(): Promise<void> {
       }
     }
 
+    // Two server processes over the same store (scenarios/processes.ts).
+    let processesNote: string | undefined
+    if (settings.only.length === 0 || settings.only.includes('processes')) {
+      const step = await processesStep(ctx, dataDir, settings.serverNodeArgs, bareRequest, settings)
+      rows.push(...step.rows.map((r) => ({ ...r, bytes: bareProbe.bytes })))
+      processesNote = step.note
+    }
+
     // Message store exports (bench/export.ts): a store and server of their own.
     const exported =
       settings.only.length === 0 || settings.only.includes('export')
@@ -153,6 +172,7 @@ async function main(): Promise<void> {
 
     console.log(`\n${seedLine(seed)}\n`)
     console.log(table(rows))
+    if (processesNote) console.log(processesNote)
     if (exported) console.log(`\n${exported.lines.join('\n')}`)
     console.log(`\n${targetLines(targets)}`)
     const results: Results & { export?: ExportBenchResult } = {
@@ -192,7 +212,7 @@ async function seedStore(
     messages: settings.messages,
   })
   fs.writeFileSync(saved, JSON.stringify(summary))
-  return { summary, seed: { ...seedFigures(summary, false), wallSeconds } }
+  return { summary, seed: { ...seedFigures(summary, false), wallSeconds, loadAverage: os.loadavg()[0]! } }
 }
 
 function seedFigures(summary: SeedSummary, reused: boolean): SeedFigures {
@@ -226,10 +246,14 @@ async function step(
   ctx: BenchContext,
 ): Promise<Measurement> {
   process.stdout.write(`${name} @${connections} connections: ${settings.seconds} s … `)
-  const m = await measure(ctx.baseUrl, request, connections, settings.seconds, settings.warmupSeconds)
+  const m = await measure(ctx.baseUrl, request, connections, settings.seconds, settings.warmupSeconds, [
+    ctx.serverPid,
+  ])
   console.log(
-    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
+    `${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, generator ${Math.round(m.generatorCpu * 100)}% of a core, server ${Math.round((m.serverCpu ?? 0) * 100)}%${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,
   )
+  const warning = generatorWarning(m)
+  if (warning) console.warn(`warning: ${warning}`)
   return m
 }
 
@@ -254,6 +278,7 @@ async function pairedStep(
     settings.seconds,
     settings.warmupSeconds,
     PAIRED_ROUNDS,
+    [ctx.serverPid],
   )
   console.log(
     `bare ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} req/s, ${name} ${Math.round(m.requestsPerSecond).toLocaleString('en-US')} req/s, p99 ${m.p99Ms} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`,

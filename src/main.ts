@@ -48,6 +48,9 @@ addControlOptions(addExportOptions(program.command('serve')))
   )
   .addOption(new Option('--pool-size <n>', 'PostgreSQL connections per node, default 10 (MSGSTORE_DB_POOL)'))
   .addOption(
+    new Option('--shared-store', 'other processes serve the same SQLite store too (MSGSTORE_SHARED_STORE)'),
+  )
+  .addOption(
     new Option(
       '--purge-after <duration>',
       'ISO 8601 duration a message stays Deleted before it is purged, default P5D (MSGSTORE_PURGE_AFTER)',

@@ -1,4 +1,4 @@
-/** Plain HTTP calls of the bench process (the load itself goes through autocannon). */
+/** Plain HTTP calls of the bench process (the load itself goes through wrk). */
 
 export async function passwordLogin(
   baseUrl: string,

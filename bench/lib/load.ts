@@ -1,11 +1,18 @@
-import autocannon from 'autocannon'
+import { corePlan, cpuSeconds } from './cores.js'
+import { runWrk } from './wrk.js'
 
+/**
+ * The load of one bench step. Everything here is done by wrk (wrk.ts), natively and on
+ * a core of its own: a fixed request, a fresh path for every request (computed here in
+ * advance), bodies sent in turn. No scenario needs per-request logic beyond that, so
+ * autocannon (in the bench process, on the server's cores) is no longer used.
+ */
 export interface LoadRequest {
   path: string
   headers?: Record<string, string>
   /** GET when absent. */
   method?: string
-  /** Request bodies each connection sends in turn (e.g. alternating changes, so every write changes something). */
+  /** Request bodies sent in turn (e.g. alternating changes, so every write changes something). */
   bodies?: string[]
   /** A fresh path for every request across all connections (e.g. queries that never repeat). */
   pathFor?: (n: number) => string
@@ -19,10 +26,25 @@ export interface Measurement {
   meanMs: number
   bytesPerSecond: number
   requests: number
+  /** Answers with a status of 400 or more. */
   non2xx: number
   errors: number
   timeouts: number
+  /** The load generator's CPU use over the step, as a share of one core (1 = a whole core). */
+  generatorCpu: number
+  /** The servers' CPU use over the step, as a share of one core, when their pids were given. */
+  serverCpu?: number
+  /** Set when `pathFor` ran out of prepared paths and some were sent twice. */
+  pathsRepeated?: boolean
 }
+
+/** Above this share of a core, the generator may be what limits the figure. */
+export const GENERATOR_CPU_WARNING = 0.8
+
+/** Paths prepared per second of a step: above any rate a list route reaches on one core. */
+const PATHS_PER_SECOND = 25_000
+/** Where each `pathFor` goes on from, so that the warm-up and later steps never repeat a path. */
+const nextPath = new WeakMap<(n: number) => string, number>()
 
 /** Loads one URL with `connections` keep-alive connections for `seconds`, after an unmeasured warm-up. */
 export async function measure(
@@ -31,37 +53,61 @@ export async function measure(
   connections: number,
   seconds: number,
   warmupSeconds: number,
+  /** Server processes whose CPU use to report beside the figure. */
+  serverPids: number[] = [],
 ): Promise<Measurement> {
-  const options = {
-    url: `${baseUrl}${request.path}`,
-    headers: request.headers,
-    connections,
-    pipelining: 1,
-    // Only when set: autocannon takes an undefined option for a value.
-    ...(request.method ? { method: request.method as autocannon.Request['method'] } : {}),
-    ...(request.bodies ? { requests: request.bodies.map((body) => ({ body })) } : {}),
-    ...(request.pathFor ? { requests: [{ setupRequest: uniquePaths(request.pathFor) }] } : {}),
+  if (warmupSeconds > 0) await measure(baseUrl, request, connections, warmupSeconds, 0)
+  let paths: string[] | undefined
+  const from = request.pathFor ? (nextPath.get(request.pathFor) ?? 0) : 0
+  if (request.pathFor) {
+    const pathFor = request.pathFor
+    paths = Array.from({ length: seconds * PATHS_PER_SECOND }, (_, i) => pathFor(from + i))
   }
-  if (warmupSeconds > 0) await autocannon({ ...options, duration: warmupSeconds })
-  const result = await autocannon({ ...options, duration: seconds })
-  return {
+  const serverBefore = serverCpuSeconds(serverPids)
+  const result = await runWrk(baseUrl, { ...request, paths }, connections, seconds)
+  const serverAfter = serverCpuSeconds(serverPids)
+  // Requests still in flight at the end were sent too: skip past them.
+  if (request.pathFor) nextPath.set(request.pathFor, from + result.requests + connections)
+  const m: Measurement = {
     connections,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    meanMs: result.latency.average,
-    bytesPerSecond: result.throughput.average,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    requestsPerSecond: result.requests / result.seconds,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    meanMs: result.meanMs,
+    bytesPerSecond: result.bytes / result.seconds,
+    requests: result.requests,
+    non2xx: result.statusErrors,
+    errors: result.socketErrors,
     timeouts: result.timeouts,
+    generatorCpu: result.cpuSeconds / result.seconds,
   }
+  if (serverBefore !== undefined && serverAfter !== undefined)
+    m.serverCpu = (serverAfter - serverBefore) / result.seconds
+  if (paths && result.requests + connections > paths.length) m.pathsRepeated = true
+  return m
 }
 
-/** An autocannon request hook numbering requests across every connection. */
-function uniquePaths(pathFor: (n: number) => string) {
-  let n = 0
-  return (req: autocannon.Request) => ({ ...req, path: pathFor(n++) })
+function serverCpuSeconds(pids: number[]): number | undefined {
+  if (pids.length === 0) return undefined
+  let total = 0
+  for (const pid of pids) {
+    const s = cpuSeconds(pid)
+    if (s === undefined) return undefined
+    total += s
+  }
+  return total
+}
+
+/** A line about the generator's CPU when it may have limited the figure, else undefined. */
+export function generatorWarning(m: Measurement): string | undefined {
+  const notes: string[] = []
+  const cores = corePlan().generatorThreads
+  if (m.generatorCpu > GENERATOR_CPU_WARNING * cores)
+    notes.push(
+      `load generator at ${Math.round(m.generatorCpu * 100)}% of a core: it may be what limits this figure`,
+    )
+  if (m.pathsRepeated) notes.push('more requests than prepared paths: some queries repeated')
+  return notes.length ? notes.join('; ') : undefined
 }
 
 /**
@@ -80,6 +126,7 @@ export async function measurePaired(
   seconds: number,
   warmupSeconds: number,
   rounds: number,
+  serverPids: number[] = [],
 ): Promise<[Measurement, Measurement]> {
   if (warmupSeconds > 0) {
     await measure(baseUrl, a, connections, warmupSeconds, 0)
@@ -88,8 +135,8 @@ export async function measurePaired(
   const each = Math.max(1, Math.round(seconds / rounds))
   const measured: [Measurement[], Measurement[]] = [[], []]
   for (let i = 0; i < rounds; i++) {
-    measured[0].push(await measure(baseUrl, a, connections, each, 0))
-    measured[1].push(await measure(baseUrl, b, connections, each, 0))
+    measured[0].push(await measure(baseUrl, a, connections, each, 0, serverPids))
+    measured[1].push(await measure(baseUrl, b, connections, each, 0, serverPids))
   }
   return [combine(measured[0], each), combine(measured[1], each)]
 }
@@ -110,5 +157,10 @@ function combine(rounds: Measurement[], secondsEach: number): Measurement {
     non2xx: sum((m) => m.non2xx),
     errors: sum((m) => m.errors),
     timeouts: sum((m) => m.timeouts),
+    generatorCpu: Math.max(...rounds.map((m) => m.generatorCpu)),
+    ...(rounds.every((m) => m.serverCpu !== undefined)
+      ? { serverCpu: sum((m) => m.serverCpu!) / rounds.length }
+      : {}),
+    ...(rounds.some((m) => m.pathsRepeated) ? { pathsRepeated: true } : {}),
   }
 }

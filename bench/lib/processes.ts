@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { corePlan, cpuSeconds, pinned } from './cores.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const MAIN = path.join(ROOT, 'dist/main.js')
@@ -64,7 +65,12 @@ export interface Server {
 }
 
 /** Starts `msgstore serve` on a free port with the bench routes and waits for its ready line. */
-export async function startServer(dataDir: string, nodeArgs: string[], database?: string): Promise<Server> {
+export async function startServer(
+  dataDir: string,
+  nodeArgs: string[],
+  database?: string,
+  extraArgs: string[] = [],
+): Promise<Server> {
   const args = [
     ...nodeArgs,
     MAIN,
@@ -77,8 +83,11 @@ export async function startServer(dataDir: string, nodeArgs: string[], database?
     '--no-demo',
     '--admin-token',
     ADMIN_TOKEN,
+    ...extraArgs,
   ]
-  const child: ChildProcess = spawn(process.execPath, args, {
+  // On the servers' cores, away from the load generator's (cores.ts).
+  const [command, argv] = pinned(corePlan().server, process.execPath, args)
+  const child: ChildProcess = spawn(command, argv, {
     env: { ...process.env, MSGSTORE_BENCH_ROUTES: '1', MSGSTORE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -116,17 +125,6 @@ export async function startServer(dataDir: string, nodeArgs: string[], database?
 
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true })
-}
-
-/** CPU seconds a process has used, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Measurement } from './load.js'
+import { generatorWarning, type Measurement } from './load.js'
 
 export const SEED_TARGET = 30_000
 
@@ -33,6 +33,8 @@ export interface SeedFigures {
   /** The whole `msgstore seed` process, start to exit; undefined when an existing store was reused. */
   wallSeconds?: number
   reused: boolean
+  /** The machine's 1-minute load average when the seed ended: other work competing for its cores. */
+  loadAverage?: number
   target: number
   pass: boolean
 }
@@ -67,12 +69,29 @@ export function seedLine(seed: SeedFigures): string {
   return (
     `seed: ${n(seed.messages)} messages over ${n(seed.extensions)} extensions in ${n(seed.messagesSeconds, 1)} s` +
     ` (setup ${n(seed.setupSeconds, 1)} s, process ${n(seed.wallSeconds ?? 0, 1)} s):` +
-    ` ${n(seed.messagesPerSecond)} messages/s; target >= ${n(seed.target)}/s: ${verdict(seed.pass)}`
+    ` ${n(seed.messagesPerSecond)} messages/s` +
+    (seed.loadAverage === undefined
+      ? ''
+      : ` at load average ${n(seed.loadAverage, 1)} on ${os.cpus().length} CPUs`) +
+    `; target >= ${n(seed.target)}/s (quiet machine): ${verdict(seed.pass)}`
   )
 }
 
 export function table(rows: Row[]): string {
-  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'bytes', 'non-2xx', 'errors']
+  const header = [
+    'scenario',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'vs bare',
+    'gen CPU',
+    'server CPU',
+    'server µs/req',
+    'bytes',
+    'non-2xx',
+    'errors',
+  ]
   const lines = rows.map((r) => [
     r.scenario,
     String(r.measurement.connections),
@@ -80,6 +99,11 @@ export function table(rows: Row[]): string {
     n(r.measurement.p50Ms, 1),
     n(r.measurement.p99Ms, 1),
     r.ratioToBare === null ? '-' : `${n(r.ratioToBare * 100, 1)}%`,
+    `${n(r.measurement.generatorCpu * 100)}%`,
+    r.measurement.serverCpu === undefined ? '-' : `${n(r.measurement.serverCpu * 100)}%`,
+    r.measurement.serverCpu === undefined
+      ? '-'
+      : n((r.measurement.serverCpu * 1e6) / Math.max(1, r.measurement.requestsPerSecond)),
     n(r.bytes),
     String(r.measurement.non2xx),
     String(r.measurement.errors),
@@ -88,8 +112,14 @@ export function table(rows: Row[]): string {
   const format = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   const out = [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)]
-  for (const r of rows)
-    if (r.warning) out.push(`warning: ${r.scenario} @${r.measurement.connections}: ${r.warning}`)
+  for (const r of rows) {
+    const warnings = [r.warning, generatorWarning(r.measurement)].filter(Boolean)
+    for (const w of warnings) out.push(`warning: ${r.scenario} @${r.measurement.connections}: ${w}`)
+  }
+  out.push(
+    "(gen CPU, server CPU: each one's CPU use as a share of one core; above 80% the generator may limit the figure.",
+    ' server µs/req: CPU the server spent per answer, the figure least moved by other work on the machine)',
+  )
   return out.join('\n')
 }
 

@@ -5,6 +5,8 @@ import type { SeedSummary } from '../lib/processes.js'
 /** What a scenario may use to build its request. */
 export interface BenchContext {
   baseUrl: string
+  /** The server process (its CPU use is reported beside each figure). */
+  serverPid: number
   /** Bearer token of the seeded user whose mailbox the scenarios read. */
   token: string
   /** When the run started (ms); seeded messages lie in the 30 days before. */

@@ -91,7 +91,10 @@ export interface Services {
 
 /** The composition root: the one place that picks concrete database, blob store and clock. */
 export async function createServices(config: Config): Promise<Services> {
-  const database = await openDatabase(config.databaseUrl, { poolSize: config.poolSize })
+  const database = await openDatabase(config.databaseUrl, {
+    poolSize: config.poolSize,
+    shared: config.sharedStore,
+  })
   const db = database.db
   const clock = createClock(config, database)
   if (clock instanceof ManualClock) await clock.start()

@@ -29,6 +29,8 @@ export interface Config {
   readonly blobStore: 'fs' | 'database'
   /** PostgreSQL connections per node. */
   readonly poolSize: number
+  /** Other processes serve the same SQLite store at the same time (docs/processes.md). */
+  readonly sharedStore: boolean
   /** How long a message stays Deleted before it is purged (ms of store clock; `--purge-after`). */
   readonly purgeAfter: number
   /** How long a message stays Purged before it is removed for good (ms; `--remove-after`). */
@@ -65,6 +67,7 @@ export interface ServeOptions extends ExportOptions, ControlOptions, Notificatio
   logLevel?: string
   blobStore?: string
   poolSize?: string
+  sharedStore?: boolean
   purgeAfter?: string
   removeAfter?: string
   retentionInterval?: string
@@ -142,6 +145,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     logLevel,
     blobStore,
     poolSize: Number(poolText),
+    sharedStore: opts.sharedStore === true || /^(1|true|yes|on)$/i.test(env.MSGSTORE_SHARED_STORE ?? ''),
     purgeAfter,
     removeAfter,
     retentionInterval,

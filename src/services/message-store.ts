@@ -15,8 +15,8 @@ export interface PageValidity {
 export interface MessagePage {
   query: ListQuery
   total: number
-  /** The page's pre-rendered records joined by commas (see domain/message/record.ts); null when empty. */
-  records: string | Buffer | null
+  /** The page's pre-rendered records joined by commas, as UTF-8 bytes (see domain/message/record.ts); null when empty. */
+  records: Buffer | null
   /** When a copy of this page may be served again; undefined when it may not. */
   validity?: PageValidity
 }

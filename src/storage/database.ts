@@ -42,12 +42,14 @@ class StaticMigrations implements MigrationProvider {
 export interface OpenOptions {
   /** PostgreSQL connections per node. */
   poolSize?: number
+  /** SQLite: other processes open the same file at the same time (PostgreSQL always is shared). */
+  shared?: boolean
 }
 
 /** Opens the database a URL names (`sqlite:PATH` or `postgres://…`) and brings its schema up to date. */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const opened = url.startsWith('sqlite:')
-    ? openSqlite(url.slice('sqlite:'.length))
+    ? openSqlite(url.slice('sqlite:'.length), options.shared ?? false)
     : /^postgres(ql)?:\/\//.test(url)
       ? openPostgres(url, options.poolSize ?? 10)
       : undefined

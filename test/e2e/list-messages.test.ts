@@ -324,3 +324,28 @@ async function conversationOf(name: string): Promise<number | undefined> {
   const res = await alice.get(`${MESSAGE_STORE}/${id[name]}`)
   return (await res.json()).conversationId
 }
+
+describe('text beyond ASCII', () => {
+  // A page is handed over as bytes and never decoded: every character must arrive as sent.
+  test('a page carries letters, CJK and emoji as stored, with every uri on the base URL', async () => {
+    const bob = await login(server.baseUrl, BOB)
+    const text = 'Grüße aus Zürich — 你好 👋🏽 ✓'
+    const sent = await deliverOne(server, {
+      type: 'SMS',
+      from: CAT,
+      to: [BOB.username],
+      text,
+      creationTime: '2020-06-01T12:00:00.000Z',
+    })
+    const body = await list({ dateFrom: '2020-06-01T00:00:00.000Z', dateTo: '2020-06-02T00:00:00.000Z' }, bob)
+    assert.deepEqual(
+      body.records.map((r: { id: number; subject: string }) => [r.id, r.subject]),
+      [[sent, text]],
+    )
+    const record = body.records[0]
+    assert.ok(record.uri.startsWith(`${server.baseUrl}/restapi/v1.0/account/`), record.uri)
+    assert.ok(record.attachments[0].uri.startsWith(server.baseUrl), record.attachments[0].uri)
+    const read = await (await bob.get(`${MESSAGE_STORE}/${sent}`)).json()
+    assert.deepEqual(record, read)
+  })
+})

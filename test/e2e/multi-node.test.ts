@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { ALICE, BOB, login, type Platform } from '../helpers/sdk.js'
-import { databaseFor, type RunningServer, STANDARD_FILE, startServer, tempDir } from '../helpers/server.js'
+import { type RunningServer, STANDARD_FILE, startServer, tempDir } from '../helpers/server.js'
 
 /**
- * Three msgstore nodes on one PostgreSQL database behave as one store. Requests are
- * spread over the three ports (as a load balancer would): sends, deletes and syncs
- * land on different nodes, while the manual clock, moved through one node, drives
- * delivery on all. Runs when the suite runs on PostgreSQL (npm run test:pg).
+ * Three msgstore processes on one store behave as one store: on PostgreSQL, three nodes
+ * of one database; on SQLite, three processes on one data folder started with
+ * `--shared-store` (docs/processes.md). Requests are spread over the three ports (as a
+ * load balancer would): sends, deletes and syncs land on different processes, while
+ * the manual clock, moved through one, drives delivery on all.
  */
-const onPostgres = Boolean(process.env.MSGSTORE_TEST_DATABASE_URL)
 const MAILBOX = '/restapi/v1.0/account/~/extension/~/message-store'
 const OUTSIDE = (i: number) => `+1415555${String(2000 + i).padStart(4, '0')}`
 
@@ -20,15 +20,16 @@ interface SyncRecord {
   messageStatus?: string
 }
 
-describe('several nodes on one database', { skip: onPostgres ? false : 'runs on PostgreSQL only' }, () => {
+describe('several nodes on one database', () => {
   const nodes: RunningServer[] = []
   let alice: Platform[] = []
   let bob: Platform
 
   before(async () => {
-    const database = await databaseFor(tempDir())
+    // One data folder: on PostgreSQL it names the one database (test/helpers/server.ts).
+    const dataDir = tempDir()
     for (let i = 0; i < 3; i++) {
-      nodes.push(await startServer({ args: ['--database', database!, '--clock', 'manual'] }))
+      nodes.push(await startServer({ dataDir, args: ['--shared-store', '--clock', 'manual'] }))
     }
     const res = await nodes[0]!.admin('POST', '/admin/v1/provision', STANDARD_FILE)
     assert.equal(res.status, 200)

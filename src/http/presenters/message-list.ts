@@ -3,12 +3,13 @@ import type { MessagePage } from '../../services/message-store.js'
 
 /**
  * Assembles a `GetMessageList` body around the page's pre-rendered records, which
- * arrive from the database as one value: only the small envelope is serialised here.
+ * arrive from the database as one value of bytes: only the small envelope is
+ * serialised here, and the records are never decoded into a string of characters.
  *
  * `path` is the request path, `search` its query string; navigation links keep
  * every filter of the request and change only `page`/`perPage`.
  */
-export function renderMessageList(page: MessagePage, baseUrl: string, path: string, search: string): string {
+export function renderMessageList(page: MessagePage, baseUrl: string, path: string, search: string): Buffer {
   const { query, total, records } = page
   const { perPage } = query
   const totalPages = Math.max(1, Math.ceil(total / perPage))
@@ -38,9 +39,19 @@ export function renderMessageList(page: MessagePage, baseUrl: string, path: stri
   if (query.page > 1) navigation.previousPage = link(Math.min(query.page - 1, totalPages))
   navigation.lastPage = link(totalPages)
 
-  const text = records === null ? '' : typeof records === 'string' ? records : records.toString('utf8')
-  // One native pass puts the base URL in every uri of the page.
-  const body = text.replaceAll(BASE_MARK, baseUrl)
   const uri = JSON.stringify(`${baseUrl}${path}${self ? `?${self}` : ''}`)
-  return `{"uri":${uri},"records":[${body}],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`
+  const head = `{"uri":${uri},"records":[`
+  const tail = `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`
+  if (records === null) return Buffer.from(head + tail, 'utf8')
+  const envelope = head + tail
+  // The envelope holds the base URL; when it is ASCII (its UTF-8 one byte a character)
+  // the records stay bytes: read as latin1, each byte is one character, so the string is
+  // a plain copy (no UTF-8 decoding), one native pass puts the base URL in every uri, and
+  // writing the whole body as latin1 gives the same bytes, in one buffer.
+  if (Buffer.byteLength(envelope, 'utf8') === envelope.length) {
+    const body = records.toString('latin1').replaceAll(BASE_MARK, baseUrl)
+    return Buffer.from(`${head}${body}${tail}`, 'latin1')
+  }
+  const body = records.toString('utf8').replaceAll(BASE_MARK, baseUrl)
+  return Buffer.from(`${head}${body}${tail}`, 'utf8')
 }

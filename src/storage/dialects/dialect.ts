@@ -11,8 +11,8 @@ export interface DialectInfo {
   readonly sharedByNodes: boolean
   /** `SELECT … FOR UPDATE` exists; SQLite serialises writers instead. */
   readonly supportsRowLocks: boolean
-  /** Aggregates byte or text values into one, comma-separated, in the given order. */
-  joinRecords(column: RawBuilder<unknown>, orderBy: RawBuilder<unknown>): RawBuilder<string | Buffer>
+  /** Aggregates stored records into one value of bytes, comma-separated, in the given order. */
+  joinRecords(column: RawBuilder<unknown>, orderBy: RawBuilder<unknown>): RawBuilder<Buffer>
   /**
    * A stored record (bytes of UTF-8 JSON) read as text: the driver hands over a string,
    * cheaper to make and to join than a Buffer per row.

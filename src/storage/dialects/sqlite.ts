@@ -8,7 +8,13 @@ import type { OpenedDialect } from './dialect.js'
 import { sqliteBulkLoad } from './sqlite-bulk-load.js'
 
 /** The embedded default: one file, one writer, WAL so that readers run beside it. */
-export function openSqlite(file: string): OpenedDialect {
+/**
+ * `shared`: other processes serve the same file at the same time. Each then behaves as
+ * a node of a shared PostgreSQL store does (sharedByNodes): no token kept between
+ * requests, jobs claimed under a lease and never released at start, the manual clock
+ * kept in the database. Claims need no row locks here: SQLite runs one writer at a time.
+ */
+export function openSqlite(file: string, shared = false): OpenedDialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const sqlite = new SqliteDatabase(file)
   sqlite.pragma('journal_mode = WAL')
@@ -20,17 +26,19 @@ export function openSqlite(file: string): OpenedDialect {
   sqlite.pragma('cache_size = -65536')
   return {
     db: new Kysely<DB>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite, shared) }),
       log: statementLog(),
     }),
     info: {
       name: 'sqlite',
-      sharedByNodes: false,
+      sharedByNodes: shared,
       supportsRowLocks: false,
-      // group_concat hands back text: one string for the page, cheaper than a buffer per row.
-      // It takes the rows in the order its ordered subquery yields them; an ORDER BY inside
-      // the aggregate would sort them a second time (see test/e2e list tests for the order).
-      joinRecords: (column) => sql`group_concat(${column}, ',')`,
+      // One value for the page, handed over as bytes: as text, better-sqlite3 would decode
+      // the UTF-8 into a JavaScript string (two bytes a character as soon as one is not
+      // ASCII), which cost more than the rest of the query. group_concat takes the rows in
+      // the order its ordered subquery yields them; an ORDER BY inside the aggregate would
+      // sort them a second time (see test/e2e list tests for the order).
+      joinRecords: (column) => sql`cast(group_concat(${column}, ',') as blob)`,
       recordText: (column) => sql`cast(${column} as text)`,
       bulkLoad: sqliteBulkLoad(),
     },
@@ -43,7 +51,7 @@ const STATEMENT_CACHE = 500
  * Kysely prepares a statement for every query; preparing costs as much as running a
  * small query. The same SQL text (parameters are separate) reuses its statement.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
+function withStatementCache(sqlite: SqliteDatabase.Database, shared: boolean): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>()
   const prepare = sqlite.prepare.bind(sqlite)
   return new Proxy(sqlite, {
@@ -52,7 +60,11 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Dat
         const value = Reflect.get(target, prop, receiver)
         return typeof value === 'function' ? value.bind(target) : value
       }
-      return (source: string) => {
+      return (text: string) => {
+        // Beside other processes, a transaction takes the write lock when it begins: one
+        // that began reading and then writes would fail at once (SQLITE_BUSY) if another
+        // process wrote in between, where waiting for the lock (busy_timeout) is safe.
+        const source = shared && text === 'begin' ? 'begin immediate' : text
         let statement = cache.get(source)
         if (!statement) {
           statement = prepare(source)

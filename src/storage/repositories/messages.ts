@@ -1,20 +1,8 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { participantsKey } from '../../domain/message/conversation.js'
-import type {
-  Attachment,
-  AttachmentType,
-  Availability,
-  Direction,
-  Message,
-  MessageExtra,
-  MessageType,
-  Party,
-  ReadStatus,
-} from '../../domain/message/model.js'
-import { AVAILABILITIES } from '../../domain/message/model.js'
+import type { Attachment, AttachmentType, Message, MessageExtra, Party } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import { digitsOf } from '../../lib/phone.js'
-import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
 import { recordChange } from './notification-outbox.js'
@@ -144,92 +132,7 @@ export function partyDigits(parties: Party[]): string {
   return digits.length ? `,${digits.join(',')},` : ''
 }
 
-export interface ListFilter extends MailboxKey {
-  availability: Availability[]
-  conversationId?: number
-  dateFrom: number
-  dateTo: number
-  direction?: Direction[]
-  distinctConversations: boolean
-  messageType?: MessageType[]
-  readStatus?: ReadStatus[]
-  phoneDigits?: string
-  offset: number
-  limit: number
-}
-
-/** The WHERE of a list query over messages aliased `alias` (`m`, or `n` in the distinct subquery). */
-function matches(alias: 'm' | 'n', f: ListFilter): RawBuilder<unknown> {
-  const c = (column: string) => sql.ref(`${alias}.${column}`)
-  const conds = [
-    sql`${c('account_id')} = ${f.accountId}`,
-    sql`${c('extension_id')} = ${f.extensionId}`,
-    sql`${c('availability')} in (${sql.join(f.availability)})`,
-    sql`${c('creation_time')} >= ${f.dateFrom}`,
-    sql`${c('creation_time')} <= ${f.dateTo}`,
-  ]
-  if (f.conversationId !== undefined) conds.push(sql`${c('conversation_id')} = ${f.conversationId}`)
-  if (f.direction?.length) conds.push(sql`${c('direction')} in (${sql.join(f.direction)})`)
-  if (f.messageType?.length) conds.push(sql`${c('type')} in (${sql.join(f.messageType)})`)
-  if (f.readStatus?.length) conds.push(sql`${c('read_status')} in (${sql.join(f.readStatus)})`)
-  if (f.phoneDigits) conds.push(sql`${c('party_digits')} like ${`%,${f.phoneDigits},%`}`)
-  if (alias === 'm' && f.distinctConversations) {
-    // Only the newest message of each conversation; messages without one stand alone.
-    conds.push(sql`(m.conversation_id is null or not exists (
-      select 1 from messages n where ${matches('n', { ...f, distinctConversations: false })}
-        and n.conversation_id = m.conversation_id
-        and (n.creation_time > m.creation_time or (n.creation_time = m.creation_time and n.id > m.id))))`)
-  }
-  return sql.join(conds, sql` and `)
-}
-
-/**
- * One page of pre-rendered records, newest first, joined by commas in the database
- * (one value to hand over instead of a value per row), and the number of matching
- * messages; one statement.
- */
-export async function listRecords(
-  db: Kysely<DB>,
-  dialect: DialectInfo,
-  f: ListFilter,
-): Promise<{
-  total: number
-  records: string | Buffer | null
-  mailboxSeq: number
-  nextCreation: number | null
-}> {
-  const where = matches('m', f)
-  const joined = dialect.joinRecords(sql.ref('p.record'), sql`p.creation_time desc, p.id desc`)
-  // The mailbox's change number and the next creation time after the window, read in
-  // the same snapshot as the page: what a cached copy of the page is valid for.
-  const result = await sql<{
-    total: number
-    page: string | Buffer | null
-    seq: number
-    next_creation: number | null
-  }>`select
-      (select count(*) from messages m where ${where}) as total,
-      (select ${joined} from (
-        select m.record, m.creation_time, m.id from messages m where ${where}
-        order by m.creation_time desc, m.id desc limit ${f.limit} offset ${f.offset}) p) as page,
-      (select change_seq from mailboxes where account_id = ${f.accountId} and extension_id = ${f.extensionId}) as seq,
-      (select min(t) from (${sql.join(
-        AVAILABILITIES.map(
-          // One seek per availability into the list index instead of a scan of the mailbox.
-          (a) => sql`select min(creation_time) as t from messages
-            where account_id = ${f.accountId} and extension_id = ${f.extensionId}
-            and availability = ${a} and creation_time > ${f.dateTo}`,
-        ),
-        sql` union all `,
-      )}) n) as next_creation`.execute(db)
-  const row = result.rows[0]!
-  return {
-    total: Number(row.total),
-    records: row.page,
-    mailboxSeq: Number(row.seq),
-    nextCreation: row.next_creation === null ? null : Number(row.next_creation),
-  }
-}
+export { type ListFilter, listRecords } from './list-page.js'
 
 /** The mailbox's current change number: any change to any of its messages raises it. */
 export async function mailboxSeq(db: Kysely<DB>, mailbox: MailboxKey): Promise<number | undefined> {
