@@ -119,7 +119,9 @@ describe('fault rules', () => {
     const form = { grant_type: 'password', username: `${ALICE.username}*101`, password: ALICE.password }
     const failed = await tokenRequest(server.baseUrl, form, { app: APP })
     assert.equal(failed.status, 503)
-    assert.equal(failed.body.errorCode, 'CMN-201')
+    // The OAuth endpoints answer in RFC 6749's shape, with RingCentral's code in `errors`.
+    assert.equal(typeof failed.body.error, 'string')
+    assert.equal(failed.body.errors[0].errorCode, 'CMN-201')
     assert.equal((await tokenRequest(server.baseUrl, form, { app: APP })).status, 200)
   })
 

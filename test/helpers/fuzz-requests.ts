@@ -115,7 +115,8 @@ export class RequestFuzzer extends BodyFuzzer {
     const method = this.chance(0.08) ? this.pick(METHODS) : routeMethod
     const path = template.replace(/\{(id|ids|acc)\}/g, (_m, slot: string) => this.segment(slot))
     const headers: Record<string, string> = {}
-    const oauth = path.startsWith('/restapi/oauth/token') || path.startsWith('/restapi/oauth/revoke')
+    // Every endpoint under /restapi/oauth (token, revoke, wstoken) answers RFC 6749 bodies.
+    const oauth = path.startsWith('/restapi/oauth/')
     this.authorize(path, headers)
     let body: Buffer | undefined
     if (kind && method !== 'GET' && method !== 'HEAD') {
