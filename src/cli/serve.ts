@@ -13,7 +13,8 @@ const SHUTDOWN_LIMIT_MS = 9000
 /** `msgstore serve`: open the store, listen, print the ready line, and stop cleanly on SIGTERM/SIGINT. */
 export async function serve(options: ServeOptions): Promise<void> {
   const config = loadConfig(options, process.env, () => randomToken(24))
-  const lock = lockSqliteStore(config.databaseUrl)
+  // --shared-store is the one way several processes may serve one SQLite store at once.
+  const lock = config.sharedStore ? undefined : lockSqliteStore(config.databaseUrl)
   process.on('exit', () => lock?.release())
   const services = await createServices(config)
   if (config.provisionFile) await applyProvisionFile(services.provision, config.provisionFile)

@@ -218,7 +218,7 @@ describe('content types, routes and methods', () => {
   })
 
   test('an unimplemented endpoint with a JSON type and an empty body is 404 CMN-120', async () => {
-    for (const path of ['/restapi/oauth/wstoken', '/restapi/v1.0/subscription']) {
+    for (const path of ['/restapi/oauth/authorize', '/restapi/v1.0/account/~/extension/~/call-log']) {
       const res = await send('POST', path, '', { ...bearer(), 'content-type': 'application/json' })
       assert.equal(res.status, 404, `${path}: ${res.text}`)
       assert.equal(res.body.errorCode, 'CMN-120')

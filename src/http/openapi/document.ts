@@ -69,6 +69,47 @@ const SUPPLEMENT: Record<string, PathItem> = {
       responses: { '200': { description: 'The zip archive' }, '206': { description: 'A byte range of it' } },
     },
   },
+  '/restapi/oauth/wstoken': {
+    post: {
+      operationId: 'createWebSocketToken',
+      summary: 'A token and address for the WebSocket notification gateway',
+      'x-throttling-group': 'Auth',
+      responses: { '200': { description: '`{ uri, ws_access_token, expires_in }`' } },
+    },
+  },
+  '/restapi/v1.0/account/{accountId}': {
+    get: readOf('readAccountInfo', 'The account: id, main number, status, service info', 'Light', [
+      'accountId',
+    ]),
+  },
+  '/restapi/v1.0/account/{accountId}/extension': {
+    get: readOf('listExtensions', "The account's extensions, paged", 'Medium', ['accountId']),
+  },
+  '/restapi/v1.0/account/{accountId}/extension/{extensionId}': {
+    get: readOf('readExtension', 'One extension', 'Light', ['accountId', 'extensionId']),
+  },
+  '/restapi/v1.0/account/{accountId}/extension/{extensionId}/phone-number': {
+    get: readOf('listExtensionPhoneNumbers', "The extension's phone numbers, with features", 'Medium', [
+      'accountId',
+      'extensionId',
+    ]),
+  },
+  '/restapi/v1.0/account/{accountId}/phone-number': {
+    get: readOf('listAccountPhoneNumbers', "The account's phone numbers, with features", 'Medium', [
+      'accountId',
+    ]),
+  },
+}
+
+/** A read of the account surface, which the message store description leaves out. */
+function readOf(operationId: string, summary: string, group: string, params: string[]): Operation {
+  return {
+    operationId,
+    summary,
+    'x-throttling-group': group,
+    parameters: params.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    responses: { '200': { description: summary } },
+  }
 }
 
 /** Fastify's `/a/:id/b` as OpenAPI's `/a/{id}/b`, with every parameter name blanked for comparison. */

@@ -34,7 +34,8 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
 function namesOAuthEndpoint(err: NodeJS.ErrnoException): boolean {
   const raw = (err as { rawPacket?: Buffer }).rawPacket
   return (
-    raw !== undefined && /^[A-Z]+ \/restapi\/oauth\/(token|revoke|wstoken)[?/ ]/.test(raw.toString('latin1', 0, 64))
+    raw !== undefined &&
+    /^[A-Z]+ \/restapi\/oauth\/(token|revoke|wstoken)[?/ ]/.test(raw.toString('latin1', 0, 64))
   )
 }
 
