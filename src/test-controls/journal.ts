@@ -65,7 +65,10 @@ export class RequestJournal {
       extensionId: principal ? principal.extensionId : null,
       headers: request.headers,
       body: request.body,
-      response: payload,
+      // A streamed answer (an attachment) is never kept: the entry would hold the stream, and
+      // what it still buffers, for as long as the entry lives.
+      response:
+        typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : payload == null ? null : STREAMED,
     }
     this.next = (this.next + 1) % this.size
   }
@@ -142,6 +145,8 @@ function bodyText(body: unknown, contentType: string): string | null {
     return '[unserialisable body]'
   }
 }
+
+const STREAMED = '[streamed body]'
 
 function payloadText(payload: unknown): string | null {
   if (payload === undefined || payload === null) return null
