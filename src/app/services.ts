@@ -125,6 +125,7 @@ export async function createServices(config: Config): Promise<Services> {
     purgeAfter: config.purgeAfter,
     removeAfter: config.removeAfter,
     interval: config.retentionInterval,
+    caps: config.mailboxCaps,
     lockRows,
     releaseBlobs: (keys) => changes.releaseBlobs(keys),
   })
