@@ -27,6 +27,7 @@ import { SyncService } from '../services/sync.js'
 import { type Database, openDatabase } from '../storage/database.js'
 import { releaseJobLeases } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
+import { setStatementLog } from '../storage/statement-log.js'
 import { TestControls } from '../test-controls/controls.js'
 
 function createClock(config: Config, database: Database): Clock {
@@ -91,6 +92,7 @@ export interface Services {
 
 /** The composition root: the one place that picks concrete database, blob store and clock. */
 export async function createServices(config: Config): Promise<Services> {
+  setStatementLog(config.statementLog)
   const database = await openDatabase(config.databaseUrl, {
     poolSize: config.poolSize,
     shared: config.sharedStore,

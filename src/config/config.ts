@@ -50,6 +50,8 @@ export interface Config {
   readonly notifications: NotificationSettings
   /** `GET /metrics` without the admin token (`--metrics-open`). */
   readonly metricsOpen: boolean
+  /** A file every database statement is appended to (MSGSTORE_STATEMENT_LOG; storage/statement-log.ts). */
+  readonly statementLog?: string
 }
 
 export class ConfigError extends Error {}
@@ -172,6 +174,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     controls: loadControlSettings(opts, env),
     notifications: notificationSettings(opts, env),
     metricsOpen: opts.metricsOpen ?? /^(1|true|yes|on)$/i.test(env.MSGSTORE_METRICS_OPEN ?? ''),
+    statementLog: env.MSGSTORE_STATEMENT_LOG || undefined,
   })
 }
 
