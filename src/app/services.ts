@@ -139,6 +139,7 @@ export async function createServices(config: Config): Promise<Services> {
     clock,
     publicUrl,
     settings: config.exports,
+    stallAfterArchive: config.testHooks.exportStallAfterArchive,
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     blobStore: config.blobStore,

@@ -9,6 +9,7 @@ import {
 } from '../notifications/settings.js'
 import type { ControlSettings } from '../test-controls/controls.js'
 import { type ControlOptions, loadControlSettings } from '../test-controls/settings.js'
+import { loadTestHooks, type TestHooks } from './test-hooks.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -50,6 +51,8 @@ export interface Config {
   readonly notifications: NotificationSettings
   /** `GET /metrics` without the admin token (`--metrics-open`). */
   readonly metricsOpen: boolean
+  /** msgstore's own crash tests (config/test-hooks.ts); empty unless a MSGSTORE_TEST_* variable is set. */
+  readonly testHooks: TestHooks
   /** A file every database statement is appended to (MSGSTORE_STATEMENT_LOG; storage/statement-log.ts). */
   readonly statementLog?: string
 }
@@ -175,6 +178,7 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     notifications: notificationSettings(opts, env),
     metricsOpen: opts.metricsOpen ?? /^(1|true|yes|on)$/i.test(env.MSGSTORE_METRICS_OPEN ?? ''),
     statementLog: env.MSGSTORE_STATEMENT_LOG || undefined,
+    testHooks: loadTestHooks(env),
   })
 }
 
