@@ -70,6 +70,18 @@ addControlOptions(addExportOptions(program.command('serve')))
   )
   .addOption(
     new Option(
+      '--text-folder-cap <count>',
+      'text messages kept in each mailbox folder, oldest removed first, default 5000 (MSGSTORE_TEXT_FOLDER_CAP)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--fax-voicemail-inbox-cap <count>',
+      'faxes and voice messages kept in an Inbox, default 200 (MSGSTORE_FAX_VOICEMAIL_INBOX_CAP)',
+    ),
+  )
+  .addOption(
+    new Option(
       '--webhook-timeout <duration>',
       'bounds the webhook handshake and each delivery, default PT3S (MSGSTORE_WEBHOOK_TIMEOUT)',
     ),

@@ -27,6 +27,7 @@ import { SyncService } from '../services/sync.js'
 import { type Database, openDatabase } from '../storage/database.js'
 import { releaseJobLeases } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
+import { setStatementLog } from '../storage/statement-log.js'
 import { TestControls } from '../test-controls/controls.js'
 
 function createClock(config: Config, database: Database): Clock {
@@ -91,6 +92,7 @@ export interface Services {
 
 /** The composition root: the one place that picks concrete database, blob store and clock. */
 export async function createServices(config: Config): Promise<Services> {
+  setStatementLog(config.statementLog)
   const database = await openDatabase(config.databaseUrl, {
     poolSize: config.poolSize,
     shared: config.sharedStore,
@@ -125,6 +127,7 @@ export async function createServices(config: Config): Promise<Services> {
     purgeAfter: config.purgeAfter,
     removeAfter: config.removeAfter,
     interval: config.retentionInterval,
+    caps: config.mailboxCaps,
     lockRows,
     releaseBlobs: (keys) => changes.releaseBlobs(keys),
   })
@@ -136,6 +139,7 @@ export async function createServices(config: Config): Promise<Services> {
     clock,
     publicUrl,
     settings: config.exports,
+    stallAfterArchive: config.testHooks.exportStallAfterArchive,
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     blobStore: config.blobStore,

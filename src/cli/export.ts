@@ -65,15 +65,18 @@ export function registerExportCommand(program: Command): void {
           .default('1G'),
       )
       .addOption(
-        new Option('--public-url <url>', 'base of every uri in the records (the server’s --public-url)')
-          .env('MSGSTORE_PUBLIC_URL')
-          .default('http://127.0.0.1:8080'),
+        new Option(
+          '--public-url <url>',
+          'base of every uri in the records (the server’s --public-url), default http://127.0.0.1:8080',
+        ).env('MSGSTORE_PUBLIC_URL'),
       )
       .addOption(new Option('--json', 'print the summary as JSON (the progress bar still goes to stderr)')),
   ).action(async (opts: ExportCommandOptions) => {
     const maxBytes = opts.archiveMaxBytes ? parseByteSize(opts.archiveMaxBytes, '--archive-max-bytes') : GIB
-    const baseUrl = Buffer.from(opts.publicUrl!.replace(/\/+$/, ''))
     const summary = await withStore(opts, async (services) => {
+      // Checked and defaulted as the server's own --public-url (config/config.ts).
+      const { publicUrl, host, port } = services.config
+      const baseUrl = Buffer.from(publicUrl ?? `http://${host}:${port}`)
       const reader = await openReadConnection(services.config.databaseUrl, services.db)
       try {
         return await exportArchives(services, reader.db, opts, maxBytes, baseUrl)

@@ -1,11 +1,19 @@
 import { createServices, type Services } from '../app/services.js'
 import { loadConfig } from '../config/config.js'
-import { type StoreOptions, storeUrl } from './store-options.js'
+import type { StoreOptions } from './store-options.js'
 
-/** Opens the store for a one-off command (provision, jwt, seed) and closes it afterwards. */
-export async function withStore<T>(opts: StoreOptions, work: (services: Services) => Promise<T>): Promise<T> {
-  const { databaseUrl, dataDir } = storeUrl(opts)
-  const config = loadConfig({ data: dataDir, database: databaseUrl, demo: false }, {}, () => '')
+/** Opens the store for a one-off command (provision, jwt, seed, export) and closes it afterwards. */
+export async function withStore<T>(
+  opts: StoreOptions & { publicUrl?: string },
+  work: (services: Services) => Promise<T>,
+): Promise<T> {
+  // Only the store's own options: a one-off command serves nothing, so the serve variables
+  // (port, clock, …) are not its business. The statement log follows it, as it does the server.
+  const config = loadConfig(
+    { data: opts.data, database: opts.database, publicUrl: opts.publicUrl, demo: false },
+    { MSGSTORE_STATEMENT_LOG: process.env.MSGSTORE_STATEMENT_LOG },
+    () => '',
+  )
   const services = await createServices(config)
   try {
     return await work(services)

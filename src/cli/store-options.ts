@@ -1,6 +1,5 @@
-import path from 'node:path'
 import { type Command, Option } from 'commander'
-import { sqliteFolder } from '../config/config.js'
+import { loadConfig } from '../config/config.js'
 
 export interface StoreOptions {
   database?: string
@@ -14,8 +13,12 @@ export function addStoreOptions(command: Command): Command {
     .addOption(new Option('--data <dir>', 'data folder of an embedded store').env('MSGSTORE_DATA'))
 }
 
-/** As `serve` resolves them: a `sqlite:PATH` without `--data` keeps its files beside the database file. */
+/** As `serve` resolves them (config/config.ts): a `sqlite:PATH` without `--data` keeps its files beside the database file. */
 export function storeUrl(opts: StoreOptions): { databaseUrl: string; dataDir: string } {
-  const dataDir = path.resolve(opts.data ?? sqliteFolder(opts.database) ?? './data')
-  return { databaseUrl: opts.database ?? `sqlite:${path.join(dataDir, 'msgstore.db')}`, dataDir }
+  const { databaseUrl, dataDir } = loadConfig(
+    { data: opts.data, database: opts.database, demo: false },
+    {},
+    () => '',
+  )
+  return { databaseUrl, dataDir }
 }

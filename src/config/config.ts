@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { type MailboxCaps, RINGCENTRAL_CAPS } from '../domain/message/retention.js'
 import { type ExportOptions, type ExportSettings, loadExportSettings } from '../exports/settings.js'
 import { parseIsoDuration } from '../lib/iso.js'
 import {
@@ -8,6 +9,7 @@ import {
 } from '../notifications/settings.js'
 import type { ControlSettings } from '../test-controls/controls.js'
 import { type ControlOptions, loadControlSettings } from '../test-controls/settings.js'
+import { loadTestHooks, type TestHooks } from './test-hooks.js'
 
 /** Everything `msgstore serve` needs, resolved once from flags, environment and defaults. */
 export interface Config {
@@ -37,6 +39,8 @@ export interface Config {
   readonly removeAfter: number
   /** The longest the retention sweep waits between passes (ms; `--retention-interval`). */
   readonly retentionInterval: number
+  /** How many messages a mailbox folder keeps (`--text-folder-cap`, `--fax-voicemail-inbox-cap`). */
+  readonly mailboxCaps: MailboxCaps
   /** Serve the `/__bench` routes that `npm run bench` compares with (MSGSTORE_BENCH_ROUTES=1). */
   readonly benchRoutes: boolean
   /** Message store exports: archive size, expiry, concurrency. */
@@ -47,6 +51,10 @@ export interface Config {
   readonly notifications: NotificationSettings
   /** `GET /metrics` without the admin token (`--metrics-open`). */
   readonly metricsOpen: boolean
+  /** msgstore's own crash tests (config/test-hooks.ts); empty unless a MSGSTORE_TEST_* variable is set. */
+  readonly testHooks: TestHooks
+  /** A file every database statement is appended to (MSGSTORE_STATEMENT_LOG; storage/statement-log.ts). */
+  readonly statementLog?: string
 }
 
 export class ConfigError extends Error {}
@@ -71,6 +79,8 @@ export interface ServeOptions extends ExportOptions, ControlOptions, Notificatio
   purgeAfter?: string
   removeAfter?: string
   retentionInterval?: string
+  textFolderCap?: string
+  faxVoicemailInboxCap?: string
   metricsOpen?: boolean
 }
 
@@ -131,6 +141,18 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     opts.retentionInterval ?? env.MSGSTORE_RETENTION_INTERVAL ?? 'PT1M',
     1000,
   )
+  const mailboxCaps: MailboxCaps = {
+    textFolder: countOption(
+      '--text-folder-cap',
+      opts.textFolderCap ?? env.MSGSTORE_TEXT_FOLDER_CAP ?? String(RINGCENTRAL_CAPS.textFolder),
+    ),
+    faxVoicemailInbox: countOption(
+      '--fax-voicemail-inbox-cap',
+      opts.faxVoicemailInboxCap ??
+        env.MSGSTORE_FAX_VOICEMAIL_INBOX_CAP ??
+        String(RINGCENTRAL_CAPS.faxVoicemailInbox),
+    ),
+  }
   return Object.freeze({
     port,
     host,
@@ -149,11 +171,14 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     purgeAfter,
     removeAfter,
     retentionInterval,
+    mailboxCaps,
     benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
     controls: loadControlSettings(opts, env),
     notifications: notificationSettings(opts, env),
     metricsOpen: opts.metricsOpen ?? /^(1|true|yes|on)$/i.test(env.MSGSTORE_METRICS_OPEN ?? ''),
+    statementLog: env.MSGSTORE_STATEMENT_LOG || undefined,
+    testHooks: loadTestHooks(env),
   })
 }
 
@@ -176,6 +201,13 @@ function notificationSettings(opts: NotificationOptions, env: Env): Notification
   } catch (err) {
     throw new ConfigError((err as Error).message)
   }
+}
+
+/** A positive whole number option. */
+function countOption(name: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new ConfigError(`${name}: expected a positive integer, got ${text}`)
+  return Number(text)
 }
 
 /** An ISO 8601 duration option (`P5D`, `PT12H`) in milliseconds, at least `min`. */

@@ -94,12 +94,33 @@ export const errors = {
     new ApiError(416, 'CMN-107', 'Requested Range Not Satisfiable', undefined, {
       'content-range': `bytes */${size}`,
     }),
+  /** The admin API's and provisioning's wording: the reason follows a colon. */
+  invalidValue: (name: string, why: string) =>
+    new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid: ${why}`, name),
+  nulCharacter: (name: string) =>
+    new ApiError(
+      400,
+      'CMN-101',
+      `Parameter [${name}] value is invalid. The character U+0000 is not allowed.`,
+      name,
+    ),
+  unknownRecipient: (number: string) =>
+    new ApiError(404, 'CMN-102', `Resource for parameter [to] is not found: ${number}`, 'to'),
   invalidUri: () => new ApiError(404, 'CMN-120', 'Invalid URI'),
   methodNotAllowed: (method: string) =>
     new ApiError(405, 'CMN-120', `Invalid URI: method [${method}] is not supported for this resource`),
   unsupportedMediaType: (type: string) =>
     new ApiError(415, 'CMN-104', `Cannot parse request: content type [${type}] is not supported`),
   payloadTooLarge: () => new ApiError(413, 'CMN-104', 'Cannot parse request: body is too large'),
+  headersTooLarge: () =>
+    new ApiError(431, 'CMN-104', 'Cannot parse request: the request headers are too large'),
+  requestTimeout: () =>
+    new ApiError(408, 'CMN-104', 'Cannot parse request: the request took too long to arrive'),
+  expectationFailed: (expectation: string) =>
+    new ApiError(417, 'CMN-104', `Cannot parse request: expectation [${expectation}] is not supported`),
+  /** A 4xx raised by fastify or a plugin that has no entry of its own; its status is kept. */
+  clientError: (status: number, detail: string) =>
+    new ApiError(status, 'CMN-104', `Cannot parse request: ${detail}`),
   internal: () => new ApiError(500, 'CMN-203', 'Internal Server Error'),
   unavailable: () => new ApiError(503, 'CMN-201', 'Service Temporary Unavailable'),
   permissionRequired: (permission: string) =>
@@ -114,6 +135,13 @@ export const errors = {
   authHeaderMissing: () => new ApiError(401, 'AGW-401', 'Authorization header is not specified'),
   tokenInvalid: () => new ApiError(401, 'OAU-149', 'Invalid access token'),
   tokenExpired: () => new ApiError(401, 'OAU-128', 'Access token expired'),
+  adminTokenRequired: () =>
+    new ApiError(401, 'OAU-149', 'The admin API needs the admin token: Authorization: Bearer <admin token>'),
+  rateExceeded: (headers: Record<string, string>) =>
+    new ApiError(429, 'CMN-301', 'Request rate exceeded', undefined, headers),
+  /** A failure a test control injects: status, code and message are the rule's. */
+  injectedFault: (status: number, errorCode: string, message: string, headers?: Record<string, string>) =>
+    new ApiError(status, errorCode, message, undefined, headers),
   clockNotManual: () => new ApiError(409, 'CMN-109', 'Feature not available: the clock is not manual'),
 
   // Message store exports: account-level calls that need the user permission [Users] (a SuperAdmin's).
@@ -149,6 +177,16 @@ export const errors = {
   // Sending (sms, mms, fax, company-pager): the MSG- codes of the messaging API table.
   required: (name: string) =>
     new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid. Required.`, name),
+  smsFromFaxNumber: () => new ApiError(403, 'MSG-241', 'Cannot send SMS from Fax number', 'from.phoneNumber'),
+  smsNotAvailable: (kind: 'SMS' | 'MMS') =>
+    new ApiError(
+      403,
+      'MSG-242',
+      `Sending ${kind} is not available from the number specified.`,
+      'from.phoneNumber',
+    ),
+  faxNotAllowed: (extensionId: string) =>
+    new ApiError(403, 'MSG-341', `Outbound fax is not allowed for extension [${extensionId}]`),
   phoneNotOwned: (name: string) =>
     new ApiError(403, 'MSG-304', "Phone number doesn't belong to extension", name),
   noSenderNumber: () =>
@@ -187,6 +225,39 @@ export const errors = {
     ),
   faxEnvelope: (detail: string) =>
     new ApiError(400, 'MSG-349', `Unable to parse fax envelope: ${detail}`, 'json'),
+}
+
+/** The subscription API's errors (RingCentral's `SUB-` codes; see reference/notes.md). */
+export const subscriptionErrors = {
+  anotherExtension: () =>
+    new ApiError(403, 'SUB-405', "Subscription to another extension's events is not allowed"),
+  anotherAccount: () =>
+    new ApiError(403, 'SUB-406', "Subscription to another account's events is not allowed"),
+  tooMany: (limit: number) =>
+    new ApiError(
+      403,
+      'SUB-505',
+      `The maximum number of subscriptions (${limit}) per extension per application is reached`,
+    ),
+  expired: () => new ApiError(404, 'SUB-507', 'Subscription is expired', 'subscriptionId'),
+  invalidFilters: (filter: string) =>
+    new ApiError(400, 'SUB-508', `Event filters are not valid: [${filter}]`, 'eventFilters'),
+  notFound: () =>
+    new ApiError(404, 'CMN-102', 'Resource for parameter [subscriptionId] is not found', 'subscriptionId'),
+  handshakeFailed: (address: string, why: string) =>
+    new ApiError(
+      400,
+      'SUB-525',
+      `WebHook responds with incorrect HTTP status or validation token (${why}): ${address}`,
+    ),
+  invalidDeliveryMode: (detail: string) =>
+    new ApiError(400, 'CMN-101', `Parameter [deliveryMode] value is invalid. ${detail}`, 'deliveryMode'),
+  webSocketOverHttp: () =>
+    new ApiError(
+      400,
+      'SUB-521',
+      'WebSocket subscriptions are created, updated and renewed over their WebSocket',
+    ),
 }
 
 export const oauthErrors = {

@@ -1,7 +1,7 @@
 import { Kind, type Static, Type as T, type TSchema, type TUnion } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { isE164 } from '../lib/phone.js'
-import { ApiError } from './errors.js'
+import { errors } from './errors.js'
 import { COMPANY_USAGE_TYPES, EXTENSION_USAGE_TYPES, NUMBER_TYPES, PHONE_FEATURES } from './phone-number.js'
 
 /** The provisioning file of the operator interface, validated whole before anything is applied. */
@@ -121,19 +121,15 @@ function fieldName(pointer: string): string {
     .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), '')
 }
 
-function invalid(field: string, why: string): ApiError {
-  return new ApiError(400, 'CMN-101', `Parameter [${field}] value is invalid: ${why}`, field)
-}
-
 /** Checks the file's shape and its cross-references; the error names the first bad field. */
 export function validateProvisioningFile(input: unknown): ProvisioningFile {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalid('(root)', 'expected a JSON object')
+    throw errors.invalidValue('(root)', 'expected a JSON object')
   }
   const first = firstError(ProvisioningFile, input, '')
   if (first) {
     const field = fieldName(first.path) || '(root)'
-    throw invalid(field, first.message)
+    throw errors.invalidValue(field, first.message)
   }
   const file = input as ProvisioningFile
   const numbers = new Map<string, string>()
@@ -141,7 +137,7 @@ export function validateProvisioningFile(input: unknown): ProvisioningFile {
   file.accounts?.forEach((account, a) => {
     const at = `accounts[${a}]`
     if (account.id !== undefined) {
-      if (ids.has(`a${account.id}`)) throw invalid(`${at}.id`, 'duplicate account id')
+      if (ids.has(`a${account.id}`)) throw errors.invalidValue(`${at}.id`, 'duplicate account id')
       ids.set(`a${account.id}`, at)
     }
     if (account.mainNumber) claimNumber(numbers, numberOf(account.mainNumber), `${at}.mainNumber`)
@@ -152,31 +148,35 @@ export function validateProvisioningFile(input: unknown): ProvisioningFile {
     account.extensions?.forEach((ext, e) => {
       const ea = `${at}.extensions[${e}]`
       if (extNumbers.has(ext.extensionNumber))
-        throw invalid(`${ea}.extensionNumber`, 'duplicate extension number')
+        throw errors.invalidValue(`${ea}.extensionNumber`, 'duplicate extension number')
       extNumbers.set(ext.extensionNumber, ext)
       if (ext.id !== undefined) {
-        if (ids.has(`e${ext.id}`)) throw invalid(`${ea}.id`, 'duplicate extension id')
+        if (ids.has(`e${ext.id}`)) throw errors.invalidValue(`${ea}.id`, 'duplicate extension id')
         ids.set(`e${ext.id}`, ea)
       }
       ext.phoneNumbers?.forEach((spec, i) => {
         const field =
           typeof spec === 'string' ? `${ea}.phoneNumbers[${i}]` : `${ea}.phoneNumbers[${i}].phoneNumber`
-        if (!isE164(numberOf(spec))) throw invalid(field, 'not an E.164 number')
+        if (!isE164(numberOf(spec))) throw errors.invalidValue(field, 'not an E.164 number')
         claimNumber(numbers, numberOf(spec), field)
       })
       if (ext.type === 'Department') {
-        if (ext.password !== undefined) throw invalid(`${ea}.password`, 'a department cannot log in')
+        if (ext.password !== undefined)
+          throw errors.invalidValue(`${ea}.password`, 'a department cannot log in')
       } else if (ext.members !== undefined) {
-        throw invalid(`${ea}.members`, 'only a Department has members')
+        throw errors.invalidValue(`${ea}.members`, 'only a Department has members')
       }
     })
     account.extensions?.forEach((ext, e) => {
       ext.members?.forEach((member, i) => {
         const target = extNumbers.get(member)
         if (!target)
-          throw invalid(`${at}.extensions[${e}].members[${i}]`, `no extension ${member} in this account`)
+          throw errors.invalidValue(
+            `${at}.extensions[${e}].members[${i}]`,
+            `no extension ${member} in this account`,
+          )
         if (target.type === 'Department') {
-          throw invalid(`${at}.extensions[${e}].members[${i}]`, 'a department cannot be a member')
+          throw errors.invalidValue(`${at}.extensions[${e}].members[${i}]`, 'a department cannot be a member')
         }
       })
     })
@@ -194,12 +194,12 @@ export function validateProvisioningFile(input: unknown): ProvisioningFile {
     ]
     for (const [owner, field] of smsOwners) {
       if (owner !== undefined && extNumbers.get(owner)?.type === 'Department')
-        throw invalid(`${field}.smsExtension`, 'a department cannot send SMS')
+        throw errors.invalidValue(`${field}.smsExtension`, 'a department cannot send SMS')
     }
   })
   const clients = new Set<string>()
   file.apps?.forEach((app, i) => {
-    if (clients.has(app.clientId)) throw invalid(`apps[${i}].clientId`, 'duplicate clientId')
+    if (clients.has(app.clientId)) throw errors.invalidValue(`apps[${i}].clientId`, 'duplicate clientId')
     clients.add(app.clientId)
   })
   return file
@@ -228,6 +228,6 @@ function firstError(
 
 function claimNumber(numbers: Map<string, string>, number: string, field: string): void {
   const owner = numbers.get(number)
-  if (owner) throw invalid(field, `number ${number} is already given to ${owner}`)
+  if (owner) throw errors.invalidValue(field, `number ${number} is already given to ${owner}`)
   numbers.set(number, field)
 }

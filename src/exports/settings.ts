@@ -9,11 +9,6 @@ export interface ExportSettings {
   readonly ttlMs: number
   /** How many report tasks are built at once, across every node sharing the store. */
   readonly concurrency: number
-  /**
-   * Test hook for crash tests: the build stops and waits forever (until the process is
-   * killed) once archive N is written. Never set in production.
-   */
-  readonly stallAfterArchive?: number
 }
 
 export interface ExportOptions {
@@ -42,7 +37,6 @@ export function loadExportSettings(opts: ExportOptions, env: Env): ExportSetting
     throw new ExportSettingsError(`--export-ttl: expected an ISO 8601 duration such as P7D, got ${ttlText}`)
   }
   const concurrencyText = opts.exportConcurrency ?? env.MSGSTORE_EXPORT_CONCURRENCY
-  const stall = env.MSGSTORE_TEST_EXPORT_STALL_AFTER
   return Object.freeze({
     archiveMaxBytes: maxText === undefined ? GIB : parseByteSize(maxText, '--archive-max-bytes'),
     ttlMs,
@@ -50,7 +44,6 @@ export function loadExportSettings(opts: ExportOptions, env: Env): ExportSetting
       concurrencyText === undefined
         ? DEFAULT_CONCURRENCY
         : positiveInteger(concurrencyText, '--export-concurrency'),
-    ...(stall ? { stallAfterArchive: Number(stall) } : {}),
   })
 }
 

@@ -483,8 +483,3 @@ export function storedEntryBound(name: string, size: number): number {
 export function zipEndBound(comment: string): number {
   return END_RECORDS + Buffer.byteLength(comment)
 }
-
-/** An empty stream, for entries with no bytes. */
-export function emptyStream(): Readable {
-  return Readable.from([])
-}

@@ -9,7 +9,7 @@ import { purgeSweepJob } from './definitions/purge-sweep.js'
 import { retentionSweepJob } from './definitions/retention-sweep.js'
 import type { JobRunner } from './runner.js'
 
-export interface SweepSettings extends LifecycleSettings, Pick<RetentionSettings, 'interval'> {
+export interface SweepSettings extends LifecycleSettings, Pick<RetentionSettings, 'interval' | 'caps'> {
   /** Frees attachment bytes no attachment references any more. */
   releaseBlobs(keys: string[]): Promise<void>
 }
@@ -19,7 +19,7 @@ export function registerSweeps(runner: JobRunner, s: SweepSettings): void {
   runner.register(
     purgeSweepJob({ purgeAfter: s.purgeAfter, removeAfter: s.removeAfter, lockRows: s.lockRows }),
   )
-  runner.register(retentionSweepJob({ interval: s.interval, lockRows: s.lockRows }))
+  runner.register(retentionSweepJob({ interval: s.interval, lockRows: s.lockRows, caps: s.caps }))
   runner.register(blobReleaseJob(s.releaseBlobs))
 }
 

@@ -73,6 +73,8 @@ export interface ExportServiceDeps {
   /** The public base URL, as text and bytes (records carry a mark where it goes). */
   publicUrl: { readonly value: string; readonly bytes: Buffer }
   settings: ExportSettings
+  /** Crash tests only (config/test-hooks.ts): stand still once this archive is written. */
+  stallAfterArchive?: number
   dataDir: string
   /** The store's database URL: on SQLite an export reads through a connection of its own. */
   databaseUrl: string
@@ -404,7 +406,7 @@ export class ExportService {
 
   /** Test hook (MSGSTORE_TEST_EXPORT_STALL_AFTER): stands still after archive N until the process is killed. */
   private async stallHook(taskId: string, idx: number): Promise<void> {
-    if (this.deps.settings.stallAfterArchive !== idx) return
+    if (this.deps.stallAfterArchive !== idx) return
     process.stderr.write(`msgstore: export ${taskId} stalled after archive ${idx} (test hook)\n`)
     await new Promise<never>(() => {})
   }

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { BlobStore, StoredBlob } from '../blobs/blob-store.js'
 import type { Clock } from '../domain/clock.js'
-import { ApiError, errors } from '../domain/errors.js'
+import { errors } from '../domain/errors.js'
 import { conversationIdOf } from '../domain/message/conversation.js'
 import type { AttachmentType, MessageExtra, MessageType } from '../domain/message/model.js'
 import { parseIsoDate } from '../lib/iso.js'
@@ -35,8 +35,7 @@ export interface InboundRequest {
   faxPageCount?: number
 }
 
-const invalid = (name: string, why: string) =>
-  new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid: ${why}`, name)
+const invalid = errors.invalidValue
 
 /** Checks the JSON fields of an admin inbound call; attachments are read separately. */
 export function parseInboundFields(input: unknown): InboundRequest & { attachments: unknown[] } {
@@ -160,8 +159,7 @@ export class InboundService {
       }
     }
     const unknown = req.to.find((n) => !owners.some((o) => o.phone_number === n))
-    if (unknown)
-      throw new ApiError(404, 'CMN-102', `Resource for parameter [to] is not found: ${unknown}`, 'to')
+    if (unknown) throw errors.unknownRecipient(unknown)
 
     const attachments: AttachmentDraft[] = []
     if (req.text !== undefined && (req.type === 'SMS' || req.type === 'MMS')) {

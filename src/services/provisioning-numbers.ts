@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely'
-import { ApiError } from '../domain/errors.js'
+import { errors } from '../domain/errors.js'
 import {
   type CompanyNumber,
   companyNumbersOf,
@@ -16,10 +16,6 @@ import type { DB } from '../storage/schema.js'
  * A number belongs to one owner in the whole store, whichever of the three kinds
  * (direct number, main number, company number) it is.
  */
-
-function conflict(field: string, why: string): ApiError {
-  return new ApiError(400, 'CMN-101', `Parameter [${field}] value is invalid: ${why}`, field)
-}
 
 /** The account, if any, whose company numbers (main number aside) include `number`. */
 export async function companyNumberOwner(trx: Transaction<DB>, number: string): Promise<string | undefined> {
@@ -53,7 +49,10 @@ export async function applyExtensionNumbers(
       .where('main_number', '=', number)
       .executeTakeFirst()
     if ((owner && owner.extension_id !== extensionId) || main || (await companyNumberOwner(trx, number))) {
-      throw conflict(`${at}.phoneNumbers[${i}]`, `number ${number} already belongs to another owner`)
+      throw errors.invalidValue(
+        `${at}.phoneNumbers[${i}]`,
+        `number ${number} already belongs to another owner`,
+      )
     }
   }
   await trx
@@ -106,8 +105,10 @@ export async function applyCompanyNumbers(
       .where('account_id', '=', accountId)
       .where('extension_number', '=', extensionNumber)
       .executeTakeFirst()
-    if (!found) throw conflict(`${field}.smsExtension`, `no extension ${extensionNumber} in this account`)
-    if (found.type === 'Department') throw conflict(`${field}.smsExtension`, 'a department cannot send SMS')
+    if (!found)
+      throw errors.invalidValue(`${field}.smsExtension`, `no extension ${extensionNumber} in this account`)
+    if (found.type === 'Department')
+      throw errors.invalidValue(`${field}.smsExtension`, 'a department cannot send SMS')
     return found.id
   }
   const build = async (
@@ -146,7 +147,10 @@ export async function applyCompanyNumbers(
         .executeTakeFirst()
       const companyOf = await companyNumberOwner(trx, n.phoneNumber)
       if (taken || mainOf || (companyOf && companyOf !== accountId)) {
-        throw conflict(`${field}.phoneNumber`, `number ${n.phoneNumber} already belongs to another owner`)
+        throw errors.invalidValue(
+          `${field}.phoneNumber`,
+          `number ${n.phoneNumber} already belongs to another owner`,
+        )
       }
       others.push(
         await build(n, (n.usageType as CompanyNumber['usageType'] | undefined) ?? 'CompanyNumber', field),

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import { ApiError } from '../domain/errors.js'
+import { errors } from '../domain/errors.js'
 import {
   type AccountSpec,
   type AppSpec,
@@ -83,7 +83,7 @@ async function applyAccount(
       .executeTakeFirst()
     const companyOf = await companyNumberOwner(trx, mainNumber)
     if (owner || (mainOf && mainOf.id !== existing?.id) || (companyOf && companyOf !== existing?.id)) {
-      throw conflict(`${at}.mainNumber`, `number ${mainNumber} already belongs to another owner`)
+      throw errors.invalidValue(`${at}.mainNumber`, `number ${mainNumber} already belongs to another owner`)
     }
   }
   const id = existing?.id ?? spec.id ?? (await freshId(trx, 'accounts'))
@@ -148,7 +148,8 @@ async function applyExtension(
   const byId = spec.id
     ? await trx.selectFrom('extensions').selectAll().where('id', '=', spec.id).executeTakeFirst()
     : undefined
-  if (byId && byId.account_id !== accountId) throw conflict(`${at}.id`, 'the id belongs to another account')
+  if (byId && byId.account_id !== accountId)
+    throw errors.invalidValue(`${at}.id`, 'the id belongs to another account')
   const existing =
     byId ??
     (await trx
@@ -165,7 +166,8 @@ async function applyExtension(
       .where('extension_number', '=', spec.extensionNumber)
       .where('id', '!=', byId.id)
       .executeTakeFirst()
-    if (clash) throw conflict(`${at}.extensionNumber`, `extension number taken by extension ${clash.id}`)
+    if (clash)
+      throw errors.invalidValue(`${at}.extensionNumber`, `extension number taken by extension ${clash.id}`)
   }
   const type = spec.type ?? 'User'
   const role = spec.role ?? 'User'
@@ -249,8 +251,4 @@ async function freshId(trx: Transaction<DB>, table: 'accounts' | 'extensions'): 
     const taken = await trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()
     if (!taken) return id
   }
-}
-
-function conflict(field: string, why: string): ApiError {
-  return new ApiError(400, 'CMN-101', `Parameter [${field}] value is invalid: ${why}`, field)
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { ageRules, CAPPED_FOLDERS } from '../domain/message/retention.js'
+import { ageRules, type CappedFolder, cappedFolders, type MailboxCaps } from '../domain/message/retention.js'
 import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
 import {
   accountsAfter,
@@ -42,6 +42,7 @@ export interface RetentionSettings {
   /** The longest a pass waits for the next (store clock). */
   interval: number
   lockRows: boolean
+  caps: MailboxCaps
 }
 
 const CHUNK = 500
@@ -102,12 +103,13 @@ async function capsStep(
     return { pass: NEW_PASS, next: Math.max(next, now + 1), blobKeys: [] }
   }
   await lockMailbox(trx, mailbox, s.lockRows)
-  const counts = await folderCounts(trx, mailbox, CAPPED_FOLDERS)
+  const folders: CappedFolder[] = cappedFolders(s.caps)
+  const counts = await folderCounts(trx, mailbox, folders)
   let budget = CHUNK
   let complete = true
   let removed = 0
   const blobKeys: string[] = []
-  for (const [i, folder] of CAPPED_FOLDERS.entries()) {
+  for (const [i, folder] of folders.entries()) {
     const excess = counts[i]! - folder.cap
     if (excess <= 0) continue
     const take = Math.min(excess, budget)

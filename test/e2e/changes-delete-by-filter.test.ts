@@ -3,10 +3,9 @@ import { after, before, describe, test } from 'node:test'
 import {
   ALICE,
   BOB,
-  blobFile,
+  blobKept,
   deliver,
   everything,
-  exists,
   failure,
   fakeFile,
   login,
@@ -149,13 +148,12 @@ describe('delete by filter: DELETE …/message-store?conversationId&dateTo&type'
     await alice.delete(STORE, undefined, { conversationId: String(conversationId), purge: true })
     assert.deepEqual(await availability([id]), ['Purged'])
 
-    const file = blobFile(server, bytes)
-    if (file) assert.ok(exists(file))
+    assert.ok(await blobKept(server, bytes))
     await alice.delete(STORE, undefined, { type: 'VoiceMail', dateTo: '2021-06-02T00:00:00Z', purge: 'true' })
     const purged = await record(alice, vm!)
     assert.equal(purged.availability, 'Purged')
     await pastBlobGrace(server)
-    assert.ok(!exists(file))
+    assert.ok(!(await blobKept(server, bytes)))
     assert.equal((await failure(alice.get(purged.attachments[0].uri))).status, 404)
   })
 

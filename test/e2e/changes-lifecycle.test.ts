@@ -3,10 +3,9 @@ import { after, before, describe, test } from 'node:test'
 import {
   ALICE,
   BOB,
-  blobFile,
+  blobKept,
   deliver,
   everything,
-  exists,
   failure,
   fakeFile,
   login,
@@ -88,8 +87,7 @@ describe('life cycle: Alive → Deleted → Purged', () => {
   test('a second DELETE purges: bytes erased, blob file gone, metadata kept and listable', async () => {
     const bytes = fakeFile('wav', 8192)
     const { id } = await voicemail(bytes)
-    const file = blobFile(server, bytes)
-    if (file) assert.ok(exists(file), `blob stored at ${file}`)
+    assert.ok(await blobKept(server, bytes), 'the blob is stored')
     const alive = await record(alice, id)
 
     await alice.delete(`${STORE}/${id}`)
@@ -100,9 +98,9 @@ describe('life cycle: Alive → Deleted → Purged', () => {
     assert.deepEqual(purged.attachments, alive.attachments, 'attachment metadata is kept')
     assert.ok((await listed('Purged')).includes(id))
     assert.deepEqual((await everything(alice)).get(id), purged)
-    if (file) assert.ok(exists(file), 'bytes written moments ago are kept for a grace period')
+    assert.ok(await blobKept(server, bytes), 'bytes written moments ago are kept for a grace period')
     await pastBlobGrace(server)
-    assert.ok(!exists(file), 'the blob file is removed')
+    assert.ok(!(await blobKept(server, bytes)), 'the blob is removed')
 
     const gone = await failure(alice.get(purged.attachments[0].uri))
     assert.equal(gone.status, 404)
@@ -126,17 +124,17 @@ describe('life cycle: Alive → Deleted → Purged', () => {
     const purged = await record(alice, id)
     assert.equal(purged.availability, 'Purged')
     await pastBlobGrace(server)
-    assert.ok(!exists(blobFile(server, bytes)))
+    assert.ok(!(await blobKept(server, bytes)))
     assert.equal((await failure(alice.get(purged.attachments[0].uri))).status, 404)
   })
 
   test('an SMS purges its text too', async () => {
     const id = await smsTo(server, ALICE.username, 'a text that only Alice received, to be purged')
     const text = Buffer.from('a text that only Alice received, to be purged')
-    if (blobFile(server, text)) assert.ok(exists(blobFile(server, text)))
+    assert.ok(await blobKept(server, text))
     await alice.delete(`${STORE}/${id}`, undefined, { purge: 'true' })
     await pastBlobGrace(server)
-    assert.ok(!exists(blobFile(server, text)))
+    assert.ok(!(await blobKept(server, text)))
   })
 
   test('bytes shared with another mailbox stay until their last reference is purged', async () => {
@@ -146,18 +144,17 @@ describe('life cycle: Alive → Deleted → Purged', () => {
       to: [ALICE.username, BOB.username],
       attachments: [{ contentType: 'audio/wav', bytes }],
     })
-    const file = blobFile(server, bytes)
     await alice.delete(`${STORE}/${mine}`, undefined, { purge: true })
     assert.equal((await record(alice, mine!)).availability, 'Purged')
     await pastBlobGrace(server)
-    if (file) assert.ok(exists(file), "Bob's copy still references the bytes")
+    assert.ok(await blobKept(server, bytes), "Bob's copy still references the bytes")
     const bobsRecord = await record(bob, bobs!)
     const download = await bob.get(bobsRecord.attachments[0].uri)
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes)
 
     await bob.delete(`${STORE}/${bobs}`, undefined, { purge: true })
     await pastBlobGrace(server)
-    assert.ok(!exists(file), 'the last purge frees the bytes')
+    assert.ok(!(await blobKept(server, bytes)), 'the last purge frees the bytes')
     // Bob's mailbox gained and lost this message through his own calls only.
     bobBefore.set(bobs!, await record(bob, bobs!))
   })

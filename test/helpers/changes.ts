@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { SDK } from '@ringcentral/sdk'
+import Database from 'better-sqlite3'
+import pg from 'pg'
 import { type RunningServer, STANDARD_FILE, type StartOptions, startServer } from './server.js'
 
 /** Helpers of the test/e2e/changes-*.test.ts files (the write side of the message store). */
@@ -137,6 +139,32 @@ export function blobFile(server: RunningServer, bytes: Buffer): string | undefin
 
 export function exists(file: string | undefined): boolean {
   return file !== undefined && fs.existsSync(file)
+}
+
+/**
+ * Whether the server's blob store still holds `bytes`: the file of the fs store, or the
+ * `blobs` row of the database store (PostgreSQL, or SQLite with MSGSTORE_BLOB_STORE=database).
+ */
+export async function blobKept(server: RunningServer, bytes: Buffer): Promise<boolean> {
+  const file = blobFile(server, bytes)
+  if (file !== undefined) return fs.existsSync(file)
+  const key = createHash('sha256').update(bytes).digest('hex')
+  const marker = path.join(server.dataDir, 'database-url')
+  if (fs.existsSync(marker)) {
+    const client = new pg.Client({ connectionString: fs.readFileSync(marker, 'utf8') })
+    await client.connect()
+    try {
+      return (await client.query('select 1 from blobs where key = $1', [key])).rowCount === 1
+    } finally {
+      await client.end()
+    }
+  }
+  const db = new Database(path.join(server.dataDir, 'msgstore.db'), { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare('select 1 from blobs where key = ?').get(key) !== undefined
+  } finally {
+    db.close()
+  }
 }
 
 /** A multipart/mixed request body: one JSON part per item (as the batch requests guide shows). */

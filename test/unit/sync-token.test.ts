@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { ApiError } from '../../src/domain/errors.js'
 import { addedRegions, parseFrame, type SyncFrame, WEEK, widenDates } from '../../src/domain/sync/frame.js'
-import { decodeSyncToken, encodeSyncToken, type SyncState } from '../../src/domain/sync/token.js'
+import {
+  checkTokenMailbox,
+  encodeSyncToken,
+  openSyncToken,
+  type SyncState,
+} from '../../src/domain/sync/token.js'
 import { open, seal } from '../../src/lib/sealed.js'
 
 const key = randomBytes(32)
@@ -18,6 +23,13 @@ const frame: SyncFrame = {
   upper: null,
 }
 const state: SyncState = { ...mailbox, seq: 123, frame }
+
+/** What the sync service does with a token it is given: open it, then check it is this mailbox's. */
+function decodeSyncToken(key: Uint8Array, text: string, forMailbox: typeof mailbox): SyncState {
+  const opened = openSyncToken(key, text)
+  checkTokenMailbox(opened, forMailbox)
+  return opened
+}
 
 function rejects(call: () => unknown) {
   assert.throws(

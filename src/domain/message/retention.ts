@@ -78,33 +78,48 @@ export interface CappedFolder {
   cap: number
 }
 
-export const CAPPED_FOLDERS: CappedFolder[] = [
-  {
-    name: 'Inbox (Fax / Voice Messages)',
-    types: ['Fax', 'VoiceMail'],
-    availability: 'Alive',
-    direction: 'Inbound',
-    cap: INBOX_FAX_VOICEMAIL_CAP,
-  },
-  { name: 'Text Inbox', types: ['SMS'], availability: 'Alive', direction: 'Inbound', cap: TEXT_FOLDER_CAP },
-  {
-    name: 'Text Outbox',
-    types: ['SMS'],
-    availability: 'Alive',
-    direction: 'Outbound',
-    outbox: true,
-    cap: TEXT_FOLDER_CAP,
-  },
-  {
-    name: 'Text Sent',
-    types: ['SMS'],
-    availability: 'Alive',
-    direction: 'Outbound',
-    outbox: false,
-    cap: TEXT_FOLDER_CAP,
-  },
-  { name: 'Text Deleted', types: ['SMS'], availability: 'Deleted', cap: TEXT_FOLDER_CAP },
-]
+/** The counts of the table above; an operator may choose others (`--text-folder-cap`, `--fax-voicemail-inbox-cap`). */
+export interface MailboxCaps {
+  /** Faxes and voice messages in an Inbox. */
+  faxVoicemailInbox: number
+  /** Text messages in each folder. */
+  textFolder: number
+}
+
+export const RINGCENTRAL_CAPS: MailboxCaps = {
+  faxVoicemailInbox: INBOX_FAX_VOICEMAIL_CAP,
+  textFolder: TEXT_FOLDER_CAP,
+}
+
+export function cappedFolders(caps: MailboxCaps): CappedFolder[] {
+  return [
+    {
+      name: 'Inbox (Fax / Voice Messages)',
+      types: ['Fax', 'VoiceMail'],
+      availability: 'Alive',
+      direction: 'Inbound',
+      cap: caps.faxVoicemailInbox,
+    },
+    { name: 'Text Inbox', types: ['SMS'], availability: 'Alive', direction: 'Inbound', cap: caps.textFolder },
+    {
+      name: 'Text Outbox',
+      types: ['SMS'],
+      availability: 'Alive',
+      direction: 'Outbound',
+      outbox: true,
+      cap: caps.textFolder,
+    },
+    {
+      name: 'Text Sent',
+      types: ['SMS'],
+      availability: 'Alive',
+      direction: 'Outbound',
+      outbox: false,
+      cap: caps.textFolder,
+    },
+    { name: 'Text Deleted', types: ['SMS'], availability: 'Deleted', cap: caps.textFolder },
+  ]
+}
 
 /**
  * `retentionPeriod` of a message store configuration: an integer number of days from

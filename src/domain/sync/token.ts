@@ -52,20 +52,6 @@ export function encodeSyncToken(key: Uint8Array, state: SyncState): string {
   return seal(key, PURPOSE, payload)
 }
 
-/**
- * The state a token carries, if it was issued by this store for this mailbox; a 400
- * naming `syncToken` otherwise (forged, garbled, from another store, another mailbox).
- */
-export function decodeSyncToken(
-  key: Uint8Array,
-  text: string,
-  mailbox: { accountId: string; extensionId: string },
-): SyncState {
-  const state = openSyncToken(key, text)
-  checkTokenMailbox(state, mailbox)
-  return state
-}
-
 /** A token issued for another mailbox is refused, whoever may read both. */
 export function checkTokenMailbox(
   state: SyncState,

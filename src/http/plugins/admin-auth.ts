@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { ApiError } from '../../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import { sameSecret } from '../../lib/secrets.js'
 
 /** The admin API takes only the admin token; application tokens get a 401. */
@@ -7,11 +7,7 @@ export function registerAdminAuth(app: FastifyInstance, adminToken: string): voi
   app.addHook('onRequest', async (request) => {
     const m = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
     if (!m || !sameSecret(m[1]!, adminToken)) {
-      throw new ApiError(
-        401,
-        'OAU-149',
-        'The admin API needs the admin token: Authorization: Bearer <admin token>',
-      )
+      throw errors.adminTokenRequired()
     }
   })
 }

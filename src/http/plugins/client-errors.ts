@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { ApiError, errors } from '../../domain/errors.js'
+import { type ApiError, errors } from '../../domain/errors.js'
 import { asOAuthError } from './error-handler.js'
 
 /**
@@ -42,9 +42,9 @@ function namesOAuthEndpoint(err: NodeJS.ErrnoException): boolean {
 function clientErrorFor(code: string | undefined): ApiError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return new ApiError(431, 'CMN-104', 'Cannot parse request: the request headers are too large')
+      return errors.headersTooLarge()
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new ApiError(408, 'CMN-104', 'Cannot parse request: the request took too long to arrive')
+      return errors.requestTimeout()
     case 'HPE_INVALID_METHOD':
       return errors.unparsableRequest('unknown HTTP method')
     case 'HPE_INVALID_URL':
@@ -72,11 +72,7 @@ export function registerExpectations(app: FastifyInstance): void {
       app.server.emit('request', request, response)
       return
     }
-    const error = new ApiError(
-      417,
-      'CMN-104',
-      `Cannot parse request: expectation [${request.headers.expect}] is not supported`,
-    )
+    const error = errors.expectationFailed(request.headers.expect ?? '')
     const body = JSON.stringify(error.body())
     response.writeHead(417, {
       'content-type': 'application/json; charset=utf-8',

@@ -60,8 +60,7 @@ function toApiError(err: FastifyError, request: FastifyRequest): ApiError | OAut
   }
   if (err instanceof SyntaxError) return errors.badJson()
   const status = err.statusCode ?? 500
-  if (status >= 400 && status < 500)
-    return new ApiError(status, 'CMN-104', `Cannot parse request: ${err.message}`)
+  if (status >= 400 && status < 500) return errors.clientError(status, err.message)
   if (request.parsingBody) return errors.unparsableRequest(err.message)
   return errors.internal()
 }

@@ -69,12 +69,7 @@ export function refuseNul(value: unknown, path: string): void {
 }
 
 export function nulRefused(name: string): ApiError {
-  return new ApiError(
-    400,
-    'CMN-101',
-    `Parameter [${name}] value is invalid. The character U+0000 is not allowed.`,
-    name,
-  )
+  return errors.nulCharacter(name)
 }
 
 function findNul(value: unknown, path: string): string | undefined {

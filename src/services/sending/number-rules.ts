@@ -1,4 +1,4 @@
-import { ApiError, errors } from '../../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import { canFax, canText, type PhoneNumberAttributes } from '../../domain/phone-number.js'
 import type { Sender } from './sender.js'
 
@@ -9,24 +9,12 @@ import type { Sender } from './sender.js'
  * Codes from the errors guide's messaging table.
  */
 
-const smsFromFaxNumber = () =>
-  new ApiError(403, 'MSG-241', 'Cannot send SMS from Fax number', 'from.phoneNumber')
-const smsNotAvailable = (kind: 'SMS' | 'MMS') =>
-  new ApiError(
-    403,
-    'MSG-242',
-    `Sending ${kind} is not available from the number specified.`,
-    'from.phoneNumber',
-  )
-const faxNotAllowed = (extensionId: string) =>
-  new ApiError(403, 'MSG-341', `Outbound fax is not allowed for extension [${extensionId}]`)
-
 /** The number a text goes out from, checked; `withMedia` for an MMS. */
 export function textNumber(sender: Sender, from: string, withMedia: boolean): PhoneNumberAttributes {
   const number = sender.numbers.find((n) => n.phoneNumber === from)
   if (!number) throw errors.phoneNotOwned('from.phoneNumber')
-  if (number.type === 'FaxOnly') throw smsFromFaxNumber()
-  if (!canText(number, withMedia)) throw smsNotAvailable(withMedia ? 'MMS' : 'SMS')
+  if (number.type === 'FaxOnly') throw errors.smsFromFaxNumber()
+  if (!canText(number, withMedia)) throw errors.smsNotAvailable(withMedia ? 'MMS' : 'SMS')
   return number
 }
 
@@ -40,10 +28,10 @@ export function faxNumber(sender: Sender): string {
   )
   if (own.length > 0) {
     const fax = own.find((n) => canFax(n.type))
-    if (!fax) throw faxNotAllowed(sender.extensionId)
+    if (!fax) throw errors.faxNotAllowed(sender.extensionId)
     return fax.phoneNumber
   }
   if (!sender.mainNumber) throw errors.noSenderNumber()
-  if (!canFax(sender.mainNumberType ?? 'VoiceFax')) throw faxNotAllowed(sender.extensionId)
+  if (!canFax(sender.mainNumberType ?? 'VoiceFax')) throw errors.faxNotAllowed(sender.extensionId)
   return sender.mainNumber
 }

@@ -1,4 +1,4 @@
-import { ApiError, errors } from '../../domain/errors.js'
+import { type ApiError, errors } from '../../domain/errors.js'
 
 /** A fault rule as the admin API takes it (docs/test-controls.md). */
 export interface FaultRule {
@@ -96,11 +96,10 @@ const DEFAULTS: Record<number, [string, string]> = {
 export function faultError(rule: FaultRule): ApiError {
   const status = rule.status!
   const [code, message] = DEFAULTS[status] ?? (status >= 500 ? DEFAULTS[503]! : DEFAULTS[400]!)
-  return new ApiError(
+  return errors.injectedFault(
     status,
     rule.errorCode ?? code,
     rule.message ?? message,
-    undefined,
     rule.retryAfter === undefined ? undefined : { 'retry-after': String(rule.retryAfter) },
   )
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../domain/errors.js'
+import { type ApiError, errors } from '../../domain/errors.js'
 
 export const GROUPS = ['Light', 'Medium', 'Heavy', 'Auth'] as const
 export type Group = (typeof GROUPS)[number]
@@ -88,7 +88,7 @@ export class RateLimiter {
       counter.penaltyUntil = now + penaltySeconds * 1000
       counter.times.length = 0
       const h = { ...headers(0), 'retry-after': String(penaltySeconds) }
-      return { headers: h, refusal: new ApiError(429, 'CMN-301', 'Request rate exceeded', undefined, h) }
+      return { headers: h, refusal: errors.rateExceeded(h) }
     }
     counter.times.push(now)
     return { headers: headers(Math.max(0, limit - counter.times.length)) }
@@ -138,5 +138,5 @@ export function mergeSettings(current: RateLimitSettings, body: unknown): RateLi
 }
 
 function invalid(name: string, why: string): ApiError {
-  return new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid. ${why}`, name)
+  return errors.invalidParameter(name, why)
 }

@@ -52,19 +52,13 @@ async function receiveMultipart(request: FastifyRequest, services: Services, acc
         if (part.file.truncated) throw errors.payloadTooLarge()
       } else {
         await part.toBuffer()
-        throw new ApiError(
-          400,
-          'CMN-101',
-          `Parameter [${part.fieldname}] value is invalid: unexpected part`,
-          part.fieldname,
-        )
+        throw errors.invalidValue(part.fieldname, 'unexpected part')
       }
     }
   } catch (err) {
     throw asRequestError(err)
   }
-  if (json === undefined)
-    throw new ApiError(400, 'CMN-101', 'Parameter [json] value is invalid: a json part is required', 'json')
+  if (json === undefined) throw errors.invalidValue('json', 'a json part is required')
   // The streamed body is read here, after the NUL guard's hook has run (see plugins/nul-guard.ts).
   refuseNul(json, '')
   const fields = parseInboundFields(json)

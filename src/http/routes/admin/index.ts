@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../app/services.js'
 import { ManualClock } from '../../../domain/clock.js'
-import { ApiError, errors } from '../../../domain/errors.js'
+import { errors } from '../../../domain/errors.js'
 import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
 import { registerInboundRoute } from './inbound.js'
@@ -38,23 +38,20 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
     let target: number
     if (typeof body.advance === 'string') {
       const ms = parseIsoDuration(body.advance)
-      if (ms === undefined) throw invalid('advance', 'expected an ISO 8601 duration such as PT36H')
+      if (ms === undefined)
+        throw errors.invalidValue('advance', 'expected an ISO 8601 duration such as PT36H')
       target = clock.now() + ms
     } else if (typeof body.set === 'string') {
       const at = parseIsoDate(body.set)
-      if (at === undefined) throw invalid('set', 'expected an ISO 8601 date-time')
-      if (at < clock.now()) throw invalid('set', 'the clock never moves backwards')
+      if (at === undefined) throw errors.invalidValue('set', 'expected an ISO 8601 date-time')
+      if (at < clock.now()) throw errors.invalidValue('set', 'the clock never moves backwards')
       target = at
     } else {
-      throw invalid('advance', 'give "advance" (an ISO 8601 duration) or "set" (a date-time)')
+      throw errors.invalidValue('advance', 'give "advance" (an ISO 8601 duration) or "set" (a date-time)')
     }
-    if (!(await clock.moveTo(target))) throw invalid('set', 'the clock never moves backwards')
+    if (!(await clock.moveTo(target))) throw errors.invalidValue('set', 'the clock never moves backwards')
     // Everything that came due runs before the answer, as the operator interface promises.
     await services.jobs.settle()
     return clockState()
   })
-}
-
-function invalid(name: string, why: string): ApiError {
-  return new ApiError(400, 'CMN-101', `Parameter [${name}] value is invalid: ${why}`, name)
 }

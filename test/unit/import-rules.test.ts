@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Which layer may import which (docs/design.md): HTTP code reaches the database only
+ * through services, so no module under src/http imports from src/storage.
+ */
+
+const src = fileURLToPath(new URL('../../src/', import.meta.url))
+
+function modules(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const file = path.join(dir, entry)
+    return statSync(file).isDirectory() ? modules(file) : file.endsWith('.ts') ? [file] : []
+  })
+}
+
+/** The files under src/ a module imports (relative specifiers only; `.js` names the `.ts` source). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const out: string[] = []
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)) {
+    out.push(path.relative(src, path.resolve(path.dirname(file), m[1]!.replace(/\.js$/, '.ts'))))
+  }
+  return out
+}
+
+test('the rule reads imports: a module known to import storage is seen doing so', () => {
+  const database = path.join(src, 'app', 'services.ts')
+  assert.ok(importsOf(database).some((target) => target.startsWith(`storage${path.sep}`)))
+})
+
+test('no module under src/http imports from src/storage', () => {
+  const offenders = modules(path.join(src, 'http')).flatMap((file) =>
+    importsOf(file)
+      .filter((target) => target.startsWith(`storage${path.sep}`))
+      .map((target) => `${path.relative(src, file)} → ${target}`),
+  )
+  assert.deepEqual(offenders, [])
+})
