@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       messagesSeconds: summary.seconds.messages,
       setupSeconds: summary.seconds.setup,
       wallSeconds,
+      loadAverage: os.loadavg()[0]!,
       reused: false,
       target: 0,
       pass: true,
