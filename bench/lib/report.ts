@@ -65,7 +65,7 @@ const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL')
 
 export function seedLine(seed: SeedFigures): string {
   if (seed.reused)
-    return `seed: reused an existing store of ${n(seed.messages)} messages (seeded at ${n(seed.messagesPerSecond)} messages/s)`
+    return `seed: reused an existing store of ${n(seed.messages)} messages (seeded at ${n(seed.messagesPerSecond)} messages/s${seed.loadAverage === undefined ? '' : ` at load average ${n(seed.loadAverage, 1)}`})`
   return (
     `seed: ${n(seed.messages)} messages over ${n(seed.extensions)} extensions in ${n(seed.messagesSeconds, 1)} s` +
     ` (setup ${n(seed.setupSeconds, 1)} s, process ${n(seed.wallSeconds ?? 0, 1)} s):` +

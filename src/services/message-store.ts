@@ -2,9 +2,16 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { type ListQuery, parseListQuery, type Query } from '../domain/message/list-query.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
-import { listRecords, mailboxSeq, recordsByIds } from '../storage/repositories/messages.js'
+import {
+  type ListFilter,
+  listRecords,
+  mailboxSeq,
+  matchingTimes,
+  recordsByIds,
+} from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
+import { countBetween, WindowCounts } from './window-counts.js'
 
 export interface PageValidity {
   mailboxSeq: number
@@ -21,8 +28,32 @@ export interface MessagePage {
   validity?: PageValidity
 }
 
+/** Creation times kept for window counts: 16 MB, a thousand mailboxes of 2,000 messages. */
+const WINDOW_TIMES_KEPT = 2_000_000
+
+/** What the kept times depend on: the mailbox and every filter but the dates and the page. */
+function windowKey(f: ListFilter): string {
+  return JSON.stringify([
+    f.accountId,
+    f.extensionId,
+    f.availability,
+    f.direction,
+    f.messageType,
+    f.readStatus,
+    f.conversationId,
+    f.phoneDigits,
+  ])
+}
+
+function counted<T extends { total: number | null }>(page: T): T & { total: number } {
+  if (page.total === null) throw new Error('list page read without its count')
+  return page as T & { total: number }
+}
+
 /** The read side of a mailbox. */
 export class MessageStoreService {
+  private readonly counts = new WindowCounts(WINDOW_TIMES_KEPT)
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly dialect: DialectInfo,
@@ -31,7 +62,7 @@ export class MessageStoreService {
 
   async list(mailbox: Mailbox, rawQuery: Query): Promise<MessagePage> {
     const query = parseListQuery(rawQuery, this.clock.now())
-    const { total, records, mailboxSeq, nextCreation } = await listRecords(this.db, this.dialect, {
+    const filter: ListFilter = {
       accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,
       availability: query.availability,
@@ -45,7 +76,8 @@ export class MessageStoreService {
       phoneDigits: query.phoneDigits,
       offset: (query.page - 1) * query.perPage,
       limit: query.perPage,
-    })
+    }
+    const { total, records, mailboxSeq, nextCreation } = await this.readPage(filter)
     // A page stays what it is while the mailbox's change number stands, unless its window
     // moves with the clock: an open end takes in a message created "in the future" once
     // the clock reaches it; a default start moves every instant, so such pages are not kept.
@@ -58,6 +90,28 @@ export class MessageStoreService {
             : Number.POSITIVE_INFINITY,
         }
     return { query, total, records, validity }
+  }
+
+  /**
+   * The page and the window's count. The count comes from the kept creation times of
+   * the filter (window-counts.ts) when they were read at the change number the page was
+   * read at; otherwise the database counts, and the times are read for the next listing.
+   */
+  private async readPage(filter: ListFilter) {
+    if (filter.distinctConversations) return counted(await listRecords(this.db, this.dialect, filter))
+    const key = windowKey(filter)
+    const known = this.counts.get(key)
+    const page = await listRecords(this.db, this.dialect, filter, known === undefined)
+    if (known && page.mailboxSeq === known.mailboxSeq)
+      return { ...page, total: countBetween(known.times, filter.dateFrom, filter.dateTo) }
+    // Changed since the times were read (or never read): count in the database this time.
+    const fresh = page.total === null ? await listRecords(this.db, this.dialect, filter) : page
+    const now = performance.now()
+    if (this.counts.wantsLoad(key, now)) {
+      const { mailboxSeq, times } = await matchingTimes(this.db, this.dialect, filter)
+      this.counts.set(key, mailboxSeq, times, now)
+    }
+    return counted(fresh)
   }
 
   /** Whether a page listed earlier is still exactly what listing again would answer. */

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type QueryResult, type RawBuilder } from 'kysely'
 import type { DB } from './schema.js'
+import { nameStatement } from './statement-names.js'
 
 /**
  * A statement built and compiled once per shape, then run with each call's values.
@@ -57,6 +58,7 @@ export class PreparedStatement<Shape, Values extends object, Row = unknown, Cont
     if (!statement) {
       const compiled = this.build(shape, standIns<Values>(), context).compile(db)
       statement = { sql: compiled.sql, slots: compiled.parameters }
+      nameStatement(compiled.sql)
       if (byShape.size >= this.maxShapes) byShape.delete(byShape.keys().next().value as string)
       byShape.set(key, statement)
     }

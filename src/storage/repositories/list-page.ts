@@ -29,6 +29,8 @@ interface ListShape {
   conversation: boolean
   phone: boolean
   distinctConversations: boolean
+  /** Whether the statement counts the window (false when the caller knows the count: window-counts.ts). */
+  counted: boolean
 }
 
 /** What each call binds. */
@@ -41,16 +43,24 @@ interface ListValues extends MailboxKey {
   offset: number
 }
 
-/** The WHERE of a list query over messages aliased `alias` (`m`, or `n` in the distinct subquery). */
-function matches(alias: 'm' | 'n', f: ListShape, v: ListValues): RawBuilder<unknown> {
+/**
+ * The WHERE of a list query over messages aliased `alias` (`m`, or `n` in the distinct
+ * subquery); without the window's dates when `dated` is false.
+ */
+function matches(
+  alias: 'm' | 'n',
+  f: Omit<ListShape, 'counted'>,
+  v: ListValues,
+  dated = true,
+): RawBuilder<unknown> {
   const c = (column: string) => sql.ref(`${alias}.${column}`)
   const conds = [
     sql`${c('account_id')} = ${v.accountId}`,
     sql`${c('extension_id')} = ${v.extensionId}`,
     sql`${c('availability')} in (${sql.join(f.availability)})`,
-    sql`${c('creation_time')} >= ${v.dateFrom}`,
-    sql`${c('creation_time')} <= ${v.dateTo}`,
   ]
+  if (dated)
+    conds.push(sql`${c('creation_time')} >= ${v.dateFrom}`, sql`${c('creation_time')} <= ${v.dateTo}`)
   if (f.conversation) conds.push(sql`${c('conversation_id')} = ${v.conversationId}`)
   if (f.direction?.length) conds.push(sql`${c('direction')} in (${sql.join(f.direction)})`)
   if (f.messageType?.length) conds.push(sql`${c('type')} in (${sql.join(f.messageType)})`)
@@ -67,7 +77,7 @@ function matches(alias: 'm' | 'n', f: ListShape, v: ListValues): RawBuilder<unkn
 }
 
 interface PageRow {
-  total: number
+  total: number | null
   page: Buffer | null
   seq: number
   next_creation: number | null
@@ -82,8 +92,9 @@ const pageStatement = new PreparedStatement((f: ListShape, v: ListValues, dialec
   const joined = dialect.joinRecords(sql.ref('p.record'), sql`p.creation_time desc, p.id desc`)
   // The mailbox's change number and the next creation time after the window, read in
   // the same snapshot as the page: what a cached copy of the page is valid for.
+  const total = f.counted ? sql`(select count(*) from messages m where ${where})` : sql`null`
   return sql<PageRow>`select
-      (select count(*) from messages m where ${where}) as total,
+      ${total} as total,
       (select ${joined} from (
         select m.record, m.creation_time, m.id from messages m where ${where}
         order by m.creation_time desc, m.id desc limit ${v.limit} offset ${v.offset}) p) as page,
@@ -108,13 +119,27 @@ export async function listRecords(
   db: Kysely<DB>,
   dialect: DialectInfo,
   f: ListFilter,
+  /** False when the caller knows the window's count for the change number this answers with. */
+  counted = true,
 ): Promise<{
-  total: number
+  /** Null when not `counted`. */
+  total: number | null
   records: Buffer | null
   mailboxSeq: number
   nextCreation: number | null
 }> {
-  const shape: ListShape = {
+  const result = await pageStatement.execute(db, { ...shapeOf(f), counted }, valuesOf(f), dialect)
+  const row = result.rows[0]!
+  return {
+    total: row.total === null ? null : Number(row.total),
+    records: row.page,
+    mailboxSeq: Number(row.seq),
+    nextCreation: row.next_creation === null ? null : Number(row.next_creation),
+  }
+}
+
+function shapeOf(f: ListFilter): Omit<ListShape, 'counted'> {
+  return {
     availability: f.availability,
     direction: f.direction,
     messageType: f.messageType,
@@ -123,7 +148,10 @@ export async function listRecords(
     phone: Boolean(f.phoneDigits),
     distinctConversations: f.distinctConversations,
   }
-  const values: ListValues = {
+}
+
+function valuesOf(f: ListFilter): ListValues {
+  return {
     accountId: f.accountId,
     extensionId: f.extensionId,
     dateFrom: f.dateFrom,
@@ -134,12 +162,41 @@ export async function listRecords(
     limit: f.limit,
     offset: f.offset,
   }
-  const result = await pageStatement.execute(db, shape, values, dialect)
-  const row = result.rows[0]!
-  return {
-    total: Number(row.total),
-    records: row.page,
-    mailboxSeq: Number(row.seq),
-    nextCreation: row.next_creation === null ? null : Number(row.next_creation),
+}
+
+/** `k` tells the mailbox's change number (1) from a message's creation time (0). */
+interface TimeRow {
+  t: number | null
+  k: number
+}
+
+/**
+ * The mailbox's change number and the creation time of every message the filter
+ * matches, whatever the dates, in one statement (so one snapshot): what a window's
+ * count is computed from without counting in the database (services/window-counts.ts).
+ * Not for `distinctConversations`, whose count depends on the window.
+ */
+const timesStatement = new PreparedStatement(
+  (f: Omit<ListShape, 'counted'>, v: ListValues, _dialect: DialectInfo) =>
+    sql<TimeRow>`select change_seq as t, 1 as k from mailboxes
+        where account_id = ${v.accountId} and extension_id = ${v.extensionId}
+      union all
+      select m.creation_time as t, 0 as k from messages m where ${matches('m', f, v, false)}`,
+)
+
+export async function matchingTimes(
+  db: Kysely<DB>,
+  dialect: DialectInfo,
+  f: ListFilter,
+): Promise<{ mailboxSeq: number; times: Float64Array }> {
+  if (f.distinctConversations) throw new Error('matchingTimes: not for distinctConversations')
+  const { rows } = await timesStatement.execute(db, shapeOf(f), valuesOf(f), dialect)
+  let mailboxSeq = 0
+  const times = new Float64Array(rows.length)
+  let n = 0
+  for (const row of rows) {
+    if (Number(row.k) === 1) mailboxSeq = Number(row.t)
+    else times[n++] = Number(row.t)
   }
+  return { mailboxSeq, times: times.subarray(0, n).sort() }
 }

@@ -132,7 +132,7 @@ export function partyDigits(parties: Party[]): string {
   return digits.length ? `,${digits.join(',')},` : ''
 }
 
-export { type ListFilter, listRecords } from './list-page.js'
+export { type ListFilter, listRecords, matchingTimes } from './list-page.js'
 
 /** The mailbox's current change number: any change to any of its messages raises it. */
 export async function mailboxSeq(db: Kysely<DB>, mailbox: MailboxKey): Promise<number | undefined> {
