@@ -7,8 +7,10 @@ import {
   advanceIdSequences,
   attachKeptBytes,
   attachmentsWithoutBytes,
+  type KeptAttachment,
   KeptIdTaken,
   type KeptOutcome,
+  keptAttachments,
   upsertKeptMessage,
 } from '../../storage/repositories/kept-messages.js'
 import type { MailboxKey } from '../../storage/repositories/mailbox-key.js'
@@ -220,6 +222,11 @@ export class MessageKeeper {
       await this.changes.releaseBlobs([blob.key])
     }
     return result.outcome
+  }
+
+  /** The attachments of a kept message (id, file name, size, whether its bytes are kept); undefined: no such message. */
+  attachmentsOf(mailbox: MailboxKey, messageId: number): Promise<KeptAttachment[] | undefined> {
+    return keptAttachments(this.db, mailbox, messageId)
   }
 
   /**

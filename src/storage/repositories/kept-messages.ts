@@ -321,3 +321,40 @@ export async function advanceIdSequences(db: Kysely<DB>, accountId: string): Pro
     )
   }
 }
+
+export interface KeptAttachment {
+  id: number
+  fileName: string | null
+  size: number
+  hasBytes: boolean
+}
+
+/** The attachments of one message of the mailbox in record order; undefined when the mailbox has no such message. */
+export async function keptAttachments(
+  db: Kysely<DB>,
+  mailbox: MailboxKey,
+  messageId: number,
+): Promise<KeptAttachment[] | undefined> {
+  const message = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('account_id', '=', mailbox.accountId)
+    .where('id', '=', messageId)
+    .where('extension_id', '=', mailbox.extensionId)
+    .executeTakeFirst()
+  if (!message) return undefined
+  const rows = await db
+    .selectFrom('attachments')
+    .select(['id', 'file_name', 'size', 'blob_key'])
+    .where('account_id', '=', mailbox.accountId)
+    .where('message_id', '=', messageId)
+    .orderBy('position')
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({
+    id: Number(r.id),
+    fileName: r.file_name,
+    size: Number(r.size),
+    hasBytes: r.blob_key !== null,
+  }))
+}
