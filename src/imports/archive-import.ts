@@ -4,6 +4,7 @@ import {
   KeepRefused,
   type MessageKeeper,
   type SourceExtension,
+  type StoredBytes,
 } from '../services/message-keeping/message-keeper.js'
 import type { KeptAttachment } from '../storage/repositories/kept-messages.js'
 import type { MailboxKey } from '../storage/repositories/mailbox-key.js'
@@ -25,6 +26,8 @@ import { ZipReader } from './zip-reader.js'
 const RECORD_BATCH = 250
 /** Attachments whose bytes are written at once (blob files are flushed in parallel). */
 const BYTES_IN_FLIGHT = 4
+/** Attachments given their stored bytes per transaction. */
+const ATTACH_BATCH = 200
 /** Refusals quoted in the summary; the rest are counted. */
 const QUOTED_REFUSALS = 20
 
@@ -137,6 +140,17 @@ export async function importArchives(
     })
   }
 
+  // Bytes are written a few at a time (each blob file is flushed), and attached in
+  // batches: one transaction for many attachments.
+  const pending: StoredBytes[] = []
+  const attach = async () => {
+    const items = pending.splice(0)
+    if (items.length === 0) return
+    for (const outcome of await keeper.attachStoredBytes(items)) {
+      if (outcome === 'unknown') summary.attachments.withoutMessage++
+      else summary.attachments[outcome]++
+    }
+  }
   for (const file of files) {
     let current:
       | { messageId: number; attachments: KeptAttachment[] | undefined; filled: Set<number> }
@@ -170,15 +184,13 @@ export async function importArchives(
           return
         }
         const stream = counted(await open(), read)
-        const work = keeper
-          .keepAttachmentBytes(mailbox, entry.messageId, attachment.id, stream)
-          .then((outcome) => {
-            if (outcome === 'unknown') summary.attachments.withoutMessage++
-            else summary.attachments[outcome]++
-          })
+        const work = keeper.storeBytes(stream).then((blob) => {
+          pending.push({ mailbox, messageId: entry.messageId, attachmentId: attachment.id, blob })
+        })
         const tracked = work.finally(() => inFlight.delete(tracked))
         inFlight.add(tracked)
         if (inFlight.size >= BYTES_IN_FLIGHT) await Promise.race(inFlight)
+        if (pending.length >= ATTACH_BATCH) await attach()
       },
       async () => {
         // Every write of this archive ends before it is closed; the first failure fails the import.
@@ -187,6 +199,7 @@ export async function importArchives(
         if (failed) throw failed.reason
       },
     )
+    await attach()
   }
 
   summary.seconds = (performance.now() - started) / 1000

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
-import type { BlobStore } from '../../blobs/blob-store.js'
+import type { BlobStore, StoredBlob } from '../../blobs/blob-store.js'
 import type { Clock } from '../../domain/clock.js'
 import type { DialectInfo } from '../../storage/dialects/dialect.js'
 import {
@@ -8,6 +8,7 @@ import {
   attachKeptBytes,
   attachmentsWithoutBytes,
   type KeptAttachment,
+  type KeptBytesOutcome,
   KeptIdTaken,
   type KeptOutcome,
   keptAttachments,
@@ -39,6 +40,14 @@ export interface KeptMessageResult {
 }
 
 export type KeptBytesResult = 'stored' | 'unchanged' | 'unknown' | 'purged'
+
+/** Bytes already in the blob store (storeBytes), for one attachment of a kept message. */
+export interface StoredBytes {
+  mailbox: MailboxKey
+  messageId: number
+  attachmentId: number
+  blob: StoredBlob
+}
 
 /**
  * Keeps messages another RingCentral-compatible server recorded (an export's archives,
@@ -204,24 +213,65 @@ export class MessageKeeper {
     attachmentId: number,
     bytes: Readable | Buffer,
   ): Promise<KeptBytesResult> {
-    const blob = await this.blobs.put(bytes)
-    const target = { ...mailbox, messageId, attachmentId, lockRows: this.dialect.supportsRowLocks }
-    let result: Awaited<ReturnType<typeof attachKeptBytes>>
+    const blob = await this.storeBytes(bytes)
+    const [outcome] = await this.attachStoredBytes([{ mailbox, messageId, attachmentId, blob }])
+    return outcome!
+  }
+
+  /**
+   * The first half of keepAttachmentBytes, for callers that store many attachments: the
+   * bytes into the blob store (content-addressed). Attach them with attachStoredBytes soon
+   * after: unreferenced bytes are freed once the blob grace period has passed.
+   */
+  storeBytes(bytes: Readable | Buffer): Promise<StoredBlob> {
+    return this.blobs.put(bytes)
+  }
+
+  /**
+   * The second half: points each attachment at its stored bytes, all in one transaction
+   * (one durable commit for many attachments). Answers each item's outcome, in order.
+   */
+  async attachStoredBytes(items: StoredBytes[]): Promise<KeptBytesResult[]> {
+    const lockRows = this.dialect.supportsRowLocks
+    // Mailbox by mailbox, messages in id order: the order every writer takes its locks in.
+    const order = items
+      .map((item, i) => ({ item, i }))
+      .sort(
+        (a, b) =>
+          a.item.mailbox.accountId.localeCompare(b.item.mailbox.accountId) ||
+          a.item.mailbox.extensionId.localeCompare(b.item.mailbox.extensionId) ||
+          a.item.messageId - b.item.messageId,
+      )
+    let outcomes: KeptBytesOutcome[]
     try {
-      result = await this.db
-        .transaction()
-        .execute((trx) => attachKeptBytes(trx, { ...target, now: this.clock.now() }, blob))
+      outcomes = await this.db.transaction().execute(async (trx) => {
+        const now = this.clock.now()
+        const answered: KeptBytesOutcome[] = new Array(items.length)
+        for (const { item, i } of order) {
+          const target = {
+            ...item.mailbox,
+            messageId: item.messageId,
+            attachmentId: item.attachmentId,
+            lockRows,
+            now,
+          }
+          answered[i] = await attachKeptBytes(trx, target, item.blob)
+        }
+        return answered
+      })
     } catch (err) {
-      await this.changes.releaseBlobs([blob.key])
+      await this.changes.releaseBlobs(items.map((item) => item.blob.key))
       throw err
     }
-    if (result.outcome === 'stored' || result.outcome === 'unchanged') {
-      await this.changes.releaseBlobs(result.releasedBlobKeys)
-    } else {
+    const released: string[] = []
+    for (const [i, result] of outcomes.entries()) {
+      if (result.outcome === 'stored' || result.outcome === 'unchanged')
+        released.push(...result.releasedBlobKeys)
       // Unreferenced bytes: freed once the grace period for bytes about to be referenced has passed.
-      await this.changes.releaseBlobs([blob.key])
+      else released.push(items[i]!.blob.key)
     }
-    return result.outcome
+    await this.changes.releaseBlobs(released)
+    return outcomes.map((o) => o.outcome)
   }
 
   /** The attachments of a kept message (id, file name, size, whether its bytes are kept); undefined: no such message. */
