@@ -120,6 +120,8 @@ export async function importArchives(
           } else summary.messages[r.outcome]++
         }
         batch = []
+        // Each batch's rows and records are garbage by now: collected before the next piles up.
+        collectGarbage()
       }
       let recordNumber = 0
       const records = jsonRecords(counted(await open(), read))
