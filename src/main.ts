@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander'
 import { registerBackupCommand } from './cli/backup.js'
 import { registerExportCommand } from './cli/export.js'
+import { registerImportCommand } from './cli/import.js'
 import { withStore } from './cli/offline.js'
 import { registerRestoreCommand } from './cli/restore.js'
 import { registerSeedCommand } from './cli/seed.js'
@@ -117,6 +118,7 @@ addStoreOptions(
 
 registerSeedCommand(program)
 registerExportCommand(program)
+registerImportCommand(program)
 registerBackupCommand(program)
 registerRestoreCommand(program)
 
