@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream'
-import sharp from 'sharp'
 import { ApiError } from '../domain/errors.js'
 
 /** The largest TIFF converted in memory (a fax upload is at most 55 MB, as RingCentral's). */
@@ -18,6 +17,8 @@ export async function tiffPageAsPng(stream: Readable, page: number): Promise<Buf
     chunks.push(chunk as Buffer)
   }
   const bytes = Buffer.concat(chunks)
+  // Loaded on the first TIFF shown: a server whose inbox shows none does without libvips.
+  const { default: sharp } = await import('sharp')
   let pages: number
   try {
     pages = (await sharp(bytes).metadata()).pages ?? 1

@@ -1,7 +1,11 @@
 import { type Kysely, sql } from 'kysely'
 import { OUTBOX_STATUSES } from '../domain/message/retention.js'
+import { mailboxSeq } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
+
+/** Mailboxes whose folder counts are kept (a few bytes each). */
+const MAILBOXES_COUNTED = 10_000
 
 export interface InboxExtension {
   id: string
@@ -31,6 +35,8 @@ export interface FolderCount {
 
 /** What the web inbox shows around a mailbox: accounts, their extensions and numbers, folder counts. */
 export class InboxDirectory {
+  private readonly counted = new Map<string, { seq: number; folders: FolderCount[] }>()
+
   constructor(private readonly db: Kysely<DB>) {}
 
   /** Every account with its extensions and their numbers, in id and extension-number order. */
@@ -86,40 +92,59 @@ export class InboxDirectory {
     return row !== undefined
   }
 
-  /** Counts per folder in one grouped read of the list index. */
+  /**
+   * Counts per folder. The totals come from one grouped read of the list index alone;
+   * the Outbox needs the delivery state, which is not in that index, so it reads the
+   * mailbox's alive outbound rows. Both are kept per mailbox until its change number
+   * moves (one primary-key read tells), so paging through a large mailbox counts once.
+   */
   async folders(mailbox: Mailbox): Promise<FolderCount[]> {
-    const outbox = sql.join(OUTBOX_STATUSES.map((s) => sql`${s}`))
-    const groups = await this.db
-      .selectFrom('messages')
-      .select([
-        'availability',
-        'direction',
-        'read_status',
-        sql<number>`case when message_status in (${outbox}) then 1 else 0 end`.as('queued'),
-        sql<number>`count(*)`.as('n'),
-      ])
-      .where('account_id', '=', mailbox.accountId)
-      .where('extension_id', '=', mailbox.extensionId)
-      .where('availability', 'in', ['Alive', 'Deleted'])
-      .groupBy(['availability', 'direction', 'read_status', sql`4`])
-      .execute()
-    const folders: FolderCount[] = (['Inbox', 'Outbox', 'Sent', 'Deleted'] as const).map((name) => ({
-      name,
-      total: 0,
-      unread: 0,
-    }))
-    for (const g of groups) {
-      const folder =
-        g.availability === 'Deleted'
-          ? folders[3]!
-          : g.direction === 'Inbound'
-            ? folders[0]!
-            : Number(g.queued) === 1
-              ? folders[1]!
-              : folders[2]!
-      folder.total += Number(g.n)
-      if (g.read_status === 'Unread') folder.unread += Number(g.n)
+    const seq = await mailboxSeq(this.db, mailbox)
+    const kept = this.counted.get(mailbox.extensionId)
+    if (kept && seq !== undefined && kept.seq === seq) return kept.folders
+    const [groups, queued] = await Promise.all([
+      this.db
+        .selectFrom('messages')
+        .select(['availability', 'direction', 'read_status', sql<number>`count(*)`.as('n')])
+        .where('extension_id', '=', mailbox.extensionId)
+        .where('availability', 'in', ['Alive', 'Deleted'])
+        .groupBy(['availability', 'direction', 'read_status'])
+        .execute(),
+      this.db
+        .selectFrom('messages')
+        .select(['read_status', sql<number>`count(*)`.as('n')])
+        .where('extension_id', '=', mailbox.extensionId)
+        .where('availability', '=', 'Alive')
+        .where('direction', '=', 'Outbound')
+        .where('message_status', 'in', [...OUTBOX_STATUSES])
+        .groupBy('read_status')
+        .execute(),
+    ])
+    const folder = (name: FolderCount['name']): FolderCount => ({ name, total: 0, unread: 0 })
+    const [inbox, outbox, sent, deleted] = [
+      folder('Inbox'),
+      folder('Outbox'),
+      folder('Sent'),
+      folder('Deleted'),
+    ]
+    const add = (f: FolderCount, readStatus: string, n: number) => {
+      f.total += n
+      if (readStatus === 'Unread') f.unread += n
     }
+    for (const g of groups) {
+      const n = Number(g.n)
+      if (g.availability === 'Deleted') add(deleted, g.read_status, n)
+      else if (g.direction === 'Inbound') add(inbox, g.read_status, n)
+      else add(sent, g.read_status, n)
+    }
+    // Sent counts the outbound messages already handed over; the Outbox the rest.
+    for (const q of queued) {
+      add(outbox, q.read_status, Number(q.n))
+      add(sent, q.read_status, -Number(q.n))
+    }
+    const folders = [inbox, outbox, sent, deleted]
+    if (seq !== undefined) this.counted.set(mailbox.extensionId, { seq, folders })
+    if (this.counted.size > MAILBOXES_COUNTED) this.counted.delete(this.counted.keys().next().value!)
     return folders
   }
 }

@@ -7,6 +7,8 @@ import { pdfOf, tiffOf } from '../helpers/documents.js'
 import type { RunningServer } from '../helpers/server.js'
 
 const ALICE = '+16505550101'
+/** With this set, the run saves the screenshots of docs/screenshots there. */
+const SCREENSHOTS = process.env.MSGSTORE_INBOX_SCREENSHOTS
 
 /** A WAV of `seconds` of silence at 8 kHz, 16-bit mono. */
 function wav(seconds: number): Buffer {
@@ -43,6 +45,10 @@ describe('web inbox in a browser', { skip: NO_CHROMIUM }, () => {
     await browser?.close()
     await server?.stop()
   })
+
+  const shot = async (name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true })
+  }
 
   const openMailbox = async (extensionLabel: RegExp) => {
     await page
@@ -93,6 +99,7 @@ describe('web inbox in a browser', { skip: NO_CHROMIUM }, () => {
       return a.currentTime
     })
     assert.ok(played > 0, 'the recording plays')
+    await shot('inbox-voicemail')
   })
 
   it('shows a TIFF fax as page images and a PDF fax in the page', async () => {
@@ -134,6 +141,7 @@ describe('web inbox in a browser', { skip: NO_CHROMIUM }, () => {
       [64, 32],
       [64, 32],
     ])
+    await shot('inbox-fax')
   })
 
   it('shows an inbound SMS sent from the page in the conversation, live', async () => {
@@ -165,6 +173,7 @@ describe('web inbox in a browser', { skip: NO_CHROMIUM }, () => {
     await page.locator('.bubble.out .delivery[data-status="Sent"]', { hasText: '' }).waitFor()
     await advance('PT3S')
     await page.locator('.bubble.out .delivery[data-status="Delivered"]').waitFor()
+    await shot('inbox-conversation')
   })
 
   it('deletes and restores a message', async () => {
@@ -177,6 +186,24 @@ describe('web inbox in a browser', { skip: NO_CHROMIUM }, () => {
       .click()
     await page.locator('#message-state', { hasText: 'Alive' }).waitFor()
     await page.getByRole('link', { name: /^Deleted 0/ }).waitFor()
+  })
+
+  it('draws the mailbox on a laptop and on a phone, and the test controls', {
+    skip: !SCREENSHOTS,
+  }, async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.getByRole('link', { name: /^All/ }).click()
+    await page.locator('.tab[aria-current="page"]', { hasText: 'All' }).waitFor()
+    await page.getByRole('link', { name: /^Inbox/ }).click()
+    await page.locator('.tab[aria-current="page"]', { hasText: 'Inbox' }).waitFor()
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-mailbox.png` })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-phone.png` })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.getByRole('link', { name: 'Test controls' }).click()
+    await page.getByRole('heading', { name: 'Request journal' }).waitFor()
+    await page.screenshot({ path: `${SCREENSHOTS}/inbox-controls.png`, fullPage: true })
+    await page.goBack()
   })
 
   it('labels every control', async () => {

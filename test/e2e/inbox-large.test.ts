@@ -98,7 +98,7 @@ describe('web inbox on a mailbox of 100,000 messages', { skip: NO_CHROMIUM }, ()
     await timed(
       'filter: type Fax',
       async () => {
-        await page.getByLabel('Type').selectOption('Fax')
+        await page.getByLabel('Type', { exact: true }).selectOption('Fax')
         await page.getByRole('button', { name: 'Apply' }).click()
       },
       () => page.waitForURL(/type=Fax/).then(() => pageLabel(/^Page 1 of/)),

@@ -98,8 +98,9 @@ export function listQuery(state: ViewState): URLSearchParams {
   } else if (state.folder === 'Deleted') {
     q.set('availability', 'Deleted')
   } else {
-    q.append('availability', 'Alive')
-    q.append('availability', 'Deleted')
+    // All: every alive message, both directions (asking for Alive and Deleted at once
+    // makes the store merge two index ranges, slow on a large mailbox).
+    q.set('availability', 'Alive')
   }
   if (state.direction && state.folder === 'Deleted') q.set('direction', state.direction)
   if (state.direction && state.folder === 'All') q.set('direction', state.direction)

@@ -19,36 +19,50 @@ export function summary(m: MessageRecord): string {
   return (m.subject ?? '') + (images ? ` [${images} attachment(s)]` : '')
 }
 
+const lastCounts = new Map<string, Folder[]>()
+
 /** The folder tabs, the filter form and the page of messages. */
 export async function renderMailbox(root: HTMLElement, state: ViewState, account: Account): Promise<void> {
   const ext = account.extensions.find((e) => e.id === state.extensionId)
   const base = mailboxPath(account.id, state.extensionId!)
   const started = performance.now()
-  const [folders, list] = await Promise.all([
-    api<{ records: Folder[] }>('GET', `${base}/folders`),
-    state.q
-      ? search(state, account.id)
-      : api<MessageList>('GET', `${base}/message-store?${listQuery(state)}`),
-  ])
-  const counts = new Map(folders.records.map((f) => [f.name, f]))
-  const tab = (name: string) => {
-    const f = counts.get(name)
-    const label =
-      name === 'All'
-        ? 'All'
-        : name === 'Sent'
-          ? `Sent ${f?.total ?? 0}${counts.get('Outbox')?.total ? ` (Outbox ${counts.get('Outbox')!.total})` : ''}`
-          : `${name} ${f?.total ?? 0}${f?.unread ? ` · ${f.unread} unread` : ''}`
-    return h(
-      'a',
-      {
-        class: 'tab',
-        href: hashOf({ ...state, folder: name, page: 1, messageId: undefined }),
-        'aria-current': state.folder === name ? 'page' : null,
-      },
-      label,
-    )
+  // Folder counts may take longer than the page on a large mailbox: the list is drawn
+  // first, with the counts last seen, and the counts follow.
+  const folders = api<{ records: Folder[] }>('GET', `${base}/folders`)
+  const list = await (state.q
+    ? search(state, account.id)
+    : api<MessageList>('GET', `${base}/message-store?${listQuery(state)}`))
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'Folders' })
+  const drawTabs = (records: Folder[] | undefined) => {
+    const counts = new Map((records ?? []).map((f) => [f.name, f]))
+    const tab = (name: string) => {
+      const f = counts.get(name)
+      const n = (x: number | undefined) => (records ? ` ${x ?? 0}` : '')
+      const label =
+        name === 'All'
+          ? 'All'
+          : name === 'Sent'
+            ? `Sent${n(f?.total)}${counts.get('Outbox')?.total ? ` (Outbox ${counts.get('Outbox')!.total})` : ''}`
+            : `${name}${n(f?.total)}${f?.unread ? ` · ${f.unread} unread` : ''}`
+      return h(
+        'a',
+        {
+          class: 'tab',
+          href: hashOf({ ...state, folder: name, page: 1, messageId: undefined }),
+          'aria-current': state.folder === name ? 'page' : null,
+        },
+        label,
+      )
+    }
+    fill(tabs, FOLDERS.map(tab))
   }
+  drawTabs(lastCounts.get(base))
+  void folders
+    .then((f) => {
+      lastCounts.set(base, f.records)
+      drawTabs(f.records)
+    })
+    .catch(() => {})
   const form = filterForm(state)
   const table = messageTable(list.records, state)
   const paging = pager(state, list)
@@ -60,7 +74,7 @@ export async function renderMailbox(root: HTMLElement, state: ViewState, account
       h('h2', {}, `${ext?.name ?? state.extensionId} (ext. ${ext?.extensionNumber ?? '?'})`),
       h('p', { class: 'muted' }, `${account.name} · ${ext?.phoneNumbers.join(', ') || 'no numbers'}`),
     ),
-    h('nav', { class: 'tabs', 'aria-label': 'Folders' }, FOLDERS.map(tab)),
+    tabs,
     form,
     h(
       'p',
