@@ -108,6 +108,6 @@ describe('web inbox on a mailbox of 100,000 messages', { skip: NO_CHROMIUM }, ()
       () => page.locator('table.messages tbody a').first().click(),
       () => page.locator('#message-state').waitFor(),
     )
-    assert.ok((await page.locator('table.messages tbody tr').count()) > 0)
+    assert.ok((await page.locator('table.messages tbody tr').count()) > 0, 'the filtered page lists messages')
   })
 })

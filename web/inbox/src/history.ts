@@ -15,7 +15,7 @@ export class History {
 
   /** Remembers a record; when it differs from the one seen before, notes what changed at `at`. */
   see(record: MessageRecord, at = record.lastModifiedTime): void {
-    const before = this.seen.get(record.id)
+    const before = this.seen.get(String(record.id))
     if (!before) {
       const entries: HistoryEntry[] = [
         { at: record.creationTime, what: `Created (${record.direction}, ${record.messageStatus})` },
@@ -25,7 +25,7 @@ export class History {
           at: record.lastModifiedTime,
           what: `Last modified: ${record.messageStatus}, ${record.readStatus}, ${record.availability}`,
         })
-      this.seen.set(record.id, { record, entries })
+      this.seen.set(String(record.id), { record, entries })
       return
     }
     const changes: string[] = []
@@ -41,6 +41,6 @@ export class History {
   }
 
   of(record: MessageRecord): HistoryEntry[] {
-    return this.seen.get(record.id)?.entries ?? []
+    return this.seen.get(String(record.id))?.entries ?? []
   }
 }

@@ -194,7 +194,7 @@ function messageTable(records: MessageRecord[], state: ViewState): HTMLElement {
     h(
       'tr',
       {
-        class: `${m.readStatus === 'Unread' ? 'unread' : ''} ${state.messageId === m.id ? 'selected' : ''}`,
+        class: `${m.readStatus === 'Unread' ? 'unread' : ''} ${state.messageId === String(m.id) ? 'selected' : ''}`,
         'data-id': m.id,
       },
       h(
