@@ -15,6 +15,8 @@ import { Metrics } from '../observability/metrics.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
+import { InboxDirectory } from '../services/inbox-directory.js'
+import { InboxLogin } from '../services/inbox-login.js'
 import { MessageChangesService } from '../services/message-changes.js'
 import { MessageContentService } from '../services/message-content.js'
 import { MessageStoreService } from '../services/message-store.js'
@@ -83,6 +85,8 @@ export interface Services {
   controls: TestControls
   /** Subscriptions, webhooks and the WebSocket gateway. */
   notifications: Notifications
+  /** The web inbox's logins (one-time codes, the browser cookie) and its directory of mailboxes. */
+  inbox: { login: InboxLogin; directory: InboxDirectory }
   log: Logger
   /** The series of `GET /metrics`; notifications set theirs through it. */
   metrics: Metrics
@@ -195,6 +199,7 @@ export async function createServices(config: Config): Promise<Services> {
     jobs,
     controls,
     notifications,
+    inbox: { login: new InboxLogin(config.adminToken), directory: new InboxDirectory(db) },
     log,
     metrics: new Metrics(db, clock),
     provision: provisionFile,

@@ -34,6 +34,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (config.adminTokenGenerated) console.log(`admin token: ${config.adminToken}`)
   if (demoCreated || config.demo) printDemo(config, services.publicUrl.value)
   console.log(`msgstore listening on ${listening}`)
+  // The second ready line: opening it logs a browser in to the web inbox, once.
+  console.log(`msgstore inbox on ${services.publicUrl.value}/inbox/?code=${services.inbox.login.issueCode()}`)
 
   let stopping = false
   const stop = async (signal: string) => {

@@ -17,6 +17,7 @@ import { registerNulGuard } from './plugins/nul-guard.js'
 import { registerTestControlHooks } from './plugins/test-controls.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
 import { registerBenchRoutes } from './routes/bench.js'
+import { registerInboxPage } from './routes/inbox/page.js'
 import { registerMetricsRoute } from './routes/metrics.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
 import { registerOpenApiRoute } from './routes/openapi.js'
@@ -71,6 +72,7 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
   registerOAuthRoutes(app, services)
   await registerMetricsRoute(app, services)
   if (services.config.benchRoutes) registerBenchRoutes(app)
+  registerInboxPage(app, services.inbox.login)
   await app.register(async (scope) => registerAdminRoutes(scope, services))
   await app.register(async (scope) => registerRestApi(scope, services))
   services.notifications.attach(app)

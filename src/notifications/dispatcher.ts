@@ -40,6 +40,8 @@ export class OutboxDispatcher {
   private listener?: pg.Client
   private lastPrune = 0
   private readonly onWrite = () => this.soon()
+  /** In-process listeners of every change group (the web inbox's event stream). */
+  private readonly listeners = new Set<(groups: ChangeGroup[]) => void>()
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -73,6 +75,12 @@ export class OutboxDispatcher {
     if (this.timer) clearTimeout(this.timer)
     await this.listener?.end().catch(() => {})
     for (let i = 0; i < 100 && this.busy; i++) await new Promise((r) => setTimeout(r, 20))
+  }
+
+  /** Calls `listener` with each batch of change groups this node reads; answers the unsubscribe. */
+  onChanges(listener: (groups: ChangeGroup[]) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /** Runs a pass now (the manual clock moved, or tests want it). */
@@ -143,6 +151,10 @@ export class OutboxDispatcher {
       this.pushed.clear()
     }
     const rows = late.length ? [...late, ...fresh].sort((a, b) => Number(a.id) - Number(b.id)) : fresh
+    if (rows.length > 0 && this.listeners.size > 0) {
+      const groups = groupChanges(rows.map(toRow))
+      for (const listener of this.listeners) listener(groups)
+    }
     const gateway = this.gateway()
     if (!gateway?.hasSubscribers() || rows.length === 0) return
     const base = this.publicUrl.bytes

@@ -7,6 +7,7 @@ import type { OAuthService } from '../services/oauth.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
 import type { DB } from '../storage/schema.js'
 import { OutboxDispatcher } from './dispatcher.js'
+import type { ChangeGroup } from './events.js'
 import { GATEWAY_PATH, Gateway } from './gateway.js'
 import { notificationCounters } from './metrics.js'
 import type { NotificationSettings } from './settings.js'
@@ -64,6 +65,11 @@ export class Notifications {
         .then(() => undefined),
     )
     this.gateway.attach()
+  }
+
+  /** Every change this node reads from the outbox, as it reads it (for the web inbox's live view). */
+  onChanges(listener: (groups: ChangeGroup[]) => void): () => void {
+    return this.dispatcher.onChanges(listener)
   }
 
   async start(): Promise<void> {

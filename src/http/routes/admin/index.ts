@@ -4,13 +4,14 @@ import { ManualClock } from '../../../domain/clock.js'
 import { errors } from '../../../domain/errors.js'
 import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
+import { registerInboxAdminRoutes } from '../inbox/index.js'
 import { registerInboundRoute } from './inbound.js'
 import { registerAdminSubscriptionRoutes } from './subscriptions.js'
 import { registerTestControlRoutes } from './test-controls.js'
 
 /** The operator's API under `/admin/v1`, guarded by the admin token. */
-export function registerAdminRoutes(app: FastifyInstance, services: Services): void {
-  registerAdminAuth(app, services.config.adminToken)
+export async function registerAdminRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  registerAdminAuth(app, services.config.adminToken, services.inbox.login)
 
   app.post('/admin/v1/provision', async (request) => services.provision(request.body))
 
@@ -25,6 +26,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
   registerInboundRoute(app, services)
   registerTestControlRoutes(app, services)
   registerAdminSubscriptionRoutes(app, services)
+  await registerInboxAdminRoutes(app, services)
 
   const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
   app.get('/admin/v1/clock', async () => {

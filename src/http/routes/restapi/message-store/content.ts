@@ -70,7 +70,7 @@ function dispositionParam(query: Query): (typeof DISPOSITIONS)[number] | undefin
 }
 
 /** `inline; filename="a.pdf"; filename*=UTF-8''a.pdf` (RFC 6266), safe for any name. */
-function contentDisposition(kind: string, filename: string | undefined): string {
+export function contentDisposition(kind: string, filename: string | undefined): string {
   let value = kind.toLowerCase()
   if (filename) {
     const fallback = filename.replace(/[^\x20-\x7e]|["\\%]/g, '_')
@@ -84,7 +84,7 @@ function contentDisposition(kind: string, filename: string | undefined): string 
 }
 
 /** The stored media type, unless it could not be a header value. */
-function safeMediaType(type: string): string {
+export function safeMediaType(type: string): string {
   return /^[\x21-\x7e][\x20-\x7e]*$/.test(type) ? type : 'application/octet-stream'
 }
 

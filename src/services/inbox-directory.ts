@@ -1,0 +1,150 @@
+import { type Kysely, sql } from 'kysely'
+import { OUTBOX_STATUSES } from '../domain/message/retention.js'
+import { mailboxSeq } from '../storage/repositories/messages.js'
+import type { DB } from '../storage/schema.js'
+import type { Mailbox } from './mailbox-access.js'
+
+/** Mailboxes whose folder counts are kept (a few bytes each). */
+const MAILBOXES_COUNTED = 10_000
+
+export interface InboxExtension {
+  id: string
+  extensionNumber: string
+  name: string
+  type: 'User' | 'Department'
+  status: string
+  phoneNumbers: string[]
+}
+
+export interface InboxAccount {
+  id: string
+  name: string
+  mainNumber: string | null
+  extensions: InboxExtension[]
+}
+
+/**
+ * A mailbox's folders as RingCentral's retention rules name them (Inbox, Outbox, Sent,
+ * Deleted), each with the list filters that show it and its counts.
+ */
+export interface FolderCount {
+  name: 'Inbox' | 'Outbox' | 'Sent' | 'Deleted'
+  total: number
+  unread: number
+}
+
+/** What the web inbox shows around a mailbox: accounts, their extensions and numbers, folder counts. */
+export class InboxDirectory {
+  private readonly counted = new Map<string, { seq: number; folders: FolderCount[] }>()
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Every account with its extensions and their numbers, in id and extension-number order. */
+  async accounts(): Promise<InboxAccount[]> {
+    const [accounts, extensions, numbers] = await Promise.all([
+      this.db.selectFrom('accounts').select(['id', 'name', 'main_number']).orderBy('id').execute(),
+      this.db
+        .selectFrom('extensions')
+        .select(['id', 'account_id', 'extension_number', 'name', 'type', 'status'])
+        .orderBy('extension_number')
+        .execute(),
+      this.db
+        .selectFrom('phone_numbers')
+        .select(['phone_number', 'extension_id'])
+        .orderBy('phone_number')
+        .execute(),
+    ])
+    const numbersOf = new Map<string, string[]>()
+    for (const n of numbers) {
+      const list = numbersOf.get(n.extension_id) ?? []
+      list.push(n.phone_number)
+      numbersOf.set(n.extension_id, list)
+    }
+    const byAccount = new Map<string, InboxExtension[]>()
+    for (const e of extensions) {
+      const list = byAccount.get(e.account_id) ?? []
+      list.push({
+        id: e.id,
+        extensionNumber: e.extension_number,
+        name: e.name,
+        type: e.type,
+        status: e.status,
+        phoneNumbers: numbersOf.get(e.id) ?? [],
+      })
+      byAccount.set(e.account_id, list)
+    }
+    return accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      mainNumber: a.main_number,
+      extensions: byAccount.get(a.id) ?? [],
+    }))
+  }
+
+  /** Whether the mailbox exists (an extension of that account). */
+  async exists(mailbox: Mailbox): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('extensions')
+      .select('id')
+      .where('id', '=', mailbox.extensionId)
+      .where('account_id', '=', mailbox.accountId)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  /**
+   * Counts per folder. The totals come from one grouped read of the list index alone;
+   * the Outbox needs the delivery state, which is not in that index, so it reads the
+   * mailbox's alive outbound rows. Both are kept per mailbox until its change number
+   * moves (one primary-key read tells), so paging through a large mailbox counts once.
+   */
+  async folders(mailbox: Mailbox): Promise<FolderCount[]> {
+    const seq = await mailboxSeq(this.db, mailbox)
+    const kept = this.counted.get(mailbox.extensionId)
+    if (kept && seq !== undefined && kept.seq === seq) return kept.folders
+    const [groups, queued] = await Promise.all([
+      this.db
+        .selectFrom('messages')
+        .select(['availability', 'direction', 'read_status', sql<number>`count(*)`.as('n')])
+        .where('extension_id', '=', mailbox.extensionId)
+        .where('availability', 'in', ['Alive', 'Deleted'])
+        .groupBy(['availability', 'direction', 'read_status'])
+        .execute(),
+      this.db
+        .selectFrom('messages')
+        .select(['read_status', sql<number>`count(*)`.as('n')])
+        .where('extension_id', '=', mailbox.extensionId)
+        .where('availability', '=', 'Alive')
+        .where('direction', '=', 'Outbound')
+        .where('message_status', 'in', [...OUTBOX_STATUSES])
+        .groupBy('read_status')
+        .execute(),
+    ])
+    const folder = (name: FolderCount['name']): FolderCount => ({ name, total: 0, unread: 0 })
+    const [inbox, outbox, sent, deleted] = [
+      folder('Inbox'),
+      folder('Outbox'),
+      folder('Sent'),
+      folder('Deleted'),
+    ]
+    const add = (f: FolderCount, readStatus: string, n: number) => {
+      f.total += n
+      if (readStatus === 'Unread') f.unread += n
+    }
+    for (const g of groups) {
+      const n = Number(g.n)
+      if (g.availability === 'Deleted') add(deleted, g.read_status, n)
+      else if (g.direction === 'Inbound') add(inbox, g.read_status, n)
+      else add(sent, g.read_status, n)
+    }
+    // Sent counts the outbound messages already handed over; the Outbox the rest.
+    for (const q of queued) {
+      add(outbox, q.read_status, Number(q.n))
+      add(sent, q.read_status, -Number(q.n))
+    }
+    const folders = [inbox, outbox, sent, deleted]
+    if (seq !== undefined) this.counted.set(mailbox.extensionId, { seq, folders })
+    if (this.counted.size > MAILBOXES_COUNTED) this.counted.delete(this.counted.keys().next().value!)
+    return folders
+  }
+}
