@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander'
 import { registerBackupCommand } from './cli/backup.js'
 import { registerExportCommand } from './cli/export.js'
+import { registerMirrorCommand } from './cli/mirror.js'
 import { withStore } from './cli/offline.js'
 import { registerRestoreCommand } from './cli/restore.js'
 import { registerSeedCommand } from './cli/seed.js'
@@ -107,6 +108,7 @@ registerSeedCommand(program)
 registerExportCommand(program)
 registerBackupCommand(program)
 registerRestoreCommand(program)
+registerMirrorCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {

@@ -5,6 +5,7 @@ import { ApiError, errors } from '../../../domain/errors.js'
 import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
 import { registerInboundRoute } from './inbound.js'
+import { registerAdminMirrorRoute } from './mirror.js'
 import { registerAdminSubscriptionRoutes } from './subscriptions.js'
 import { registerTestControlRoutes } from './test-controls.js'
 
@@ -25,6 +26,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: Services): v
   registerInboundRoute(app, services)
   registerTestControlRoutes(app, services)
   registerAdminSubscriptionRoutes(app, services)
+  registerAdminMirrorRoute(app, services)
 
   const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
   app.get('/admin/v1/clock', async () => {
