@@ -1,37 +1,42 @@
 import type { Readable } from 'node:stream'
 
-/** What the mirror needs of the store: keep a record as the source answered it, and its bytes. */
+/** A local mailbox: the account and the local extension id. */
+export interface LocalMailbox {
+  accountId: string
+  extensionId: string
+}
+
+/** What the mirror needs of the store: a mailbox per source extension, records kept as the source answered them, and their bytes. */
 export interface MirrorKeeper {
+  /** The local mailbox of a source extension (made when the account has none of that id or number). */
+  ensureMailbox(accountId: string, extension: SourceExtension): Promise<LocalMailbox>
   /**
-   * Keeps `record` (as `GET …/message-store/{id}` answers it) in the mailbox of
-   * `extension`, with its id and times; answers whether the store changed.
+   * Keeps records (as `GET …/message-store/{id}` answers them) with their ids and times;
+   * a record kept before and unchanged changes nothing. Answers how many changed the
+   * store, and why each refused record was refused.
    */
-  keepRecord(accountId: string, extension: SourceExtension, record: SourceRecord): Promise<boolean>
-  /** Whether the bytes of this attachment are already here (downloaded once, never again). */
-  hasContent(accountId: string, messageId: number, attachmentId: number): Promise<boolean>
-  /** Stores the bytes of one attachment, read from `body`. */
-  keepContent(accountId: string, messageId: number, attachmentId: number, body: Readable): Promise<void>
+  keepRecords(mailbox: LocalMailbox, records: SourceRecord[]): Promise<{ changed: number; refused: string[] }>
+  /** Attachments of kept messages whose bytes are not here yet, after `after`, at most `limit`. */
+  missingContent(
+    mailbox: LocalMailbox,
+    after: { messageId: number; attachmentId: number },
+    limit: number,
+  ): Promise<{ messageId: number; attachmentId: number }[]>
+  /** Stores the bytes of one attachment, read from `body` (content-addressed: identical bytes once). */
+  keepContent(mailbox: LocalMailbox, messageId: number, attachmentId: number, body: Readable): Promise<void>
 }
 
 export interface SourceExtension {
   id: string
-  extensionNumber: string | null
+  extensionNumber?: string
   name?: string
   type?: string
   status?: string
 }
 
-export interface SourceAttachment {
-  id: number | string
-  uri: string
-  type?: string
-  contentType?: string
-  size?: number
-}
-
 export interface SourceRecord {
   id: number | string
+  type?: string
   availability?: string
-  attachments?: SourceAttachment[]
   [field: string]: unknown
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { MirrorStateRepository } from '../storage/repositories/mirror-state.js'
-import type { MirrorKeeper, SourceExtension, SourceRecord } from './keeper.js'
+import type { LocalMailbox, MirrorKeeper, SourceExtension, SourceRecord } from './keeper.js'
 import { eachLimited } from './pool.js'
 import { type SourceClient, SourceError } from './source.js'
 
@@ -52,15 +52,25 @@ export class MailboxSync {
     const key = { accountId: this.options.accountId, extensionId: extension.id }
     const stored = await this.state.get(key)
     const answer = await this.sync(extension, stored?.sync_token ?? null, key)
-    let messages = 0
-    const withContent: SourceRecord[] = []
-    for (const listed of answer.records) {
+    // An FSync answers Alive messages only; the Deleted folder is read from the list.
+    const listedRecords =
+      answer.syncInfo.syncType === 'FSync'
+        ? [...answer.records, ...(await this.deletedFolder(extension))]
+        : answer.records
+    const records: SourceRecord[] = []
+    for (const listed of listedRecords) {
       const record = await this.fullRecord(extension, listed)
-      if (!record) continue
-      if (await this.keeper.keepRecord(this.options.accountId, extension, record)) messages += 1
-      if (record.attachments?.length) withContent.push(record)
+      if (record) records.push(record)
     }
-    const attachments = await this.downloadMissing(withContent)
+    const local = await this.keeper.ensureMailbox(this.options.accountId, extension)
+    let messages = 0
+    for (let i = 0; i < records.length; i += KEEP_BATCH) {
+      const kept = await this.keeper.keepRecords(local, records.slice(i, i + KEEP_BATCH))
+      messages += kept.changed
+      // A record this store cannot keep is reported, not retried forever: the rest goes on.
+      for (const why of kept.refused) await this.state.failed(key, `record refused: ${why}`, this.options.now())
+    }
+    const attachments = await this.downloadMissing(extension, local)
     await this.state.synced(key, {
       syncToken: answer.syncInfo.syncToken,
       full: answer.syncInfo.syncType === 'FSync',
@@ -95,6 +105,23 @@ export class MailboxSync {
     })
   }
 
+  /** Every Deleted message of the mailbox, page by page, as full records. */
+  private async deletedFolder(extension: SourceExtension): Promise<SourceRecord[]> {
+    const found: SourceRecord[] = []
+    for (let page = 1; ; page += 1) {
+      const answer = await this.source.getJson<ListPage>(
+        'message-list',
+        `/restapi/v1.0/account/~/extension/${extension.id}/message-store`,
+        { availability: 'Deleted', dateFrom: FULL_FRAME_FROM, perPage: 1000, page },
+      )
+      const records = answer.records ?? []
+      found.push(...records)
+      const totalPages = answer.paging?.totalPages
+      const more = answer.navigation?.nextPage !== undefined || (totalPages !== undefined && page < totalPages)
+      if (!more || records.length === 0) return found
+    }
+  }
+
   /** The record to keep for what the sync answered, or nothing when the local copy stays as it is. */
   private async fullRecord(
     extension: SourceExtension,
@@ -103,6 +130,8 @@ export class MailboxSync {
     const availability = listed.availability ?? 'Alive'
     if (availability === 'Alive') return listed
     if (availability !== 'Deleted' || this.options.keepDeleted) return undefined
+    // A full record already (the Deleted folder's list): no need to read it again.
+    if (listed.type !== undefined) return listed
     try {
       return await this.source.getJson<SourceRecord>(
         'message',
@@ -115,23 +144,43 @@ export class MailboxSync {
     }
   }
 
-  private async downloadMissing(records: SourceRecord[]): Promise<number> {
-    const missing: { messageId: number; attachmentId: number; uri: string }[] = []
-    for (const record of records) {
-      for (const attachment of record.attachments ?? []) {
-        const messageId = Number(record.id)
-        const attachmentId = Number(attachment.id)
-        if (!(await this.keeper.hasContent(this.options.accountId, messageId, attachmentId)))
-          missing.push({ messageId, attachmentId, uri: attachment.uri })
-      }
-    }
-    await eachLimited(missing, this.options.downloads, async ({ messageId, attachmentId, uri }) => {
-      await this.source.download('content', uri, async (res) => {
-        if (!res.body) throw new Error(`no body for ${uri}`)
-        const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)
-        await this.keeper.keepContent(this.options.accountId, messageId, attachmentId, body)
+  /**
+   * Downloads the bytes of every attachment kept here without them: those of this sync,
+   * and those a pass cut short left behind. Each is downloaded once.
+   */
+  private async downloadMissing(extension: SourceExtension, local: LocalMailbox): Promise<number> {
+    let downloaded = 0
+    let after = { messageId: 0, attachmentId: 0 }
+    for (;;) {
+      const missing = await this.keeper.missingContent(local, after, DOWNLOAD_BATCH)
+      if (missing.length === 0) return downloaded
+      await eachLimited(missing, this.options.downloads, async ({ messageId, attachmentId }) => {
+        const uri = `/restapi/v1.0/account/~/extension/${extension.id}/message-store/${messageId}/content/${attachmentId}`
+        try {
+          await this.source.download('content', uri, async (res) => {
+            if (!res.body) throw new Error(`no body for ${uri}`)
+            const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)
+            await this.keeper.keepContent(local, messageId, attachmentId, body)
+          })
+        } catch (e) {
+          // Gone from the source (purged or removed before its bytes came): there is nothing to fetch.
+          if (e instanceof SourceError && e.status === 404) return
+          throw e
+        }
+        downloaded += 1
       })
-    })
-    return missing.length
+      after = missing[missing.length - 1]!
+    }
   }
+}
+
+/** Records kept per transaction. */
+const KEEP_BATCH = 500
+/** Attachments without bytes read per query. */
+const DOWNLOAD_BATCH = 500
+
+interface ListPage {
+  records?: SourceRecord[]
+  paging?: { totalPages?: number }
+  navigation?: { nextPage?: unknown }
 }

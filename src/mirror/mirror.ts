@@ -135,7 +135,7 @@ export class Mirror {
         await this.state.ensure(
           { accountId: this.options.accountId, extensionId: extension.id },
           this.options.source,
-          extension.extensionNumber,
+          extension.extensionNumber ?? null,
         )
       }
       this.extensions.set(extension.id, extension)
@@ -177,7 +177,7 @@ export class Mirror {
       for (const e of answer.records ?? []) {
         found.push({
           id: String(e.id),
-          extensionNumber: e.extensionNumber ?? null,
+          extensionNumber: e.extensionNumber,
           name: e.name,
           type: e.type,
           status: e.status,

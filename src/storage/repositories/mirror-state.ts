@@ -89,3 +89,18 @@ export class MirrorStateRepository {
       .execute()
   }
 }
+
+/**
+ * Whether `msgstore mirror` keeps this account (it has mirrored a mailbox of it): the
+ * retention sweep leaves such an account alone, since what the source removes by
+ * retention is exactly what the mirror is there to keep.
+ */
+export async function isMirroredAccount(db: Kysely<DB>, accountId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('mirror_mailboxes')
+    .select('account_id')
+    .where('account_id', '=', accountId)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
