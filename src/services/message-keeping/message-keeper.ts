@@ -1,0 +1,253 @@
+import type { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import type { BlobStore } from '../../blobs/blob-store.js'
+import type { Clock } from '../../domain/clock.js'
+import type { DialectInfo } from '../../storage/dialects/dialect.js'
+import {
+  advanceIdSequences,
+  attachKeptBytes,
+  attachmentsWithoutBytes,
+  KeptIdTaken,
+  type KeptOutcome,
+  upsertKeptMessage,
+} from '../../storage/repositories/kept-messages.js'
+import type { MailboxKey } from '../../storage/repositories/mailbox-key.js'
+import { joinChangeGroup } from '../../storage/repositories/notification-outbox.js'
+import type { DB } from '../../storage/schema.js'
+import type { MessageChangesService } from '../message-changes.js'
+import { type KeptMessage, RecordRejected, readKeptRecord } from './kept-record.js'
+
+export { type KeptMessage, RecordRejected, readKeptRecord }
+
+/** Why a record, its bytes or a mailbox cannot be kept: a message for the operator. */
+export class KeepRefused extends Error {}
+
+/** The extension a kept mailbox belongs to, as the source names it. */
+export interface SourceExtension {
+  /** The source's extension id: kept as the local id when the extension is created. */
+  id: string
+  /** Matched when the account has no extension of that id; the created extension's number. */
+  extensionNumber?: string
+  name?: string
+}
+
+export interface KeptMessageResult {
+  id: number
+  outcome: KeptOutcome
+}
+
+export type KeptBytesResult = 'stored' | 'unchanged' | 'unknown' | 'purged'
+
+/**
+ * Keeps messages another RingCentral-compatible server recorded (an export's archives,
+ * a mirrored account) in this store, as that server answered them: ids, attachment ids,
+ * times, statuses and conversations unchanged. Writing the same record again changes
+ * nothing; a record that differs (read status, availability, …) is a change like any
+ * other: it takes the mailbox's next change number, so ISync and notifications report it.
+ */
+export class MessageKeeper {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: DialectInfo,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    /** Frees the bytes a Purged or rewritten message no longer references (after commit). */
+    private readonly changes: Pick<MessageChangesService, 'releaseBlobs'>,
+  ) {}
+
+  /**
+   * The local mailbox of a source extension: the account's extension of the same id,
+   * else of the same extension number, else a new extension with the source's id, its
+   * number (or the id when the source names none) and name, type User, no password
+   * (its messages are read with a JWT or by an administrator), and its mailbox.
+   * Refuses when the account does not exist or the id or number is taken otherwise.
+   */
+  async ensureMailbox(
+    accountId: string,
+    source: SourceExtension,
+  ): Promise<MailboxKey & { extensionNumber: string; created: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const account = await trx
+        .selectFrom('accounts')
+        .select('id')
+        .where('id', '=', accountId)
+        .executeTakeFirst()
+      if (!account)
+        throw new KeepRefused(`account ${accountId} does not exist in this store (provision it first)`)
+      const byId = await trx
+        .selectFrom('extensions')
+        .select(['id', 'extension_number'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', source.id)
+        .executeTakeFirst()
+      const byNumber =
+        byId ??
+        (source.extensionNumber === undefined
+          ? undefined
+          : await trx
+              .selectFrom('extensions')
+              .select(['id', 'extension_number'])
+              .where('account_id', '=', accountId)
+              .where('extension_number', '=', source.extensionNumber)
+              .executeTakeFirst())
+      if (byNumber) {
+        // A provisioned extension always has its mailbox; an older store may lack one.
+        await trx
+          .insertInto('mailboxes')
+          .values({ extension_id: byNumber.id, account_id: accountId, change_seq: 0 })
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+        return {
+          accountId,
+          extensionId: byNumber.id,
+          extensionNumber: byNumber.extension_number,
+          created: false,
+        }
+      }
+      // Extension ids are unique in the whole store (a cross-account statement of storage/tenancy.ts).
+      const elsewhere = await trx
+        .selectFrom('extensions')
+        .select('id')
+        .where('id', '=', source.id)
+        .executeTakeFirst()
+      if (elsewhere)
+        throw new KeepRefused(`extension id ${source.id} belongs to another account of this store`)
+      const extensionNumber = source.extensionNumber ?? source.id
+      await trx
+        .insertInto('extensions')
+        .values({
+          id: source.id,
+          account_id: accountId,
+          extension_number: extensionNumber,
+          name: source.name ?? `Extension ${extensionNumber}`,
+          type: 'User',
+          role: 'User',
+          status: 'Enabled',
+          password_hash: null,
+          created_at: this.clock.now(),
+        })
+        .execute()
+      await trx
+        .insertInto('mailboxes')
+        .values({ extension_id: source.id, account_id: accountId, change_seq: 0 })
+        .execute()
+      return { accountId, extensionId: source.id, extensionNumber, created: true }
+    })
+  }
+
+  /** Keeps one record (any JSON the API answers for a message); see keepMessages. */
+  async keepMessage(mailbox: MailboxKey, record: unknown): Promise<KeptMessageResult> {
+    const [result] = await this.keepMessages(mailbox, [record])
+    if (result instanceof Error) throw result
+    return result!
+  }
+
+  /**
+   * Keeps records of one mailbox in one transaction (one durable commit), each in a
+   * savepoint of its own: a record refused (RecordRejected, KeepRefused) answers its
+   * error and leaves the others kept. Answers, per record, its id and outcome or error.
+   */
+  async keepMessages(mailbox: MailboxKey, records: unknown[]): Promise<(KeptMessageResult | KeepRefused)[]> {
+    const now = this.clock.now()
+    const target = { ...mailbox, lockRows: this.dialect.supportsRowLocks, now }
+    const results: (KeptMessageResult | KeepRefused)[] = []
+    const released: string[] = []
+    let created = false
+    const trx = await this.db.startTransaction().execute()
+    try {
+      for (const [i, record] of records.entries()) {
+        let message: KeptMessage
+        try {
+          message = readKeptRecord(record)
+        } catch (err) {
+          if (!(err instanceof RecordRejected)) throw err
+          results.push(new KeepRefused(`record ${i}: ${err.message}`))
+          continue
+        }
+        const name = `keep${i}`
+        const point = await trx.savepoint(name).execute()
+        joinChangeGroup(trx, point)
+        try {
+          const kept = await upsertKeptMessage(point, target, { ...message, ...mailbox })
+          await point.releaseSavepoint(name).execute()
+          results.push({ id: message.id, outcome: kept.outcome })
+          released.push(...kept.releasedBlobKeys)
+          created ||= kept.outcome === 'created'
+        } catch (err) {
+          if (!(err instanceof KeptIdTaken)) throw err
+          await point.rollbackToSavepoint(name).execute()
+          results.push(new KeepRefused(err.message))
+        }
+      }
+      await trx.commit().execute()
+    } catch (err) {
+      await trx.rollback().execute()
+      throw err
+    }
+    if (created) await advanceIdSequences(this.db, mailbox.accountId)
+    await this.changes.releaseBlobs(released)
+    return results
+  }
+
+  /**
+   * Stores the bytes of one attachment of a kept message from a stream (content-addressed:
+   * the same bytes are stored once in the store) and points the attachment at them.
+   * 'unchanged': it already had these bytes; 'unknown': the mailbox has no such message
+   * or attachment (keep the record first); 'purged': the message is Purged here, so no
+   * bytes are kept. A stream that fails rejects, and nothing is referenced.
+   */
+  async keepAttachmentBytes(
+    mailbox: MailboxKey,
+    messageId: number,
+    attachmentId: number,
+    bytes: Readable | Buffer,
+  ): Promise<KeptBytesResult> {
+    const blob = await this.blobs.put(bytes)
+    const target = { ...mailbox, messageId, attachmentId, lockRows: this.dialect.supportsRowLocks }
+    let result: Awaited<ReturnType<typeof attachKeptBytes>>
+    try {
+      result = await this.db
+        .transaction()
+        .execute((trx) => attachKeptBytes(trx, { ...target, now: this.clock.now() }, blob))
+    } catch (err) {
+      await this.changes.releaseBlobs([blob.key])
+      throw err
+    }
+    if (result.outcome === 'stored' || result.outcome === 'unchanged') {
+      await this.changes.releaseBlobs(result.releasedBlobKeys)
+    } else {
+      // Unreferenced bytes: freed once the grace period for bytes about to be referenced has passed.
+      await this.changes.releaseBlobs([blob.key])
+    }
+    return result.outcome
+  }
+
+  /**
+   * Attachments of the mailbox (messages not Purged) that have no bytes yet, in
+   * (messageId, attachmentId) order after `after`, at most `limit`: what is left to download.
+   */
+  attachmentsWithoutBytes(
+    mailbox: MailboxKey,
+    after = { messageId: 0, attachmentId: 0 },
+    limit = 1000,
+  ): Promise<{ messageId: number; attachmentId: number }[]> {
+    return attachmentsWithoutBytes(this.db, mailbox, after, limit)
+  }
+}
+
+/** The keeper of a composed store (app/services.ts). */
+export function messageKeeperOf(services: {
+  db: Kysely<DB>
+  database: { dialect: DialectInfo }
+  blobs: BlobStore
+  clock: Clock
+  changes: Pick<MessageChangesService, 'releaseBlobs'>
+}): MessageKeeper {
+  return new MessageKeeper(
+    services.db,
+    services.database.dialect,
+    services.blobs,
+    services.clock,
+    services.changes,
+  )
+}
