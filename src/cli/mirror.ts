@@ -60,45 +60,49 @@ export function registerMirrorCommand(program: Command): void {
     } catch {
       throw new Error(`--source: not a URL: ${opts.source}`)
     }
-    const failed = await withStore(opts, async (services) => {
-      const account = await services.db
-        .selectFrom('accounts')
-        .select('id')
-        .where('id', '=', opts.account)
-        .executeTakeFirst()
-      if (!account) throw new Error(`--account: no account ${opts.account} in this store`)
-      const report = (line: string) => console.log(line)
-      const source = new SourceClient({
-        server: sourceUrl.toString().replace(/\/+$/, ''),
-        clientId: opts.clientId,
-        clientSecret: opts.clientSecret,
-        jwt: opts.jwt,
-        reserve: concurrency,
-        onRetry: (what, reason, waitMs) =>
-          report(
-            `mirror: ${reason} from the source on ${what}; trying again in ${(waitMs / 1000).toFixed(1)} s`,
-          ),
-      })
-      const mirror = new Mirror(source, storeKeeper(services), new MirrorStateRepository(services.db), {
-        accountId: opts.account,
-        source: sourceUrl.toString(),
-        keepDeleted: Boolean(opts.keepDeleted),
-        concurrency,
-        intervalMs,
-        now: () => services.clock.now(),
-        report,
-      })
-      if (opts.once) return (await mirror.once()).failed
-      const stop = () => void mirror.stop()
-      // @rc-ex/ws retries a dropped socket from a timer and rethrows a refused REST call
-      // there; the periodic pass subscribes again, so such a failure is reported, not fatal.
-      process.on('unhandledRejection', (e) => report(`mirror: event socket: ${(e as Error)?.message ?? e}`))
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      await mirror.follow()
-      await mirror.stop()
-      return 0
-    })
+    const failed = await withStore(
+      opts,
+      async (services) => {
+        const account = await services.db
+          .selectFrom('accounts')
+          .select('id')
+          .where('id', '=', opts.account)
+          .executeTakeFirst()
+        if (!account) throw new Error(`--account: no account ${opts.account} in this store`)
+        const report = (line: string) => console.log(line)
+        const source = new SourceClient({
+          server: sourceUrl.toString().replace(/\/+$/, ''),
+          clientId: opts.clientId,
+          clientSecret: opts.clientSecret,
+          jwt: opts.jwt,
+          reserve: concurrency,
+          onRetry: (what, reason, waitMs) =>
+            report(
+              `mirror: ${reason} from the source on ${what}; trying again in ${(waitMs / 1000).toFixed(1)} s`,
+            ),
+        })
+        const mirror = new Mirror(source, storeKeeper(services), new MirrorStateRepository(services.db), {
+          accountId: opts.account,
+          source: sourceUrl.toString(),
+          keepDeleted: Boolean(opts.keepDeleted),
+          concurrency,
+          intervalMs,
+          now: () => services.clock.now(),
+          report,
+        })
+        if (opts.once) return (await mirror.once()).failed
+        const stop = () => void mirror.stop()
+        // @rc-ex/ws retries a dropped socket from a timer and rethrows a refused REST call
+        // there; the periodic pass subscribes again, so such a failure is reported, not fatal.
+        process.on('unhandledRejection', (e) => report(`mirror: event socket: ${(e as Error)?.message ?? e}`))
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+        await mirror.follow()
+        await mirror.stop()
+        return 0
+      },
+      { sharedStore: true },
+    )
     if (failed > 0) process.exitCode = 1
   })
 }

@@ -68,7 +68,8 @@ export class MailboxSync {
       const kept = await this.keeper.keepRecords(local, records.slice(i, i + KEEP_BATCH))
       messages += kept.changed
       // A record this store cannot keep is reported, not retried forever: the rest goes on.
-      for (const why of kept.refused) await this.state.failed(key, `record refused: ${why}`, this.options.now())
+      for (const why of kept.refused)
+        await this.state.failed(key, `record refused: ${why}`, this.options.now())
     }
     const attachments = await this.downloadMissing(extension, local)
     await this.state.synced(key, {
@@ -117,7 +118,8 @@ export class MailboxSync {
       const records = answer.records ?? []
       found.push(...records)
       const totalPages = answer.paging?.totalPages
-      const more = answer.navigation?.nextPage !== undefined || (totalPages !== undefined && page < totalPages)
+      const more =
+        answer.navigation?.nextPage !== undefined || (totalPages !== undefined && page < totalPages)
       if (!more || records.length === 0) return found
     }
   }
@@ -159,7 +161,10 @@ export class MailboxSync {
         try {
           await this.source.download('content', uri, async (res) => {
             if (!res.body) throw new Error(`no body for ${uri}`)
-            const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)
+            // The SDK answers with whatever fetch its platform has: a Node stream or a web one.
+            const raw: unknown = res.body
+            const body =
+              raw instanceof Readable ? raw : Readable.fromWeb(raw as WebReadableStream<Uint8Array>)
             await this.keeper.keepContent(local, messageId, attachmentId, body)
           })
         } catch (e) {

@@ -112,6 +112,8 @@ export class SourceClient {
             continue
           }
           if (!TRANSIENT.has(response.status)) throw await refusal(response, e)
+        } else if (!isNetworkFailure(e)) {
+          throw e
         }
         failures += 1
         if (failures >= this.attempts) {
@@ -152,4 +154,28 @@ function errorText(e: unknown): string {
     return cause?.code ? `${e.message} (${cause.code})` : e.message
   }
   return String(e)
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+])
+
+/** A connection that failed or dropped without an answer (fetch and node-fetch spell it differently). */
+export function isNetworkFailure(e: unknown): boolean {
+  for (let cause: unknown = e, depth = 0; cause && depth < 4; depth += 1) {
+    const c = cause as { code?: string; type?: string; message?: string; cause?: unknown }
+    if (c.code && NETWORK_CODES.has(c.code)) return true
+    if (c.type === 'system') return true
+    if (/fetch failed|socket hang up|premature close|other side closed|terminated/i.test(c.message ?? ''))
+      return true
+    cause = c.cause
+  }
+  return false
 }

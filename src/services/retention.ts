@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { ageRules, CAPPED_FOLDERS } from '../domain/message/retention.js'
+import { isMirroredAccount } from '../storage/repositories/mirror-state.js'
 import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
 import {
   accountsAfter,
@@ -10,7 +11,6 @@ import {
   oldestInFolder,
   oldestUnderRule,
 } from '../storage/repositories/retention.js'
-import { isMirroredAccount } from '../storage/repositories/mirror-state.js'
 import type { DB } from '../storage/schema.js'
 import type { SweepStep } from './lifecycle.js'
 

@@ -33,7 +33,10 @@ describe('mirror: a pass copies the source account', () => {
   before(async () => {
     // The source's clock is manual (its retention runs when the test moves it); the
     // local sweep runs every second, to show it leaves the mirrored account alone.
-    pair = await startPair({ args: ['--clock', 'manual'] }, { args: ['--retention-interval', 'PT1S'] })
+    pair = await startPair(
+      { args: ['--clock', 'manual'] },
+      { args: ['--retention-interval', 'PT1S', '--shared-store'] },
+    )
     alice = await login(pair.source.baseUrl, ALICE)
     const { source } = pair
     await deliver(source, {

@@ -44,7 +44,7 @@ describe('mirror: a source that fails, throttles and forgets tokens', () => {
   }
 
   before(async () => {
-    pair = await startPair()
+    pair = await startPair({}, { args: ['--shared-store'] })
   })
 
   after(async () => {

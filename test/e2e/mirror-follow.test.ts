@@ -29,7 +29,7 @@ describe('mirror: following the source', () => {
   let mirror: RunningMirror | undefined
 
   before(async () => {
-    pair = await startPair()
+    pair = await startPair({}, { args: ['--shared-store'] })
   })
 
   after(async () => {
