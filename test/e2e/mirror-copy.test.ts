@@ -210,19 +210,4 @@ describe('mirror: a pass copies the source account', () => {
     }
     for (const id of ids) assert.ok(local.has(id), `voicemail ${id} is here`)
   })
-
-  test('--keep-deleted: a message deleted on the source stays Alive here', async () => {
-    const id = await deliverOne(pair.source, {
-      type: 'SMS',
-      from: OUTSIDE,
-      to: [ALICE.username],
-      text: 'keep me',
-    })
-    await mirrorOnce(pair.source, pair.local)
-    await alice.delete(`${MESSAGE_STORE}/${id}`)
-    await mirrorOnce(pair.source, pair.local, ['--keep-deleted'])
-    const local = await mailbox(await loginAdmin(pair.local), pair.local.baseUrl, ALICE.id)
-    assert.equal(local.get(id).availability, 'Alive')
-    assert.equal(local.get(id).subject, 'keep me')
-  })
 })
