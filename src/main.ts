@@ -3,6 +3,7 @@ import { Command, Option } from 'commander'
 import { registerBackupCommand } from './cli/backup.js'
 import { registerExportCommand } from './cli/export.js'
 import { registerImportCommand } from './cli/import.js'
+import { registerMirrorCommand } from './cli/mirror.js'
 import { withStore } from './cli/offline.js'
 import { registerRestoreCommand } from './cli/restore.js'
 import { registerSeedCommand } from './cli/seed.js'
@@ -121,6 +122,7 @@ registerExportCommand(program)
 registerImportCommand(program)
 registerBackupCommand(program)
 registerRestoreCommand(program)
+registerMirrorCommand(program)
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {

@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { Clock } from '../domain/clock.js'
 import { notificationCounters } from '../notifications/metrics.js'
 import type { DB } from '../storage/schema.js'
+import { registerMirrorSeries } from './mirror-series.js'
 import { RequestSeries } from './request-series.js'
 import { countDueJobs, countFailedJobs, countStoredMessages } from './store-counts.js'
 
@@ -78,6 +79,7 @@ export class Metrics {
           this.inc({ result }, notificationCounters.webhookDeliveries[result])
       },
     })
+    registerMirrorSeries(this.registry, db, clock)
   }
 
   /** Counts one answered request; `route` is the route's pattern, never the URL (it may hold a token). */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { ageRules, type CappedFolder, cappedFolders, type MailboxCaps } from '../domain/message/retention.js'
+import { isMirroredAccount } from '../storage/repositories/mirror-state.js'
 import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
 import {
   accountsAfter,
@@ -66,6 +67,11 @@ async function ageStep(
   const accounts = await accountsAfter(trx, pass.after, ACCOUNTS_PER_STEP)
   let { after, nextDue } = pass
   for (const account of accounts) {
+    // A mirrored account is the archive of its source: the source applies retention, this copy keeps everything.
+    if (await isMirroredAccount(trx, account.id)) {
+      after = account.id
+      continue
+    }
     for (const rule of ageRules(account)) {
       const oldest = await oldestUnderRule(trx, account.id, rule)
       if (!oldest) continue
@@ -101,6 +107,10 @@ async function capsStep(
   if (mailbox === undefined) {
     const next = Math.min(now + s.interval, pass.nextDue ?? Number.POSITIVE_INFINITY)
     return { pass: NEW_PASS, next: Math.max(next, now + 1), blobKeys: [] }
+  }
+  if (await isMirroredAccount(trx, mailbox.accountId)) {
+    await markChecked(trx, mailbox)
+    return { pass: { ...pass, after: mailbox.extensionId }, next: now, blobKeys: [] }
   }
   await lockMailbox(trx, mailbox, s.lockRows)
   const folders: CappedFolder[] = cappedFolders(s.caps)

@@ -51,6 +51,9 @@ export const LOCAL_TABLES = [
   'webhook_queue',
   'webhook_deliveries',
   'notification_state',
+  // msgstore mirror's state (migration 0012): a few rows per mirrored extension, read
+  // store-wide by the status route and the metrics scrape.
+  'mirror_mailboxes',
 ] as const
 
 /**

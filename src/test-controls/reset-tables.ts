@@ -16,6 +16,9 @@ export const MAILBOX_TABLES = [
   { table: 'conversations', account: 'account_id' },
   { table: 'export_archives', account: 'account_id' },
   { table: 'export_tasks', account: 'account_id' },
+  // The mirror's sync tokens and counts (migration 0012): emptied mailboxes are mirrored
+  // again from a full sync.
+  { table: 'mirror_mailboxes', account: 'account_id' },
 ] as const
 
 /**

@@ -6,6 +6,7 @@ import { iso, parseIsoDate, parseIsoDuration } from '../../../lib/iso.js'
 import { registerAdminAuth } from '../../plugins/admin-auth.js'
 import { registerInboxAdminRoutes } from '../inbox/index.js'
 import { registerInboundRoute } from './inbound.js'
+import { registerAdminMirrorRoute } from './mirror.js'
 import { registerAdminSubscriptionRoutes } from './subscriptions.js'
 import { registerTestControlRoutes } from './test-controls.js'
 
@@ -27,6 +28,7 @@ export async function registerAdminRoutes(app: FastifyInstance, services: Servic
   registerTestControlRoutes(app, services)
   registerAdminSubscriptionRoutes(app, services)
   await registerInboxAdminRoutes(app, services)
+  registerAdminMirrorRoute(app, services)
 
   const clockState = () => ({ mode: services.clock.mode, now: iso(services.clock.now()) })
   app.get('/admin/v1/clock', async () => {

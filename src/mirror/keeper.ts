@@ -1,0 +1,42 @@
+import type { Readable } from 'node:stream'
+
+/** A local mailbox: the account and the local extension id. */
+export interface LocalMailbox {
+  accountId: string
+  extensionId: string
+}
+
+/** What the mirror needs of the store: a mailbox per source extension, records kept as the source answered them, and their bytes. */
+export interface MirrorKeeper {
+  /** The local mailbox of a source extension (made when the account has none of that id or number). */
+  ensureMailbox(accountId: string, extension: SourceExtension): Promise<LocalMailbox>
+  /**
+   * Keeps records (as `GET …/message-store/{id}` answers them) with their ids and times;
+   * a record kept before and unchanged changes nothing. Answers how many changed the
+   * store, and why each refused record was refused.
+   */
+  keepRecords(mailbox: LocalMailbox, records: SourceRecord[]): Promise<{ changed: number; refused: string[] }>
+  /** Attachments of kept messages whose bytes are not here yet, after `after`, at most `limit`. */
+  missingContent(
+    mailbox: LocalMailbox,
+    after: { messageId: number; attachmentId: number },
+    limit: number,
+  ): Promise<{ messageId: number; attachmentId: number }[]>
+  /** Stores the bytes of one attachment, read from `body` (content-addressed: identical bytes once). */
+  keepContent(mailbox: LocalMailbox, messageId: number, attachmentId: number, body: Readable): Promise<void>
+}
+
+export interface SourceExtension {
+  id: string
+  extensionNumber?: string
+  name?: string
+  type?: string
+  status?: string
+}
+
+export interface SourceRecord {
+  id: number | string
+  type?: string
+  availability?: string
+  [field: string]: unknown
+}
