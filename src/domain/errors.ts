@@ -129,6 +129,9 @@ export const errors = {
       'CMN-401',
       `In order to call this API endpoint, application needs to have [${permission}] permission`,
     ),
+  inboxLoginRequired: () =>
+    new ApiError(401, 'OAU-149', 'The web inbox needs the admin token (or the login URL printed at start)'),
+  tiffTooLarge: () => new ApiError(413, 'CMN-104', 'The TIFF is too large to show as images'),
   adminRequired: () => new ApiError(403, 'CMN-402', 'Administrator permission required'),
   anotherExtension: () => new ApiError(403, 'CMN-404', 'Attempt to access another extension'),
   anotherAccount: () => new ApiError(403, 'CMN-404', 'Attempt to access another account'),

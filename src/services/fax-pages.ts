@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { ApiError } from '../domain/errors.js'
+import { errors } from '../domain/errors.js'
 
 /** The largest TIFF converted in memory (a fax upload is at most 55 MB, as RingCentral's). */
 const MAX_TIFF_BYTES = 64 * 1024 * 1024
@@ -13,7 +13,7 @@ export async function tiffPageAsPng(stream: Readable, page: number): Promise<Buf
   let size = 0
   for await (const chunk of stream) {
     size += (chunk as Buffer).length
-    if (size > MAX_TIFF_BYTES) throw new ApiError(413, 'CMN-104', 'The TIFF is too large to show as images')
+    if (size > MAX_TIFF_BYTES) throw errors.tiffTooLarge()
     chunks.push(chunk as Buffer)
   }
   const bytes = Buffer.concat(chunks)
@@ -23,14 +23,10 @@ export async function tiffPageAsPng(stream: Readable, page: number): Promise<Buf
   try {
     pages = (await sharp(bytes).metadata()).pages ?? 1
   } catch {
-    throw new ApiError(
-      415,
-      'CMN-101',
-      'Parameter [as] value is invalid: the attachment is not a readable TIFF',
-      'as',
-    )
+    // 400, as for any other parameter value this attachment cannot take.
+    throw errors.invalidValue('as', 'the attachment is not a readable TIFF')
   }
-  if (page > pages) throw new ApiError(404, 'CMN-102', 'Resource for parameter [page] is not found', 'page')
+  if (page > pages) throw errors.notFound('page')
   return sharp(bytes, { page: page - 1 })
     .png()
     .toBuffer()

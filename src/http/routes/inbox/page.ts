@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError } from '../../../domain/errors.js'
+import { type ApiError, errors } from '../../../domain/errors.js'
 import type { InboxLogin } from '../../../services/inbox-login.js'
 
 const TYPES: Record<string, string> = {
@@ -112,11 +112,7 @@ export function registerInboxPage(app: FastifyInstance, login: InboxLogin, root 
 }
 
 function notLoggedIn(): ApiError {
-  return new ApiError(
-    401,
-    'OAU-149',
-    'The web inbox needs the admin token (or the login URL printed at start)',
-  )
+  return errors.inboxLoginRequired()
 }
 
 function isSecure(request: FastifyRequest): boolean {
