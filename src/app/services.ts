@@ -171,6 +171,7 @@ export async function createServices(config: Config): Promise<Services> {
     databaseUrl: config.databaseUrl,
     wsKey: await serverSecret(db, 'ws-token'),
     log,
+    faults: controls.faults,
   })
   return {
     config,

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely'
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import pg from 'pg'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
@@ -8,6 +8,8 @@ import { type ChangeGroup, envelope, eventsFor, groupChanges, type OutboxRow } f
 import { filtersFromStored } from './filters.js'
 import type { Gateway } from './gateway.js'
 import { notificationCounters } from './metrics.js'
+import { REMINDER_CHECK_MS, reminderDue, reminderEvent, reminderOf } from './reminders.js'
+import type { SubscriptionRow } from './subscriptions.js'
 import type { WebhookWorker } from './webhook-delivery.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the selection is spelled once, in outboxRows
@@ -19,6 +21,20 @@ const BATCH = 1000
 /** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
 const SETTLED_MS = 10_000
 const KEEP_MS = 5 * 60_000
+/** What a pass reads of an outbox row. */
+const OUTBOX_COLUMNS = [
+  'id',
+  'account_id',
+  'extension_id',
+  'txn',
+  'message_id',
+  'message_type',
+  'direction',
+  'kind',
+  'record',
+  'created_at',
+  'posted_at',
+] as const
 
 /**
  * Reads the outbox. Every node pushes the rows to its own WebSocket sessions (each
@@ -39,6 +55,7 @@ export class OutboxDispatcher {
   private again = false
   private listener?: pg.Client
   private lastPrune = 0
+  private lastReminderCheck = 0
   private readonly onWrite = () => this.soon()
 
   constructor(
@@ -48,6 +65,8 @@ export class OutboxDispatcher {
     private readonly publicUrl: PublicUrl,
     private readonly gateway: () => Gateway | undefined,
     private readonly webhooks: WebhookWorker,
+    /** A subscription as `GET /subscription/{id}` answers it (the body of a reminder). */
+    private readonly describe: (row: SubscriptionRow) => Record<string, unknown>,
     private readonly log: { error(obj: object, msg: string): void },
     private readonly listenUrl?: string,
   ) {}
@@ -126,7 +145,13 @@ export class OutboxDispatcher {
     this.busy = true
     try {
       await this.pushToSockets()
-      if ((await this.fanOut()) > 0) this.webhooks.wake()
+      let queued = await this.fanOut()
+      if (Date.now() - this.lastReminderCheck >= REMINDER_CHECK_MS) {
+        this.lastReminderCheck = Date.now()
+        queued += await this.remindWebhooks()
+        this.gateway()?.remindSessions(this.clock.now())
+      }
+      if (queued > 0) this.webhooks.wake()
       if (Date.now() - this.lastPrune > 30_000) await this.prune()
     } finally {
       this.busy = false
@@ -146,10 +171,12 @@ export class OutboxDispatcher {
     const gateway = this.gateway()
     if (!gateway?.hasSubscribers() || rows.length === 0) return
     const base = this.publicUrl.bytes
-    for (const group of groupChanges(rows.map(toRow))) {
+    const groups = groupChanges(rows.map(toRow))
+    const live = await this.liveSessions(groups, gateway)
+    for (const group of groups) {
       for (const session of gateway.sessionsFor(group.accountId, group.extensionId)) {
         const sub = session.subscription
-        if (!sub) continue
+        if (!sub || !live.has(session.principal.sessionId)) continue
         for (const filter of sub.filters) {
           for (const event of eventsFor(filter, group, base)) {
             session.notify(envelope(event, sub.id, session.principal.extensionId))
@@ -158,6 +185,29 @@ export class OutboxDispatcher {
         }
       }
     }
+  }
+
+  /**
+   * The OAuth sessions, among those of the sockets these groups go to, that still act
+   * for an enabled user: a subscription of a user who was disabled, or whose session
+   * ended (logout, revocation), delivers nothing more.
+   */
+  private async liveSessions(groups: ChangeGroup[], gateway: Gateway): Promise<Set<string>> {
+    const ids = new Set<string>()
+    for (const group of groups)
+      for (const session of gateway.sessionsFor(group.accountId, group.extensionId))
+        ids.add(session.principal.sessionId)
+    const live = new Set<string>()
+    const all = [...ids]
+    for (let i = 0; i < all.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('oauth_sessions')
+        .select(['id', 'status'])
+        .where('id', 'in', all.slice(i, i + 500))
+        .execute()
+      for (const r of rows) if ((r.status ?? 'Enabled') === 'Enabled') live.add(r.id)
+    }
+    return live
   }
 
   /**
@@ -189,27 +239,15 @@ export class OutboxDispatcher {
 
   private outboxRows(where: (q: OutboxQuery) => OutboxQuery): Promise<OutboxSelect[]> {
     return where(
-      this.db
-        .selectFrom('notification_outbox')
-        .select([
-          'id',
-          'account_id',
-          'extension_id',
-          'txn',
-          'message_id',
-          'message_type',
-          'direction',
-          'kind',
-          'record',
-          'created_at',
-          'posted_at',
-        ])
-        .orderBy('id'),
+      this.db.selectFrom('notification_outbox').select(OUTBOX_COLUMNS).orderBy('id'),
     ).execute() as Promise<OutboxSelect[]>
   }
 
-  /** Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote. */
-  private async fanOut(): Promise<number> {
+  /**
+   * Runs `work` in a transaction as the one node that fans out (PostgreSQL: holding
+   * `notification_state`'s row; another node holding it means this pass has nothing to do).
+   */
+  private async asFanOutNode(work: (trx: Transaction<DB>) => Promise<number>): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       if (this.lockRows) {
         const locked = await trx
@@ -221,24 +259,20 @@ export class OutboxDispatcher {
           .executeTakeFirst()
         if (!locked) return 0
       }
-      const rows = await trx
+      return work(trx)
+    })
+  }
+
+  /** Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote. */
+  private fanOut(): Promise<number> {
+    return this.asFanOutNode(async (trx) => {
+      const rows = (await trx
         .selectFrom('notification_outbox')
-        .select([
-          'id',
-          'account_id',
-          'extension_id',
-          'txn',
-          'message_id',
-          'message_type',
-          'direction',
-          'kind',
-          'record',
-          'created_at',
-        ])
+        .select(OUTBOX_COLUMNS)
         .where('fanned_out', '=', 0)
         .orderBy('id')
         .limit(BATCH)
-        .execute()
+        .execute()) as OutboxSelect[]
       if (rows.length === 0) return 0
       const groups = groupChanges(rows.map(toRow))
       const accounts = [...new Set(groups.map((g) => g.accountId))]
@@ -253,12 +287,7 @@ export class OutboxDispatcher {
         .orderBy('created_at')
         .execute()
       const queue = queueRows(groups, subs, this.publicUrl.bytes, now)
-      for (let i = 0; i < queue.length; i += 200) {
-        await trx
-          .insertInto('webhook_queue')
-          .values(queue.slice(i, i + 200))
-          .execute()
-      }
+      await insertQueue(trx, queue)
       const ids = rows.map((r) => Number(r.id))
       for (let i = 0; i < ids.length; i += 500) {
         await trx
@@ -267,6 +296,39 @@ export class OutboxDispatcher {
           .where('id', 'in', ids.slice(i, i + 500))
           .execute()
       }
+      return queue.length
+    })
+  }
+
+  /**
+   * Queues the renewal reminders that are due for webhook subscriptions (WebSocket
+   * sessions are reminded by the node that holds them); answers how many it queued.
+   */
+  private remindWebhooks(): Promise<number> {
+    return this.asFanOutNode(async (trx) => {
+      const now = this.clock.now()
+      const subs = await trx
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('transport', '=', 'WebHook')
+        .where('status', '=', 'Active')
+        .where('expires_at', '>', now)
+        .where('event_filters', 'like', '%/subscription/~?%')
+        .orderBy('created_at')
+        .execute()
+      const queue: QueueRow[] = []
+      for (const sub of subs) {
+        const filter = reminderOf(filtersFromStored(JSON.parse(sub.event_filters)))
+        if (!filter || !reminderDue(filter, Number(sub.expires_at), sub.reminded_at, now)) continue
+        const event = reminderEvent(filter, this.describe(sub), now)
+        queue.push({
+          subscription_id: sub.id,
+          body: JSON.stringify(envelope(event, sub.id, sub.extension_id)),
+          created_at: now,
+        })
+        await trx.updateTable('subscriptions').set({ reminded_at: now }).where('id', '=', sub.id).execute()
+      }
+      await insertQueue(trx, queue)
       return queue.length
     })
   }
@@ -281,14 +343,29 @@ export class OutboxDispatcher {
   }
 }
 
+interface QueueRow {
+  subscription_id: string
+  body: string
+  created_at: number
+}
+
+async function insertQueue(trx: Transaction<DB>, queue: QueueRow[]): Promise<void> {
+  for (let i = 0; i < queue.length; i += 200) {
+    await trx
+      .insertInto('webhook_queue')
+      .values(queue.slice(i, i + 200))
+      .execute()
+  }
+}
+
 function queueRows(
   groups: ChangeGroup[],
   subs: { id: string; extension_id: string; event_filters: string }[],
   base: Buffer,
   now: number,
-): { subscription_id: string; body: string; created_at: number }[] {
+): QueueRow[] {
   const parsed = subs.map((s) => ({ ...s, filters: filtersFromStored(JSON.parse(s.event_filters)) }))
-  const out: { subscription_id: string; body: string; created_at: number }[] = []
+  const out: QueueRow[] = []
   for (const group of groups) {
     for (const sub of parsed) {
       for (const filter of sub.filters) {
@@ -319,18 +396,7 @@ interface OutboxSelect {
   posted_at: number
 }
 
-function toRow(r: {
-  id: number
-  account_id: string
-  extension_id: string
-  txn: string
-  message_id: number
-  message_type: string
-  direction: string
-  kind: 'new' | 'updated' | 'removed'
-  record: Buffer | null
-  created_at: number
-}): OutboxRow {
+function toRow(r: OutboxSelect): OutboxRow {
   return {
     id: Number(r.id),
     accountId: r.account_id,
