@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import type { DB } from '../storage/schema.js'
 import { notificationCounters } from './metrics.js'
+import type { SubscriptionRow } from './subscriptions.js'
 import { post } from './webhook-http.js'
 
 /**
@@ -25,6 +26,10 @@ const MAX_BACKOFF_MS = 60_000
 const POLL_MS = 200
 const CONCURRENCY = 32
 const HISTORY = 100
+/** Queue items read (and sent in order) between looks at the subscription. */
+const BATCH = 20
+/** How often a node sending a long queue extends its lease (which lasts the timeout and 30 s). */
+const LEASE_RENEW_MS = 10_000
 const HANDSHAKE_MAX_BYTES = 1024
 
 /** The Validation-Token handshake; answers why it failed, or undefined when it passed. */
@@ -131,12 +136,26 @@ export class WebhookWorker {
     return Number(result.numUpdatedRows) === 1
   }
 
+  /** Extends the lease this node holds. */
+  private async extendLease(id: string): Promise<void> {
+    await this.db
+      .updateTable('subscriptions')
+      .set({ delivering_until: Date.now() + this.timeoutMs + 30_000 })
+      .where('id', '=', id)
+      .execute()
+  }
+
   private async release(id: string): Promise<void> {
     await this.db.updateTable('subscriptions').set({ delivering_until: null }).where('id', '=', id).execute()
   }
 
-  /** Sends the subscription's queue in order until it is empty, a delivery fails, or it must stop. */
+  /**
+   * Sends the subscription's queue in order until it is empty, a delivery fails, or it must
+   * stop. The subscription is looked at again every BATCH items (status, expiry, owner):
+   * reading it before each item cost more than the POST itself.
+   */
   private async serve(id: string): Promise<void> {
+    let leasedAt = Date.now()
     while (!this.stopped) {
       const sub = await this.db
         .selectFrom('subscriptions')
@@ -155,105 +174,122 @@ export class WebhookWorker {
         return
       }
       if (sub.next_attempt_at !== null && Number(sub.next_attempt_at) > now) return
-      const item = await this.db
+      const items = await this.db
         .selectFrom('webhook_queue')
         .selectAll()
         .where('subscription_id', '=', id)
         .orderBy('id')
-        .limit(1)
-        .executeTakeFirst()
-      if (!item) return
-      await this.lease(id).catch(() => {})
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/json; charset=UTF-8',
-        'User-Agent': USER_AGENT,
+        .limit(BATCH)
+        .execute()
+      if (items.length === 0) return
+      for (const item of items) {
+        if (this.stopped) return
+        // The lease outlasts one delivery; a long queue extends it as it goes, so that no
+        // other node takes the subscription over while this one is still sending it.
+        if (Date.now() - leasedAt > LEASE_RENEW_MS) {
+          await this.extendLease(id)
+          leasedAt = Date.now()
+        }
+        if (!(await this.deliver(sub, item))) return
       }
-      // Never Validation-Token on a delivery: receivers take any request carrying it for the handshake.
-      if (sub.verification_token) headers['Verification-Token'] = sub.verification_token
-      const result = await post(sub.address!, headers, item.body, this.timeoutMs)
-      const ok =
-        result.error === undefined &&
-        result.status !== undefined &&
-        result.status >= 200 &&
-        result.status < 300
-      const at = this.clock.now()
-      notificationCounters.webhookDeliveries[ok ? 'delivered' : 'failed']++
-      await this.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('webhook_deliveries')
-          .values({
-            subscription_id: id,
-            at,
-            status: result.status ?? null,
-            outcome: ok ? 'Delivered' : 'Failed',
-            duration_ms: result.durationMs,
-            error: result.error ?? (ok ? null : `HTTP ${result.status} ${result.statusText ?? ''}`.trim()),
-            body: item.body,
-          })
-          .execute()
-        await trx
-          .deleteFrom('webhook_deliveries')
-          .where('subscription_id', '=', id)
-          .where('id', 'not in', (eb) =>
-            eb
-              .selectFrom('webhook_deliveries')
-              .select('id')
-              .where('subscription_id', '=', id)
-              .orderBy('id', 'desc')
-              .limit(HISTORY),
-          )
-          .execute()
-        if (ok) {
-          await trx.deleteFrom('webhook_queue').where('id', '=', item.id).execute()
-          await trx
-            .updateTable('subscriptions')
-            .set({
-              last_delivery_at: at,
-              last_delivery_status: String(result.status),
-              failing_since: null,
-              failures: 0,
-              next_attempt_at: null,
-            })
-            .where('id', '=', id)
-            .execute()
-          return
-        }
-        const failingSince = sub.failing_since === null ? at : Number(sub.failing_since)
-        const failures = Number(sub.failures) + 1
-        const reason =
-          result.status !== undefined
-            ? `Webhook responses with code: [${result.status}], reason: [${result.statusText ?? ''}]`
-            : `Webhook delivery failed: ${result.error}`
-        if (at - failingSince >= BLACKLIST_AFTER_MS) {
-          await trx
-            .updateTable('subscriptions')
-            .set({
-              status: 'Blacklisted',
-              blacklisted_at: at,
-              blacklist_reason: reason,
-              failures,
-              last_delivery_at: at,
-              last_delivery_status: result.status === undefined ? 'error' : String(result.status),
-            })
-            .where('id', '=', id)
-            .execute()
-          await trx.deleteFrom('webhook_queue').where('subscription_id', '=', id).execute()
-          return
-        }
+      await this.pruneHistory(id)
+    }
+  }
+
+  /** Posts one queued item and records the attempt; answers whether it was delivered. */
+  private async deliver(sub: SubscriptionRow, item: { id: number; body: string }): Promise<boolean> {
+    const id = sub.id
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'User-Agent': USER_AGENT,
+    }
+    // Never Validation-Token on a delivery: receivers take any request carrying it for the handshake.
+    if (sub.verification_token) headers['Verification-Token'] = sub.verification_token
+    const result = await post(sub.address!, headers, item.body, this.timeoutMs)
+    const ok =
+      result.error === undefined && result.status !== undefined && result.status >= 200 && result.status < 300
+    const at = this.clock.now()
+    notificationCounters.webhookDeliveries[ok ? 'delivered' : 'failed']++
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('webhook_deliveries')
+        .values({
+          subscription_id: id,
+          at,
+          status: result.status ?? null,
+          outcome: ok ? 'Delivered' : 'Failed',
+          duration_ms: result.durationMs,
+          error: result.error ?? (ok ? null : `HTTP ${result.status} ${result.statusText ?? ''}`.trim()),
+          body: item.body,
+        })
+        .execute()
+      if (ok) {
+        await trx.deleteFrom('webhook_queue').where('id', '=', item.id).execute()
         await trx
           .updateTable('subscriptions')
           .set({
-            failing_since: failingSince,
+            last_delivery_at: at,
+            last_delivery_status: String(result.status),
+            failing_since: null,
+            failures: 0,
+            next_attempt_at: null,
+          })
+          .where('id', '=', id)
+          .execute()
+        return
+      }
+      const failingSince = sub.failing_since === null ? at : Number(sub.failing_since)
+      const failures = Number(sub.failures) + 1
+      const reason =
+        result.status !== undefined
+          ? `Webhook responses with code: [${result.status}], reason: [${result.statusText ?? ''}]`
+          : `Webhook delivery failed: ${result.error}`
+      if (at - failingSince >= BLACKLIST_AFTER_MS) {
+        await trx
+          .updateTable('subscriptions')
+          .set({
+            status: 'Blacklisted',
+            blacklisted_at: at,
+            blacklist_reason: reason,
             failures,
-            next_attempt_at: at + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)),
             last_delivery_at: at,
             last_delivery_status: result.status === undefined ? 'error' : String(result.status),
           })
           .where('id', '=', id)
           .execute()
-      })
-      if (!ok) return
-    }
+        await trx.deleteFrom('webhook_queue').where('subscription_id', '=', id).execute()
+        return
+      }
+      await trx
+        .updateTable('subscriptions')
+        .set({
+          failing_since: failingSince,
+          failures,
+          next_attempt_at: at + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)),
+          last_delivery_at: at,
+          last_delivery_status: result.status === undefined ? 'error' : String(result.status),
+        })
+        .where('id', '=', id)
+        .execute()
+    })
+    if (!ok) await this.pruneHistory(id)
+    return ok
+  }
+
+  /** Keeps the newest HISTORY attempts of a subscription (the admin view's). */
+  private async pruneHistory(id: string): Promise<void> {
+    await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('subscription_id', '=', id)
+      .where('id', 'not in', (eb) =>
+        eb
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('subscription_id', '=', id)
+          .orderBy('id', 'desc')
+          .limit(HISTORY),
+      )
+      .execute()
   }
 
   /** A subscription delivers while its user's session lasts and the user is enabled. */
