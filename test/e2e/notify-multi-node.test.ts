@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Subscriptions } from '@ringcentral/subscriptions'
 import { POSTGRES_ONLY, startNodes, stopNodes } from '../helpers/nodes.js'
-import { Receiver, waitFor } from '../helpers/notifications.js'
+import { closeSubscriptions, Receiver, waitFor } from '../helpers/notifications.js'
 import { ALICE, deliverOne, login, sdkFor } from '../helpers/sdk.js'
 import type { RunningServer } from '../helpers/server.js'
 
@@ -58,8 +58,7 @@ describe('notifications across two nodes', { skip: POSTGRES_ONLY }, () => {
     } finally {
       await receiver.stop()
       await ws.revoke()
-      // Closes the client's WebSocket (and its reconnect timer), which would keep this process alive.
-      await subscriptions.rc.revoke().catch(() => {})
+      await closeSubscriptions(subscriptions)
     }
   })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Subscriptions } from '@ringcentral/subscriptions'
-import { Receiver, startNotifying, waitFor } from '../helpers/notifications.js'
+import { closeSubscriptions, Receiver, startNotifying, waitFor } from '../helpers/notifications.js'
 import { ALICE, deliverOne, login, type Platform, sdkFor } from '../helpers/sdk.js'
 import type { RunningServer } from '../helpers/server.js'
 
@@ -61,7 +61,7 @@ describe('a subscription whose user is disabled or whose session ends', () => {
     const socket = await subscription.setEventFilters([STORE]).register()
     const close = async () => {
       await socket.revoke().catch(() => {})
-      await subscriptions.rc.revoke().catch(() => {})
+      await closeSubscriptions(subscriptions)
     }
     // While Eve is enabled and logged in, all three get her inbound SMS.
     const id = await deliverOne(server, {

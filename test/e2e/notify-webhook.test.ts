@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Subscriptions } from '@ringcentral/subscriptions'
-import { Receiver, startNotifying, waitFor } from '../helpers/notifications.js'
+import { closeSubscriptions, Receiver, startNotifying, waitFor } from '../helpers/notifications.js'
 import { ALICE, deliverOne, login, type Platform, sdkError, sdkFor } from '../helpers/sdk.js'
 import type { RunningServer } from '../helpers/server.js'
 
@@ -227,7 +227,8 @@ describe('webhook subscriptions', () => {
     await sdk
       .platform()
       .login({ username: ALICE.username, extension: ALICE.extension, password: ALICE.password })
-    const subscription = new Subscriptions({ sdk }).createSubscription()
+    const subscriptions = new Subscriptions({ sdk })
+    const subscription = subscriptions.createSubscription()
     const events: any[] = []
     subscription.on(subscription.events.notification, (e: any) => events.push(e))
     const reminder = '/restapi/v1.0/subscription/~?threshold=3600&interval=1800'
@@ -240,7 +241,8 @@ describe('webhook subscriptions', () => {
       assert.equal(events[0].body.id, ws.subscriptionInfo!.id)
       assert.ok(events[0].body.expiresIn <= 3600)
     } finally {
-      await ws.revoke()
+      await ws.revoke().catch(() => {})
+      await closeSubscriptions(subscriptions)
     }
   })
 })

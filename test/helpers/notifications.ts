@@ -160,3 +160,20 @@ export class GatewayClient {
     this.socket.terminate()
   }
 }
+
+/**
+ * Closes the WebSockets a `Subscriptions` of `@ringcentral/subscriptions` opened, with their
+ * reconnect timers (which keep a process alive). The extension's own `revoke` stops at its
+ * first failed call (a subscription already gone, a token the store's clock expired), so
+ * the subscription it would delete is left to the caller.
+ */
+export async function closeSubscriptions(subscriptions: { rc: { sdkExtensions: unknown[] } }): Promise<void> {
+  for (const extension of subscriptions.rc.sdkExtensions as {
+    subscription?: unknown
+    revoke(): Promise<void>
+  }[]) {
+    if (!('ws' in extension) && !('subscription' in extension)) continue
+    extension.subscription = undefined
+    await extension.revoke().catch(() => {})
+  }
+}
