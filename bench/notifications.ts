@@ -435,7 +435,10 @@ async function webhooks(baseUrl: string, token: string): Promise<string[]> {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-bench-notify-'))
 try {
-  const server = await startServer(dir, [])
+  const server = await startServer(
+    dir,
+    process.env.BENCH_NOTIFY_NODE_ARGS ? process.env.BENCH_NOTIFY_NODE_ARGS.split(' ') : [],
+  )
   try {
     await admin(server.baseUrl, 'POST', '/admin/v1/provision', PROVISIONING)
     const tokens: string[] = []

@@ -21,6 +21,8 @@ const BATCH = 1000
 /** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
 const SETTLED_MS = 10_000
 const KEEP_MS = 5 * 60_000
+/** With no webhook subscription, how often pending outbox rows are marked done (one write for all). */
+const IDLE_MARK_MS = 1000
 /** What a pass reads of an outbox row. */
 const OUTBOX_COLUMNS = [
   'id',
@@ -56,6 +58,7 @@ export class OutboxDispatcher {
   private listener?: pg.Client
   private lastPrune = 0
   private lastReminderCheck = 0
+  private lastIdleMark = 0
   private readonly onWrite = () => this.soon()
 
   constructor(
@@ -263,9 +266,24 @@ export class OutboxDispatcher {
     })
   }
 
-  /** Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote. */
+  /**
+   * Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote.
+   * With no active webhook subscription nothing is queued, and marking the rows done is the
+   * pass's only write: it is then made at most once per IDLE_MARK_MS for all pending rows,
+   * so that a store without webhooks does not pay a durable commit per change.
+   */
   private fanOut(): Promise<number> {
     return this.asFanOutNode(async (trx) => {
+      const now = this.clock.now()
+      const allSubs = await trx
+        .selectFrom('subscriptions')
+        .select(['id', 'account_id', 'extension_id', 'event_filters'])
+        .where('transport', '=', 'WebHook')
+        .where('status', '=', 'Active')
+        .where('expires_at', '>', now)
+        .orderBy('created_at')
+        .execute()
+      if (allSubs.length === 0 && Date.now() - this.lastIdleMark < IDLE_MARK_MS) return 0
       const rows = (await trx
         .selectFrom('notification_outbox')
         .select(OUTBOX_COLUMNS)
@@ -274,18 +292,10 @@ export class OutboxDispatcher {
         .limit(BATCH)
         .execute()) as OutboxSelect[]
       if (rows.length === 0) return 0
+      if (allSubs.length === 0) this.lastIdleMark = Date.now()
       const groups = groupChanges(rows.map(toRow))
-      const accounts = [...new Set(groups.map((g) => g.accountId))]
-      const now = this.clock.now()
-      const subs = await trx
-        .selectFrom('subscriptions')
-        .select(['id', 'extension_id', 'event_filters'])
-        .where('transport', '=', 'WebHook')
-        .where('status', '=', 'Active')
-        .where('expires_at', '>', now)
-        .where('account_id', 'in', accounts)
-        .orderBy('created_at')
-        .execute()
+      const accounts = new Set(groups.map((g) => g.accountId))
+      const subs = allSubs.filter((s) => accounts.has(s.account_id))
       const queue = queueRows(groups, subs, this.publicUrl.bytes, now)
       await insertQueue(trx, queue)
       const ids = rows.map((r) => Number(r.id))
