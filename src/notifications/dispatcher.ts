@@ -17,6 +17,9 @@ type OutboxQuery = SelectQueryBuilder<DB, 'notification_outbox', any>
 
 /** The longest a dispatcher waits before looking at the outbox again (the safety net). */
 const POLL_MS = 100
+/** After a write, how often and for how long the outbox is looked at for its commit. */
+const FOLLOW_MS = 4
+const FOLLOW_FOR_MS = 60
 const BATCH = 1000
 /** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
 const SETTLED_MS = 10_000
@@ -59,6 +62,8 @@ export class OutboxDispatcher {
   private lastPrune = 0
   private lastReminderCheck = 0
   private lastIdleMark = 0
+  private follower?: NodeJS.Timeout
+  private followUntil = 0
   private readonly onWrite = () => this.soon()
 
   constructor(
@@ -93,6 +98,7 @@ export class OutboxDispatcher {
     this.stopped = true
     outboxWrites.off('write', this.onWrite)
     if (this.timer) clearTimeout(this.timer)
+    if (this.follower) clearTimeout(this.follower)
     await this.listener?.end().catch(() => {})
     for (let i = 0; i < 100 && this.busy; i++) await new Promise((r) => setTimeout(r, 20))
   }
@@ -111,10 +117,22 @@ export class OutboxDispatcher {
     this.listener = client
   }
 
-  /** Commits follow the write by a little: look right away and again shortly after. */
+  /**
+   * A write is announced before its transaction commits, which may take a while longer (the
+   * commit's fsync, other awaits in the transaction): look right away, then every FOLLOW_MS
+   * for FOLLOW_FOR_MS after the last write, so that a commit is seen within a few
+   * milliseconds, not at the next poll. Writes in a burst share one follow-up timer.
+   */
   private soon(): void {
     setImmediate(() => this.kick())
-    setTimeout(() => this.kick(), 5).unref()
+    this.followUntil = Date.now() + FOLLOW_FOR_MS
+    if (this.follower) return
+    const follow = () => {
+      this.kick()
+      this.follower =
+        Date.now() < this.followUntil && !this.stopped ? setTimeout(follow, FOLLOW_MS).unref() : undefined
+    }
+    this.follower = setTimeout(follow, FOLLOW_MS).unref()
   }
 
   private kick(): void {
