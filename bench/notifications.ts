@@ -13,7 +13,9 @@
  *    deliveries, 32 at a time (the delivery worker's concurrency), keep-alive.
  *
  *   npm run bench:notifications     (BENCH_NOTIFY_SOCKETS, BENCH_NOTIFY_RATE, BENCH_NOTIFY_SECONDS,
- *                                    BENCH_NOTIFY_IDLE, BENCH_NOTIFY_WEBHOOK_MESSAGES)
+ *                                    BENCH_NOTIFY_IDLE, BENCH_NOTIFY_WEBHOOK_MESSAGES;
+ *                                    BENCH_NOTIFY_NODE_ARGS: node options for the server,
+ *                                    e.g. "--cpu-prof --cpu-prof-dir=DIR")
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
