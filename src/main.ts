@@ -89,6 +89,24 @@ addControlOptions(addExportOptions(program.command('serve')))
     ),
   )
   .addOption(
+    new Option(
+      '--ws-idle-timeout <duration>',
+      'a WebSocket with no frame from its client this long is closed (WSG-902), default PT30M (MSGSTORE_WS_IDLE_TIMEOUT)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--ws-absolute-timeout <duration>',
+      'a WebSocket session is closed this long after it began (WSG-903), default P1D (MSGSTORE_WS_ABSOLUTE_TIMEOUT)',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--ws-recovery-timeout <duration>',
+      'how long a dropped WebSocket session can be recovered with wsc, default PT180S (MSGSTORE_WS_RECOVERY_TIMEOUT)',
+    ),
+  )
+  .addOption(
     new Option('--metrics-open', 'serve GET /metrics without the admin token (MSGSTORE_METRICS_OPEN=1)'),
   )
   .action(async (opts) => serve(opts))

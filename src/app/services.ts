@@ -179,6 +179,7 @@ export async function createServices(config: Config): Promise<Services> {
     databaseUrl: config.databaseUrl,
     wsKey: await serverSecret(db, 'ws-token'),
     log,
+    faults: controls.faults,
   })
   return {
     config,

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely'
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import pg from 'pg'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
@@ -8,6 +8,8 @@ import { type ChangeGroup, envelope, eventsFor, groupChanges, type OutboxRow } f
 import { filtersFromStored } from './filters.js'
 import type { Gateway } from './gateway.js'
 import { notificationCounters } from './metrics.js'
+import { REMINDER_CHECK_MS, reminderDue, reminderEvent, reminderOf } from './reminders.js'
+import type { SubscriptionRow } from './subscriptions.js'
 import type { WebhookWorker } from './webhook-delivery.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the selection is spelled once, in outboxRows
@@ -15,10 +17,29 @@ type OutboxQuery = SelectQueryBuilder<DB, 'notification_outbox', any>
 
 /** The longest a dispatcher waits before looking at the outbox again (the safety net). */
 const POLL_MS = 100
+/** After a write, how often and for how long the outbox is looked at for its commit. */
+const FOLLOW_MS = 4
+const FOLLOW_FOR_MS = 60
 const BATCH = 1000
 /** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
 const SETTLED_MS = 10_000
 const KEEP_MS = 5 * 60_000
+/** With no webhook subscription, how often pending outbox rows are marked done (one write for all). */
+const IDLE_MARK_MS = 1000
+/** What a pass reads of an outbox row. */
+const OUTBOX_COLUMNS = [
+  'id',
+  'account_id',
+  'extension_id',
+  'txn',
+  'message_id',
+  'message_type',
+  'direction',
+  'kind',
+  'record',
+  'created_at',
+  'posted_at',
+] as const
 
 /**
  * Reads the outbox. Every node pushes the rows to its own WebSocket sessions (each
@@ -39,6 +60,10 @@ export class OutboxDispatcher {
   private again = false
   private listener?: pg.Client
   private lastPrune = 0
+  private lastReminderCheck = 0
+  private lastIdleMark = 0
+  private follower?: NodeJS.Timeout
+  private followUntil = 0
   private readonly onWrite = () => this.soon()
   /** In-process listeners of every change group (the web inbox's event stream). */
   private readonly listeners = new Set<(groups: ChangeGroup[]) => void>()
@@ -50,6 +75,8 @@ export class OutboxDispatcher {
     private readonly publicUrl: PublicUrl,
     private readonly gateway: () => Gateway | undefined,
     private readonly webhooks: WebhookWorker,
+    /** A subscription as `GET /subscription/{id}` answers it (the body of a reminder). */
+    private readonly describe: (row: SubscriptionRow) => Record<string, unknown>,
     private readonly log: { error(obj: object, msg: string): void },
     private readonly listenUrl?: string,
   ) {}
@@ -73,6 +100,7 @@ export class OutboxDispatcher {
     this.stopped = true
     outboxWrites.off('write', this.onWrite)
     if (this.timer) clearTimeout(this.timer)
+    if (this.follower) clearTimeout(this.follower)
     await this.listener?.end().catch(() => {})
     for (let i = 0; i < 100 && this.busy; i++) await new Promise((r) => setTimeout(r, 20))
   }
@@ -97,10 +125,22 @@ export class OutboxDispatcher {
     this.listener = client
   }
 
-  /** Commits follow the write by a little: look right away and again shortly after. */
+  /**
+   * A write is announced before its transaction commits, which may take a while longer (the
+   * commit's fsync, other awaits in the transaction): look right away, then every FOLLOW_MS
+   * for FOLLOW_FOR_MS after the last write, so that a commit is seen within a few
+   * milliseconds, not at the next poll. Writes in a burst share one follow-up timer.
+   */
   private soon(): void {
     setImmediate(() => this.kick())
-    setTimeout(() => this.kick(), 5).unref()
+    this.followUntil = Date.now() + FOLLOW_FOR_MS
+    if (this.follower) return
+    const follow = () => {
+      this.kick()
+      this.follower =
+        Date.now() < this.followUntil && !this.stopped ? setTimeout(follow, FOLLOW_MS).unref() : undefined
+    }
+    this.follower = setTimeout(follow, FOLLOW_MS).unref()
   }
 
   private kick(): void {
@@ -134,7 +174,13 @@ export class OutboxDispatcher {
     this.busy = true
     try {
       await this.pushToSockets()
-      if ((await this.fanOut()) > 0) this.webhooks.wake()
+      let queued = await this.fanOut()
+      if (Date.now() - this.lastReminderCheck >= REMINDER_CHECK_MS) {
+        this.lastReminderCheck = Date.now()
+        queued += await this.remindWebhooks()
+        this.gateway()?.remindSessions(this.clock.now())
+      }
+      if (queued > 0) this.webhooks.wake()
       if (Date.now() - this.lastPrune > 30_000) await this.prune()
     } finally {
       this.busy = false
@@ -158,10 +204,12 @@ export class OutboxDispatcher {
     const gateway = this.gateway()
     if (!gateway?.hasSubscribers() || rows.length === 0) return
     const base = this.publicUrl.bytes
-    for (const group of groupChanges(rows.map(toRow))) {
+    const groups = groupChanges(rows.map(toRow))
+    const live = await this.liveSessions(groups, gateway)
+    for (const group of groups) {
       for (const session of gateway.sessionsFor(group.accountId, group.extensionId)) {
         const sub = session.subscription
-        if (!sub) continue
+        if (!sub || !live.has(session.principal.sessionId)) continue
         for (const filter of sub.filters) {
           for (const event of eventsFor(filter, group, base)) {
             session.notify(envelope(event, sub.id, session.principal.extensionId))
@@ -170,6 +218,29 @@ export class OutboxDispatcher {
         }
       }
     }
+  }
+
+  /**
+   * The OAuth sessions, among those of the sockets these groups go to, that still act
+   * for an enabled user: a subscription of a user who was disabled, or whose session
+   * ended (logout, revocation), delivers nothing more.
+   */
+  private async liveSessions(groups: ChangeGroup[], gateway: Gateway): Promise<Set<string>> {
+    const ids = new Set<string>()
+    for (const group of groups)
+      for (const session of gateway.sessionsFor(group.accountId, group.extensionId))
+        ids.add(session.principal.sessionId)
+    const live = new Set<string>()
+    const all = [...ids]
+    for (let i = 0; i < all.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('oauth_sessions')
+        .select(['id', 'status'])
+        .where('id', 'in', all.slice(i, i + 500))
+        .execute()
+      for (const r of rows) if ((r.status ?? 'Enabled') === 'Enabled') live.add(r.id)
+    }
+    return live
   }
 
   /**
@@ -201,27 +272,15 @@ export class OutboxDispatcher {
 
   private outboxRows(where: (q: OutboxQuery) => OutboxQuery): Promise<OutboxSelect[]> {
     return where(
-      this.db
-        .selectFrom('notification_outbox')
-        .select([
-          'id',
-          'account_id',
-          'extension_id',
-          'txn',
-          'message_id',
-          'message_type',
-          'direction',
-          'kind',
-          'record',
-          'created_at',
-          'posted_at',
-        ])
-        .orderBy('id'),
+      this.db.selectFrom('notification_outbox').select(OUTBOX_COLUMNS).orderBy('id'),
     ).execute() as Promise<OutboxSelect[]>
   }
 
-  /** Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote. */
-  private async fanOut(): Promise<number> {
+  /**
+   * Runs `work` in a transaction as the one node that fans out (PostgreSQL: holding
+   * `notification_state`'s row; another node holding it means this pass has nothing to do).
+   */
+  private async asFanOutNode(work: (trx: Transaction<DB>) => Promise<number>): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       if (this.lockRows) {
         const locked = await trx
@@ -233,44 +292,42 @@ export class OutboxDispatcher {
           .executeTakeFirst()
         if (!locked) return 0
       }
-      const rows = await trx
-        .selectFrom('notification_outbox')
-        .select([
-          'id',
-          'account_id',
-          'extension_id',
-          'txn',
-          'message_id',
-          'message_type',
-          'direction',
-          'kind',
-          'record',
-          'created_at',
-        ])
-        .where('fanned_out', '=', 0)
-        .orderBy('id')
-        .limit(BATCH)
-        .execute()
-      if (rows.length === 0) return 0
-      const groups = groupChanges(rows.map(toRow))
-      const accounts = [...new Set(groups.map((g) => g.accountId))]
+      return work(trx)
+    })
+  }
+
+  /**
+   * Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote.
+   * With no active webhook subscription nothing is queued, and marking the rows done is the
+   * pass's only write: it is then made at most once per IDLE_MARK_MS for all pending rows,
+   * so that a store without webhooks does not pay a durable commit per change.
+   */
+  private fanOut(): Promise<number> {
+    return this.asFanOutNode(async (trx) => {
       const now = this.clock.now()
-      const subs = await trx
+      const allSubs = await trx
         .selectFrom('subscriptions')
-        .select(['id', 'extension_id', 'event_filters'])
+        .select(['id', 'account_id', 'extension_id', 'event_filters'])
         .where('transport', '=', 'WebHook')
         .where('status', '=', 'Active')
         .where('expires_at', '>', now)
-        .where('account_id', 'in', accounts)
         .orderBy('created_at')
         .execute()
+      if (allSubs.length === 0 && Date.now() - this.lastIdleMark < IDLE_MARK_MS) return 0
+      const rows = (await trx
+        .selectFrom('notification_outbox')
+        .select(OUTBOX_COLUMNS)
+        .where('fanned_out', '=', 0)
+        .orderBy('id')
+        .limit(BATCH)
+        .execute()) as OutboxSelect[]
+      if (rows.length === 0) return 0
+      if (allSubs.length === 0) this.lastIdleMark = Date.now()
+      const groups = groupChanges(rows.map(toRow))
+      const accounts = new Set(groups.map((g) => g.accountId))
+      const subs = allSubs.filter((s) => accounts.has(s.account_id))
       const queue = queueRows(groups, subs, this.publicUrl.bytes, now)
-      for (let i = 0; i < queue.length; i += 200) {
-        await trx
-          .insertInto('webhook_queue')
-          .values(queue.slice(i, i + 200))
-          .execute()
-      }
+      await insertQueue(trx, queue)
       const ids = rows.map((r) => Number(r.id))
       for (let i = 0; i < ids.length; i += 500) {
         await trx
@@ -279,6 +336,39 @@ export class OutboxDispatcher {
           .where('id', 'in', ids.slice(i, i + 500))
           .execute()
       }
+      return queue.length
+    })
+  }
+
+  /**
+   * Queues the renewal reminders that are due for webhook subscriptions (WebSocket
+   * sessions are reminded by the node that holds them); answers how many it queued.
+   */
+  private remindWebhooks(): Promise<number> {
+    return this.asFanOutNode(async (trx) => {
+      const now = this.clock.now()
+      const subs = await trx
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('transport', '=', 'WebHook')
+        .where('status', '=', 'Active')
+        .where('expires_at', '>', now)
+        .where('event_filters', 'like', '%/subscription/~?%')
+        .orderBy('created_at')
+        .execute()
+      const queue: QueueRow[] = []
+      for (const sub of subs) {
+        const filter = reminderOf(filtersFromStored(JSON.parse(sub.event_filters)))
+        if (!filter || !reminderDue(filter, Number(sub.expires_at), sub.reminded_at, now)) continue
+        const event = reminderEvent(filter, this.describe(sub), now)
+        queue.push({
+          subscription_id: sub.id,
+          body: JSON.stringify(envelope(event, sub.id, sub.extension_id)),
+          created_at: now,
+        })
+        await trx.updateTable('subscriptions').set({ reminded_at: now }).where('id', '=', sub.id).execute()
+      }
+      await insertQueue(trx, queue)
       return queue.length
     })
   }
@@ -293,14 +383,29 @@ export class OutboxDispatcher {
   }
 }
 
+interface QueueRow {
+  subscription_id: string
+  body: string
+  created_at: number
+}
+
+async function insertQueue(trx: Transaction<DB>, queue: QueueRow[]): Promise<void> {
+  for (let i = 0; i < queue.length; i += 200) {
+    await trx
+      .insertInto('webhook_queue')
+      .values(queue.slice(i, i + 200))
+      .execute()
+  }
+}
+
 function queueRows(
   groups: ChangeGroup[],
   subs: { id: string; extension_id: string; event_filters: string }[],
   base: Buffer,
   now: number,
-): { subscription_id: string; body: string; created_at: number }[] {
+): QueueRow[] {
   const parsed = subs.map((s) => ({ ...s, filters: filtersFromStored(JSON.parse(s.event_filters)) }))
-  const out: { subscription_id: string; body: string; created_at: number }[] = []
+  const out: QueueRow[] = []
   for (const group of groups) {
     for (const sub of parsed) {
       for (const filter of sub.filters) {
@@ -331,18 +436,7 @@ interface OutboxSelect {
   posted_at: number
 }
 
-function toRow(r: {
-  id: number
-  account_id: string
-  extension_id: string
-  txn: string
-  message_id: number
-  message_type: string
-  direction: string
-  kind: 'new' | 'updated' | 'removed'
-  record: Buffer | null
-  created_at: number
-}): OutboxRow {
+function toRow(r: OutboxSelect): OutboxRow {
   return {
     id: Number(r.id),
     accountId: r.account_id,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
@@ -6,8 +6,12 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { ApiError } from '../domain/errors.js'
 import { open } from '../lib/sealed.js'
 import type { OAuthService } from '../services/oauth.js'
+import type { FaultAction } from '../test-controls/faults/rules.js'
+import { envelope } from './events.js'
 import { filtersFromStored } from './filters.js'
 import { notificationCounters } from './metrics.js'
+import { reminderDue, reminderEvent, reminderOf } from './reminders.js'
+import type { NotificationSettings } from './settings.js'
 import type { SubscriptionService } from './subscriptions.js'
 import { GATEWAY_LIMITS, WsSession } from './ws-session.js'
 
@@ -20,6 +24,20 @@ const SUBSCRIPTION_PATH = /^\/restapi\/v1\.0\/subscription\/?$/
 const SUBSCRIPTION_ID_PATH = /^\/restapi\/v1\.0\/subscription\/([^/?]+)\/?$/
 
 type Frame = [Record<string, unknown>, unknown?]
+
+/** The fault rules' check (docs/test-controls.md), applied to ClientRequest frames as to HTTP requests. */
+export interface FaultCheck {
+  readonly empty: boolean
+  check(method: string, path: string): Promise<FaultAction | undefined>
+}
+
+/**
+ * Marks the REST calls the gateway makes on a ClientRequest's behalf: the fault rules were
+ * applied to the frame already, so the HTTP hook must not apply them a second time. A
+ * value of this process only, so no outside request can carry it.
+ */
+export const GATEWAY_REQUEST_HEADER = 'x-msgstore-gateway-token'
+export const GATEWAY_REQUEST_MARK = randomBytes(18).toString('base64url')
 
 /**
  * The WebSocket gateway as RingCentral's clients speak it (reference/notes.md): the server
@@ -42,12 +60,26 @@ export class Gateway {
     private readonly subscriptions: SubscriptionService,
     private readonly wsKey: Uint8Array,
     private readonly forget: (subscriptionId: string) => Promise<void>,
-  ) {}
+    timeouts: NotificationSettings['gateway'],
+    private readonly faults?: FaultCheck,
+  ) {
+    this.limits = { ...GATEWAY_LIMITS, ...timeouts }
+    // Shortened timeouts are looked at often enough to be kept to within a quarter.
+    this.checkMs = Math.max(
+      100,
+      Math.min(PING_INTERVAL_MS, (timeouts.idleTimeout * 1000) / 4, (timeouts.absoluteTimeout * 1000) / 4),
+    )
+  }
+
+  /** What ConnectionDetails promises, and what the gateway keeps to. */
+  private readonly limits: typeof GATEWAY_LIMITS
+  /** How often each socket is pinged and its timeouts checked. */
+  private readonly checkMs: number
 
   attach(): void {
     this.app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(req.url ?? '/', 'http://localhost')
-      if (url.pathname !== GATEWAY_PATH && url.pathname !== `${GATEWAY_PATH}/`) {
+      if (this.closed || (url.pathname !== GATEWAY_PATH && url.pathname !== `${GATEWAY_PATH}/`)) {
         socket.destroy()
         return
       }
@@ -55,15 +87,22 @@ export class Gateway {
         this.accept(ws, req, url).catch(() => ws.terminate())
       })
     })
-    this.sweeper = setInterval(() => this.sweep(), 5_000)
+    // Upgraded sockets hold the HTTP server open: close them before Fastify closes it, or
+    // a shutdown waits for every client to leave.
+    this.app.addHook('preClose', async () => this.close())
+    this.sweeper = setInterval(() => this.sweep(), Math.min(5_000, this.limits.recoveryTimeout * 500))
     this.sweeper.unref()
   }
 
   async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
     if (this.sweeper) clearInterval(this.sweeper)
     for (const ws of this.wss.clients) ws.terminate()
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))
   }
+
+  private closed = false
 
   get connectionCount(): number {
     return this.wss.clients.size
@@ -104,9 +143,10 @@ export class Gateway {
     if (wsc) {
       const recoverable =
         session !== undefined &&
+        !session.ended &&
         session.principal.extensionId === principal.extensionId &&
         (session.socket === undefined || session.socket.readyState !== session.socket.OPEN) &&
-        Date.now() - (session.disconnectedAt ?? 0) <= GATEWAY_LIMITS.recoveryTimeout * 1000
+        Date.now() - (session.disconnectedAt ?? 0) <= this.limits.recoveryTimeout * 1000
       recoveryState = recoverable ? 'Successful' : 'Failed'
       if (!recoverable) session = undefined
     }
@@ -120,7 +160,7 @@ export class Gateway {
     notificationCounters.webSocketConnections = this.wss.clients.size
     const details: Record<string, unknown> = {
       creationTime: new Date(session.createdAt).toISOString(),
-      ...GATEWAY_LIMITS,
+      ...this.limits,
     }
     if (recoveryState) details.recoveryState = recoveryState
     const messageId = randomUUID()
@@ -157,14 +197,20 @@ export class Gateway {
       }
       alive = false
       ws.ping()
-      setTimeout(() => {
-        if (!alive) ws.terminate()
-      }, PONG_TIMEOUT_MS).unref()
-      if (Date.now() - lastActivity > GATEWAY_LIMITS.idleTimeout * 1000)
+      setTimeout(
+        () => {
+          if (!alive) ws.terminate()
+        },
+        Math.min(PONG_TIMEOUT_MS, this.checkMs),
+      ).unref()
+      if (Date.now() - lastActivity > this.limits.idleTimeout * 1000)
         this.expire(ws, 'WSG-902', 'Idle timeout')
-      else if (Date.now() - session.createdAt > GATEWAY_LIMITS.absoluteTimeout * 1000)
+      else if (Date.now() - session.createdAt > this.limits.absoluteTimeout * 1000) {
+        // The session is over, not just its socket: no recovery; the client starts anew.
+        session.ended = true
         this.expire(ws, 'WSG-903', 'Absolute timeout')
-    }, PING_INTERVAL_MS)
+      }
+    }, this.checkMs)
     ping.unref()
     ws.on('pong', () => {
       alive = true
@@ -212,8 +258,29 @@ export class Gateway {
       return
     }
     if (meta.type !== 'ClientRequest') return
-    const { status, headers, answer } = await this.dispatch(session, meta, body ?? undefined)
+    const fault = await this.fault(meta)
+    if (fault?.drop) {
+      // As an HTTP request's connection closes unanswered: the client sees the socket close.
+      ws.terminate()
+      return
+    }
+    const { status, headers, answer } = fault?.error
+      ? {
+          status: fault.error.status,
+          headers: { 'Content-Type': 'application/json', ...fault.error.headers },
+          answer: fault.error.body(),
+        }
+      : await this.dispatch(session, meta, body ?? undefined)
     this.send(ws, [{ type: 'ClientRequest', messageId: meta.messageId, status, headers }, answer ?? null])
+  }
+
+  /** The fault rules' action for a ClientRequest, after its delay. */
+  private async fault(meta: Record<string, unknown>): Promise<FaultAction | undefined> {
+    if (!this.faults || this.faults.empty) return undefined
+    const method = String(meta.method ?? 'GET').toUpperCase()
+    const action = await this.faults.check(method, String(meta.path ?? ''))
+    if (action && action.delayMs > 0) await new Promise((r) => setTimeout(r, action.delayMs))
+    return action
   }
 
   private async dispatch(
@@ -271,6 +338,7 @@ export class Gateway {
           Object.entries(extra).filter(([k]) => !/^(authorization|host|content-length)$/i.test(k)),
         ),
         authorization: `Bearer ${session.accessToken}`,
+        [GATEWAY_REQUEST_HEADER]: GATEWAY_REQUEST_MARK,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       payload: body === undefined ? undefined : JSON.stringify(body),
@@ -289,7 +357,12 @@ export class Gateway {
   private setSubscription(session: WsSession, info: Record<string, unknown> | undefined): void {
     this.unindex(session)
     session.subscription = info
-      ? { id: String(info.id), filters: filtersFromStored(info.eventFilters as string[]) }
+      ? {
+          id: String(info.id),
+          filters: filtersFromStored(info.eventFilters as string[]),
+          info,
+          expiresAt: Date.parse(String(info.expirationTime)),
+        }
       : undefined
     if (!session.subscription) return
     for (const f of session.subscription.filters) {
@@ -310,11 +383,25 @@ export class Gateway {
     }
   }
 
+  /** Sends the renewal reminders due to this node's sessions (`now`: the store's clock). */
+  remindSessions(now: number): void {
+    for (const session of this.sessions.values()) {
+      const sub = session.subscription
+      const filter = sub && reminderOf(sub.filters)
+      if (!sub || !filter || !reminderDue(filter, sub.expiresAt, sub.remindedAt, now)) continue
+      sub.remindedAt = now
+      const info = { ...sub.info, expiresIn: Math.max(0, Math.round((sub.expiresAt - now) / 1000)) }
+      session.notify(envelope(reminderEvent(filter, info, now), sub.id, session.principal.extensionId))
+      notificationCounters.webSocketNotifications++
+    }
+  }
+
   /** Ends sessions whose socket has been gone longer than the recovery timeout, with their subscription. */
   private sweep(): void {
-    const limit = Date.now() - GATEWAY_LIMITS.recoveryTimeout * 1000
+    const limit = Date.now() - this.limits.recoveryTimeout * 1000
     for (const [token, session] of this.sessions) {
-      if (session.socket || session.disconnectedAt === undefined || session.disconnectedAt > limit) continue
+      const gone = session.disconnectedAt !== undefined && (session.ended || session.disconnectedAt <= limit)
+      if (session.socket || !gone) continue
       this.sessions.delete(token)
       this.unindex(session)
       if (session.subscription) this.forget(session.subscription.id).catch(() => {})

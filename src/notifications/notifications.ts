@@ -8,7 +8,7 @@ import type { DialectInfo } from '../storage/dialects/dialect.js'
 import type { DB } from '../storage/schema.js'
 import { OutboxDispatcher } from './dispatcher.js'
 import type { ChangeGroup } from './events.js'
-import { GATEWAY_PATH, Gateway } from './gateway.js'
+import { type FaultCheck, GATEWAY_PATH, Gateway } from './gateway.js'
 import { notificationCounters } from './metrics.js'
 import type { NotificationSettings } from './settings.js'
 import { SubscriptionService } from './subscriptions.js'
@@ -28,6 +28,8 @@ export interface NotificationDeps {
   /** Seals WebSocket access tokens; shared by nodes through the database. */
   wsKey: Uint8Array
   log: { error(obj: object, msg: string): void }
+  /** The test controls' fault rules, which ClientRequest frames go through too. */
+  faults?: FaultCheck
 }
 
 /**
@@ -50,6 +52,7 @@ export class Notifications {
       deps.publicUrl,
       () => this.gateway,
       this.webhooks,
+      (row) => this.subscriptions.info(row),
       deps.log,
       deps.dialect.name === 'postgres' ? deps.databaseUrl : undefined,
     )
@@ -57,12 +60,19 @@ export class Notifications {
 
   /** Serves the WebSocket gateway on the HTTP server's port. */
   attach(app: FastifyInstance): void {
-    this.gateway = new Gateway(app, this.deps.oauth, this.subscriptions, this.deps.wsKey, (id) =>
-      this.deps.db
-        .deleteFrom('subscriptions')
-        .where('id', '=', id)
-        .execute()
-        .then(() => undefined),
+    this.gateway = new Gateway(
+      app,
+      this.deps.oauth,
+      this.subscriptions,
+      this.deps.wsKey,
+      (id) =>
+        this.deps.db
+          .deleteFrom('subscriptions')
+          .where('id', '=', id)
+          .execute()
+          .then(() => undefined),
+      this.deps.settings.gateway,
+      this.deps.faults,
     )
     this.gateway.attach()
   }

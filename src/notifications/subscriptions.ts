@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
@@ -115,6 +115,7 @@ export class SubscriptionService {
       // One subscription per WebSocket session: a second create replaces the first.
       if (transport === 'WebSocket')
         await trx.deleteFrom('subscriptions').where('session_id', '=', row.session_id).execute()
+      if (transport === 'WebHook') await settleUnwatchedChanges(trx, row.created_at)
       await trx.insertInto('subscriptions').values(row).execute()
     })
     return this.info(row)
@@ -303,4 +304,22 @@ function webhookExpiresIn(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
     throw errors.invalidParameter('expiresIn', 'Expected a positive integer number of seconds.')
   return Math.min(value, MAX_WEBHOOK_EXPIRES_IN)
+}
+
+/**
+ * With no active webhook subscription, the dispatcher marks outbox rows done only once a
+ * second (dispatcher.ts, IDLE_MARK_MS). Changes made before this first webhook subscription
+ * are owed to nobody: they are marked here, so that it receives only what follows it.
+ */
+async function settleUnwatchedChanges(trx: Transaction<DB>, now: number): Promise<void> {
+  const active = await trx
+    .selectFrom('subscriptions')
+    .select('id')
+    .where('transport', '=', 'WebHook')
+    .where('status', '=', 'Active')
+    .where('expires_at', '>', now)
+    .limit(1)
+    .executeTakeFirst()
+  if (active) return
+  await trx.updateTable('notification_outbox').set({ fanned_out: 1 }).where('fanned_out', '=', 0).execute()
 }

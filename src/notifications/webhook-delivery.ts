@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import type { DB } from '../storage/schema.js'
 import { notificationCounters } from './metrics.js'
+import type { SubscriptionRow } from './subscriptions.js'
 import { post } from './webhook-http.js'
 
 /**
@@ -25,6 +26,10 @@ const MAX_BACKOFF_MS = 60_000
 const POLL_MS = 200
 const CONCURRENCY = 32
 const HISTORY = 100
+/** Queue items read (and sent in order) between looks at the subscription. */
+const BATCH = 50
+/** How often a node sending a long queue extends its lease (which lasts the timeout and 30 s). */
+const LEASE_RENEW_MS = 10_000
 const HANDSHAKE_MAX_BYTES = 1024
 
 /** The Validation-Token handshake; answers why it failed, or undefined when it passed. */
@@ -131,12 +136,28 @@ export class WebhookWorker {
     return Number(result.numUpdatedRows) === 1
   }
 
+  /** Extends the lease this node holds. */
+  private async extendLease(id: string): Promise<void> {
+    await this.db
+      .updateTable('subscriptions')
+      .set({ delivering_until: Date.now() + this.timeoutMs + 30_000 })
+      .where('id', '=', id)
+      .execute()
+  }
+
   private async release(id: string): Promise<void> {
     await this.db.updateTable('subscriptions').set({ delivering_until: null }).where('id', '=', id).execute()
   }
 
-  /** Sends the subscription's queue in order until it is empty, a delivery fails, or it must stop. */
+  /**
+   * Sends the subscription's queue in order until it is empty, a delivery fails, or it must
+   * stop. The subscription is looked at again every BATCH items (status, expiry, owner):
+   * reading it before each item cost more than the POST itself. The attempts of a batch are
+   * recorded in one transaction after it (one durable commit per batch, not per POST): a
+   * crash in between sends the batch's delivered items again, in order, never loses one.
+   */
   private async serve(id: string): Promise<void> {
+    let leasedAt = Date.now()
     while (!this.stopped) {
       const sub = await this.db
         .selectFrom('subscriptions')
@@ -155,75 +176,98 @@ export class WebhookWorker {
         return
       }
       if (sub.next_attempt_at !== null && Number(sub.next_attempt_at) > now) return
-      const item = await this.db
+      const items = await this.db
         .selectFrom('webhook_queue')
         .selectAll()
         .where('subscription_id', '=', id)
         .orderBy('id')
-        .limit(1)
-        .executeTakeFirst()
-      if (!item) return
-      await this.lease(id).catch(() => {})
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/json; charset=UTF-8',
-        'User-Agent': USER_AGENT,
+        .limit(BATCH)
+        .execute()
+      if (items.length === 0) return
+      const attempts: Attempt[] = []
+      for (const item of items) {
+        if (this.stopped) break
+        // The lease outlasts one delivery; a long queue extends it as it goes, so that no
+        // other node takes the subscription over while this one is still sending it.
+        if (Date.now() - leasedAt > LEASE_RENEW_MS) {
+          await this.extendLease(id)
+          leasedAt = Date.now()
+        }
+        const attempt = await this.send(sub, item)
+        attempts.push(attempt)
+        if (!attempt.ok) break
       }
-      // Never Validation-Token on a delivery: receivers take any request carrying it for the handshake.
-      if (sub.verification_token) headers['Verification-Token'] = sub.verification_token
-      const result = await post(sub.address!, headers, item.body, this.timeoutMs)
-      const ok =
-        result.error === undefined &&
-        result.status !== undefined &&
-        result.status >= 200 &&
-        result.status < 300
-      const at = this.clock.now()
-      notificationCounters.webhookDeliveries[ok ? 'delivered' : 'failed']++
-      await this.db.transaction().execute(async (trx) => {
+      await this.record(sub, attempts)
+      if (attempts.length === 0 || !attempts[attempts.length - 1]!.ok) return
+    }
+  }
+
+  /** Posts one queued item; answers the attempt, to be recorded with its batch. */
+  private async send(sub: SubscriptionRow, item: { id: number; body: string }): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'User-Agent': USER_AGENT,
+    }
+    // Never Validation-Token on a delivery: receivers take any request carrying it for the handshake.
+    if (sub.verification_token) headers['Verification-Token'] = sub.verification_token
+    const result = await post(sub.address!, headers, item.body, this.timeoutMs)
+    const ok =
+      result.error === undefined && result.status !== undefined && result.status >= 200 && result.status < 300
+    notificationCounters.webhookDeliveries[ok ? 'delivered' : 'failed']++
+    return { item, result, ok, at: this.clock.now() }
+  }
+
+  /**
+   * Records a batch's attempts in one transaction: the history rows, the removal of the
+   * delivered items, and the subscription's state after the last attempt (delivered, or
+   * failing with its backoff, or Blacklisted after failing for ten minutes).
+   */
+  private async record(sub: SubscriptionRow, attempts: Attempt[]): Promise<void> {
+    if (attempts.length === 0) return
+    const id = sub.id
+    const last = attempts[attempts.length - 1]!
+    const delivered = attempts.filter((a) => a.ok).map((a) => a.item.id)
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < attempts.length; i += 100) {
         await trx
           .insertInto('webhook_deliveries')
-          .values({
-            subscription_id: id,
-            at,
-            status: result.status ?? null,
-            outcome: ok ? 'Delivered' : 'Failed',
-            duration_ms: result.durationMs,
-            error: result.error ?? (ok ? null : `HTTP ${result.status} ${result.statusText ?? ''}`.trim()),
-            body: item.body,
-          })
-          .execute()
-        await trx
-          .deleteFrom('webhook_deliveries')
-          .where('subscription_id', '=', id)
-          .where('id', 'not in', (eb) =>
-            eb
-              .selectFrom('webhook_deliveries')
-              .select('id')
-              .where('subscription_id', '=', id)
-              .orderBy('id', 'desc')
-              .limit(HISTORY),
+          .values(
+            attempts.slice(i, i + 100).map(({ item, result, ok, at }) => ({
+              subscription_id: id,
+              at,
+              status: result.status ?? null,
+              outcome: ok ? 'Delivered' : 'Failed',
+              duration_ms: result.durationMs,
+              error: result.error ?? (ok ? null : `HTTP ${result.status} ${result.statusText ?? ''}`.trim()),
+              body: item.body,
+            })),
           )
           .execute()
-        if (ok) {
-          await trx.deleteFrom('webhook_queue').where('id', '=', item.id).execute()
-          await trx
-            .updateTable('subscriptions')
-            .set({
-              last_delivery_at: at,
-              last_delivery_status: String(result.status),
-              failing_since: null,
-              failures: 0,
-              next_attempt_at: null,
-            })
-            .where('id', '=', id)
-            .execute()
-          return
-        }
-        const failingSince = sub.failing_since === null ? at : Number(sub.failing_since)
-        const failures = Number(sub.failures) + 1
+      }
+      if (delivered.length > 0) await trx.deleteFrom('webhook_queue').where('id', 'in', delivered).execute()
+      const { result, at } = last
+      if (last.ok) {
+        await trx
+          .updateTable('subscriptions')
+          .set({
+            last_delivery_at: at,
+            last_delivery_status: String(result.status),
+            failing_since: null,
+            failures: 0,
+            next_attempt_at: null,
+          })
+          .where('id', '=', id)
+          .execute()
+      } else {
+        // A delivery earlier in the batch succeeded: the failing started with this one.
+        const fresh = delivered.length > 0
+        const failingSince = fresh || sub.failing_since === null ? at : Number(sub.failing_since)
+        const failures = fresh ? 1 : Number(sub.failures) + 1
         const reason =
           result.status !== undefined
             ? `Webhook responses with code: [${result.status}], reason: [${result.statusText ?? ''}]`
             : `Webhook delivery failed: ${result.error}`
+        const status = result.status === undefined ? 'error' : String(result.status)
         if (at - failingSince >= BLACKLIST_AFTER_MS) {
           await trx
             .updateTable('subscriptions')
@@ -233,27 +277,27 @@ export class WebhookWorker {
               blacklist_reason: reason,
               failures,
               last_delivery_at: at,
-              last_delivery_status: result.status === undefined ? 'error' : String(result.status),
+              last_delivery_status: status,
             })
             .where('id', '=', id)
             .execute()
           await trx.deleteFrom('webhook_queue').where('subscription_id', '=', id).execute()
-          return
+        } else {
+          await trx
+            .updateTable('subscriptions')
+            .set({
+              failing_since: failingSince,
+              failures,
+              next_attempt_at: at + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)),
+              last_delivery_at: at,
+              last_delivery_status: status,
+            })
+            .where('id', '=', id)
+            .execute()
         }
-        await trx
-          .updateTable('subscriptions')
-          .set({
-            failing_since: failingSince,
-            failures,
-            next_attempt_at: at + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1)),
-            last_delivery_at: at,
-            last_delivery_status: result.status === undefined ? 'error' : String(result.status),
-          })
-          .where('id', '=', id)
-          .execute()
-      })
-      if (!ok) return
-    }
+      }
+      await pruneHistory(trx, id)
+    })
   }
 
   /** A subscription delivers while its user's session lasts and the user is enabled. */
@@ -265,4 +309,28 @@ export class WebhookWorker {
       .executeTakeFirst()
     return row !== undefined && (row.status ?? 'Enabled') === 'Enabled'
   }
+}
+
+interface Attempt {
+  item: { id: number; body: string }
+  result: Awaited<ReturnType<typeof post>>
+  ok: boolean
+  /** Store-clock time of the answer. */
+  at: number
+}
+
+/** Keeps the newest HISTORY attempts of a subscription (the admin view's). */
+async function pruneHistory(trx: Transaction<DB>, id: string): Promise<void> {
+  await trx
+    .deleteFrom('webhook_deliveries')
+    .where('subscription_id', '=', id)
+    .where('id', 'not in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('subscription_id', '=', id)
+        .orderBy('id', 'desc')
+        .limit(HISTORY),
+    )
+    .execute()
 }

@@ -16,6 +16,12 @@ export const GATEWAY_LIMITS = {
 export interface SessionSubscription {
   id: string
   filters: EventFilter[]
+  /** Its SubscriptionInfo when last created or renewed (a renewal reminder carries it). */
+  info: Record<string, unknown>
+  /** Store-clock expiry. */
+  expiresAt: number
+  /** Store-clock time of the last renewal reminder since then. */
+  remindedAt?: number
 }
 
 /**
@@ -31,6 +37,8 @@ export class WsSession {
   sequence = 1
   socket?: WebSocket
   disconnectedAt?: number
+  /** Past its absolute timeout: it cannot be recovered. */
+  ended = false
   subscription?: SessionSubscription
   /** Notifications produced while no socket was attached, oldest first, at most recoveryBufferSize. */
   readonly missed: string[] = []

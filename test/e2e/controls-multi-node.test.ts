@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { POSTGRES_ONLY, startNodes, stopNodes } from '../helpers/nodes.js'
 import { ALICE, deliverOne, getJson, MESSAGE_STORE, passwordToken } from '../helpers/sdk.js'
-import { databaseFor, type RunningServer, STANDARD_FILE, startServer, tempDir } from '../helpers/server.js'
-
-const onPostgres = Boolean(process.env.MSGSTORE_TEST_DATABASE_URL)
+import type { RunningServer } from '../helpers/server.js'
 
 /** Polls `check` until it holds: a rule reaches the other nodes within their refresh interval. */
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -14,17 +13,13 @@ async function eventually(check: () => Promise<boolean>, what: string): Promise<
   }
 }
 
-describe('test controls on several nodes of one database', {
-  skip: onPostgres ? false : 'runs on PostgreSQL only',
-}, () => {
-  const nodes: RunningServer[] = []
+describe('test controls on several nodes of one database', { skip: POSTGRES_ONLY }, () => {
+  let nodes: RunningServer[] = []
   before(async () => {
-    const database = await databaseFor(tempDir())
-    for (let i = 0; i < 2; i++) nodes.push(await startServer({ args: ['--database', database!] }))
-    assert.equal((await nodes[0]!.admin('POST', '/admin/v1/provision', STANDARD_FILE)).status, 200)
+    nodes = await startNodes()
   })
   after(async () => {
-    for (const node of nodes) await node.stop()
+    await stopNodes(nodes)
   })
 
   test('a fault rule made on one node applies on the other, and times counts across both', async () => {

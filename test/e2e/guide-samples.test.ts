@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { unzip } from '../helpers/exports.js'
+import { waitFor } from '../helpers/notifications.js'
 import {
   findSamples,
   fix,
@@ -10,6 +11,7 @@ import {
   type Placeholders,
   runSample,
   type SampleSource,
+  startSample,
   substitute,
 } from '../helpers/samples.js'
 import { ALICE, APP, BOB, deliverOne, login, type Platform, startProvisioned } from '../helpers/sdk.js'
@@ -26,14 +28,15 @@ const SKIPPED: Record<string, string> = {
   'messaging--fax--sending-faxes.md#1': 'a fragment: builds a form from test.pdf and sends nothing',
   'messaging--fax--sending-faxes.md#2':
     'a fragment: streams a logo from www.ringcentral.com into a form, sends nothing',
-  'messaging--sms--receiving-sms-mms.md#1': 'subscribes to notifications (the notifications work covers it)',
-  'messaging--sms--receiving-sms-mms.md#2': 'subscribes to notifications (the notifications work covers it)',
+  'messaging--sms--receiving-sms-mms.md#2':
+    'an edit of #1 (replaces its notification handler to download MMS attachments), not a program',
   'notifications--websockets--subscribing.md#1':
     'subscribes to notifications (the notifications work covers it)',
   'notifications--websockets--subscribing.md#2':
     'subscribes to notifications (the notifications work covers it)',
 }
 const RUN = [
+  'messaging--sms--receiving-sms-mms.md#1',
   'messaging--sms--sending-images.md#1',
   'messaging--fax--sending-faxes.md#3',
   'messaging--message-store--message-histories.md#1',
@@ -124,6 +127,41 @@ describe('the guides’ JavaScript samples', { skip: skipWhy }, () => {
     const received = [...(await bobsMessages()).values()].filter((m) => !before.has(m.id))
     assert.equal(received.length, ids.length)
     assert.equal(received[0].subject, 'Hello World')
+  })
+
+  test('receiving-sms-mms: subscribes over WebSocket and answers an inbound SMS with an auto-reply', async () => {
+    const sender = '+14155550177'
+    const running = startSample(
+      substitute(sample('messaging--sms--receiving-sms-mms.md#1'), creds.alice!),
+      creds.alice!,
+    )
+    try {
+      await waitFor('the sample to subscribe', () =>
+        /Ready to receive SMS message via WebSocket/.test(running.stdout),
+      )
+      const inbound = await deliverOne(server, {
+        type: 'SMS',
+        from: sender,
+        to: [ALICE.username],
+        text: 'are you there?',
+      })
+      const reply = await waitFor('the auto-reply', async () => {
+        const res = await alice.get('/restapi/v1.0/account/~/extension/~/message-store', {
+          direction: 'Outbound',
+          phoneNumber: sender,
+          perPage: 100,
+        })
+        return ((await res.json()).records as any[]).find((m) => m.to?.[0]?.phoneNumber === sender)
+      })
+      assert.equal(reply.type, 'SMS')
+      assert.equal(reply.from.phoneNumber, ALICE.username)
+      assert.match(reply.subject, /^Hi\nThank you for your message\. I’m currently on vacation/)
+      assert.ok(reply.id !== inbound)
+    } finally {
+      const run = await running.stop()
+      console.log(run.stdout)
+      assert.doesNotMatch(run.stdout + run.stderr, /Error|Unable to/, `${run.stdout}\n${run.stderr}`)
+    }
   })
 
   test('sending-faxes: sends a high-resolution fax with a cover page', async () => {

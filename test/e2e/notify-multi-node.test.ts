@@ -1,21 +1,18 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { Subscriptions } from '@ringcentral/subscriptions'
-import { Receiver, waitFor } from '../helpers/notifications.js'
+import { POSTGRES_ONLY, startNodes, stopNodes } from '../helpers/nodes.js'
+import { closeSubscriptions, Receiver, waitFor } from '../helpers/notifications.js'
 import { ALICE, deliverOne, login, sdkFor } from '../helpers/sdk.js'
-import { databaseFor, type RunningServer, STANDARD_FILE, startServer, tempDir } from '../helpers/server.js'
+import type { RunningServer } from '../helpers/server.js'
 
-const onPostgres = Boolean(process.env.MSGSTORE_TEST_DATABASE_URL)
-
-describe('notifications across two nodes', { skip: onPostgres ? false : 'runs on PostgreSQL only' }, () => {
-  const nodes: RunningServer[] = []
+describe('notifications across two nodes', { skip: POSTGRES_ONLY }, () => {
+  let nodes: RunningServer[] = []
   before(async () => {
-    const database = await databaseFor(tempDir())
-    for (let i = 0; i < 2; i++) nodes.push(await startServer({ args: ['--database', database!] }))
-    assert.equal((await nodes[0]!.admin('POST', '/admin/v1/provision', STANDARD_FILE)).status, 200)
+    nodes = await startNodes()
   })
   after(async () => {
-    for (const node of nodes) await node.stop()
+    await stopNodes(nodes)
   })
 
   it('a change made through node A reaches a WebSocket on node B, and a webhook once', async () => {
@@ -24,7 +21,8 @@ describe('notifications across two nodes', { skip: onPostgres ? false : 'runs on
     await sdk
       .platform()
       .login({ username: ALICE.username, extension: ALICE.extension, password: ALICE.password })
-    const subscription = new Subscriptions({ sdk }).createSubscription()
+    const subscriptions = new Subscriptions({ sdk })
+    const subscription = subscriptions.createSubscription()
     const events: any[] = []
     subscription.on(subscription.events.notification, (e: any) => events.push(e))
     const ws = await subscription
@@ -60,6 +58,7 @@ describe('notifications across two nodes', { skip: onPostgres ? false : 'runs on
     } finally {
       await receiver.stop()
       await ws.revoke()
+      await closeSubscriptions(subscriptions)
     }
   })
 })

@@ -112,4 +112,54 @@ describe('notifications with @rc-ex/ws', () => {
     await ws.revoke()
     await rc.revoke().catch(() => {})
   })
+
+  it('applies fault rules to requests made over the WebSocket, once each', async () => {
+    const { rc, ws } = await connect({ restOverWebSocket: true })
+    try {
+      const id = await inbound('behind a fault')
+      const limited = await server.admin('POST', '/admin/v1/faults', {
+        method: 'GET',
+        path: '/restapi/v1.0/account/~/extension/~/message-store/*',
+        status: 429,
+        retryAfter: 7,
+      })
+      const got = await rc
+        .restapi()
+        .account()
+        .extension()
+        .messageStore(String(id))
+        .get()
+        .then(
+          () => undefined,
+          (e: any) => e,
+        )
+      assert.equal(got.response.status, 429)
+      assert.equal(got.response.data.errorCode, 'CMN-301')
+      assert.equal(got.response.headers['retry-after'], '7')
+      // Applied once (by the gateway), not again by the HTTP route it dispatched to.
+      const rules = (await server.admin('GET', '/admin/v1/faults')).body.faults
+      assert.equal(rules.find((r: { id: number }) => r.id === limited.body.id).hits, 1)
+
+      // A dropped request closes the socket, as an HTTP one closes its connection.
+      await server.admin('DELETE', '/admin/v1/faults')
+      await server.admin('POST', '/admin/v1/faults', {
+        method: 'GET',
+        path: '/restapi/v1.0/account/~/extension/~/message-store/*',
+        drop: true,
+        times: 1,
+      })
+      const closed = new Promise((resolve) => ws.ws.addEventListener('close', resolve))
+      rc.restapi()
+        .account()
+        .extension()
+        .messageStore(String(id))
+        .get()
+        .catch(() => {})
+      await closed
+    } finally {
+      await server.admin('DELETE', '/admin/v1/faults')
+      await ws.revoke().catch(() => {})
+      await rc.revoke().catch(() => {})
+    }
+  })
 })

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Receiver, startNotifying, waitFor } from '../helpers/notifications.js'
-import { ALICE, deliverOne, login, type Platform, sdkError } from '../helpers/sdk.js'
+import { Subscriptions } from '@ringcentral/subscriptions'
+import { closeSubscriptions, Receiver, startNotifying, waitFor } from '../helpers/notifications.js'
+import { ALICE, deliverOne, login, type Platform, sdkError, sdkFor } from '../helpers/sdk.js'
 import type { RunningServer } from '../helpers/server.js'
 
 const STORE_FILTER = '/restapi/v1.0/account/~/extension/~/message-store'
@@ -172,6 +173,76 @@ describe('webhook subscriptions', () => {
       assert.equal(receiver.attempts.length, 0)
     } finally {
       await receiver.stop()
+    }
+  })
+
+  it('sends renewal reminders on the store clock, every interval, until renewed', async () => {
+    const receiver = new Receiver()
+    const address = await receiver.start()
+    const reminder = '/restapi/v1.0/subscription/~?threshold=600&interval=300'
+    const reminders = () => receiver.deliveries.filter((d) => d.json.event === reminder)
+    try {
+      const info = await subscribe(address, { eventFilters: [STORE_FILTER, reminder], expiresIn: 3600 })
+      assert.deepEqual(info.eventFilters, [
+        `/restapi/v1.0/account/1001/extension/${ALICE.id}/message-store`,
+        reminder,
+      ])
+      // 11 minutes left: not yet within the threshold.
+      await server.admin('POST', '/admin/v1/clock', { advance: 'PT49M' })
+      await new Promise((r) => setTimeout(r, 2500))
+      assert.equal(reminders().length, 0)
+      // 9 minutes left: the first reminder, carrying the subscription as it stands.
+      await server.admin('POST', '/admin/v1/clock', { advance: 'PT2M' })
+      await waitFor('the first reminder', () => reminders().length >= 1)
+      const first = reminders()[0]!.json
+      assert.equal(first.subscriptionId, info.id)
+      assert.equal(first.ownerId, ALICE.id)
+      assert.equal(first.body.id, info.id)
+      assert.equal(first.body.status, 'Active')
+      assert.equal(first.body.expirationTime, info.expirationTime)
+      assert.ok(first.body.expiresIn > 0 && first.body.expiresIn <= 600, String(first.body.expiresIn))
+      const now = (await server.admin('GET', '/admin/v1/clock')).body.now
+      assert.ok(Math.abs(Date.parse(first.timestamp) - Date.parse(now)) < 60_000)
+      assert.equal(reminders()[0]!.headers['verification-token'], 'secret-123')
+      // Two minutes on: the interval (5 minutes) has not passed.
+      await server.admin('POST', '/admin/v1/clock', { advance: 'PT2M' })
+      await new Promise((r) => setTimeout(r, 2500))
+      assert.equal(reminders().length, 1)
+      // Five minutes after the first: the second.
+      await server.admin('POST', '/admin/v1/clock', { advance: 'PT3M' })
+      await waitFor('the second reminder', () => reminders().length >= 2)
+      // A renewal starts the count afresh: a whole hour left, nothing to remind.
+      await platform.post(`/restapi/v1.0/subscription/${info.id}/renew`)
+      await server.admin('POST', '/admin/v1/clock', { advance: 'PT5M' })
+      await new Promise((r) => setTimeout(r, 2500))
+      assert.equal(reminders().length, 2)
+      await platform.delete(`/restapi/v1.0/subscription/${info.id}`)
+    } finally {
+      await receiver.stop()
+    }
+  })
+
+  it('reminds a WebSocket subscription on the store clock too', async () => {
+    const sdk = sdkFor(server.baseUrl)
+    await sdk
+      .platform()
+      .login({ username: ALICE.username, extension: ALICE.extension, password: ALICE.password })
+    const subscriptions = new Subscriptions({ sdk })
+    const subscription = subscriptions.createSubscription()
+    const events: any[] = []
+    subscription.on(subscription.events.notification, (e: any) => events.push(e))
+    const reminder = '/restapi/v1.0/subscription/~?threshold=3600&interval=1800'
+    const ws = await subscription.setEventFilters([reminder]).register()
+    try {
+      // A WebSocket subscription lives 24 hours; 23 h 30 min on, half an hour is left.
+      await server.admin('POST', '/admin/v1/clock', { advance: 'PT23H30M' })
+      await waitFor('a reminder over the WebSocket', () => events.length >= 1)
+      assert.equal(events[0].event, reminder)
+      assert.equal(events[0].body.id, ws.subscriptionInfo!.id)
+      assert.ok(events[0].body.expiresIn <= 3600)
+    } finally {
+      await ws.revoke().catch(() => {})
+      await closeSubscriptions(subscriptions)
     }
   })
 })

@@ -67,9 +67,10 @@ export function substitute(code: string, p: Placeholders): string {
 
 /**
  * The guides' samples start from a quick-start project (`require('./../quick-start.js')`,
- * or a `.env` file read with dotenv) that logs the user in with a JWT. This is that
- * project's module, written for the test: the same SDK calls, reading the values the
- * test gives it from the environment.
+ * or a `.env` file read with dotenv) that logs the user in with a JWT and, for the
+ * receiving samples, offers a WebSocket subscription. This is that project's module,
+ * written for the test: the same SDK calls, reading the values the test gives it from
+ * the environment.
  */
 const QUICK_START = `const SDK = require('@ringcentral/sdk').SDK
 const rcsdk = new SDK({
@@ -78,8 +79,9 @@ const rcsdk = new SDK({
   clientSecret: process.env.RC_APP_CLIENT_SECRET,
 })
 const platform = rcsdk.platform()
+const subscription = new (require('@ringcentral/subscriptions').Subscriptions)({ sdk: rcsdk }).createSubscription()
 platform.login({ jwt: process.env.RC_USER_JWT })
-module.exports = { platform, RECIPIENT: process.env.RECIPIENT }
+module.exports = { platform, subscription, RECIPIENT: process.env.RECIPIENT }
 `
 
 export interface SampleRun {
@@ -88,6 +90,16 @@ export interface SampleRun {
   stderr: string
   /** The folder the sample ran in (files it wrote are there). */
   dir: string
+}
+
+/** A sample that keeps running (a subscriber): its output so far, and a way to end it. */
+export interface RunningSample {
+  readonly stdout: string
+  readonly stderr: string
+  /** Ends it (SIGKILL) and answers how it ran. */
+  stop(): Promise<SampleRun>
+  /** Settles when it ends by itself (or is stopped). */
+  readonly exited: Promise<SampleRun>
 }
 
 /**
@@ -102,6 +114,16 @@ export function runSample(
   files: Record<string, Buffer> = {},
   timeoutMs = 120_000,
 ): Promise<SampleRun> {
+  return startSample(code, p, files, timeoutMs).exited
+}
+
+/** Starts a sample as runSample does, without waiting for it to end. */
+export function startSample(
+  code: string,
+  p: Placeholders,
+  files: Record<string, Buffer> = {},
+  timeoutMs = 120_000,
+): RunningSample {
   const project = tempDir('msgstore-sample-')
   const dir = path.join(project, 'sample')
   fs.mkdirSync(dir)
@@ -136,13 +158,26 @@ export function runSample(
   child.stderr.on('data', (d) => {
     stderr += d
   })
-  return new Promise((resolve) => {
+  const exited = new Promise<SampleRun>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('exit', (code) => {
       clearTimeout(timer)
       resolve({ code, stdout, stderr, dir })
     })
   })
+  return {
+    get stdout() {
+      return stdout
+    },
+    get stderr() {
+      return stderr
+    },
+    exited,
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      return exited
+    },
+  }
 }
 
 /**

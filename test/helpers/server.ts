@@ -92,7 +92,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     out += d
   })
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60000)
+    const timer = setTimeout(() => {
+      // A server that starts after all would keep this test process alive: end it.
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start:\n${out}`))
+    }, 60000)
     const check = () => {
       const m = /^msgstore listening on (\S+)$/m.exec(out)
       if (m) {

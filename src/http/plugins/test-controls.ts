@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { GATEWAY_REQUEST_HEADER, GATEWAY_REQUEST_MARK } from '../../notifications/gateway.js'
 import type { TestControls } from '../../test-controls/controls.js'
 import type { Group } from '../../test-controls/rate-limits/limiter.js'
 import { throttlingGroup } from '../openapi/document.js'
@@ -33,6 +34,8 @@ export function registerTestControlHooks(app: FastifyInstance, controls: TestCon
   const faults = controls.faults
   app.addHook('onRequest', (request, reply, done) => {
     if (faults.empty || !request.url.startsWith('/restapi')) return done()
+    // A WebSocket ClientRequest's REST call: the gateway applied the rules to the frame.
+    if (request.headers[GATEWAY_REQUEST_HEADER] === GATEWAY_REQUEST_MARK) return done()
     faults.check(request.method, request.url).then((action) => {
       if (!action) return done()
       const go = () => {
