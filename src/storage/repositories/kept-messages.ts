@@ -4,7 +4,7 @@ import type { Attachment, Message, Party } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
-import { lockMailbox, toMessage } from './message-changes.js'
+import { lockMailbox, lockMessage, toMessage } from './message-changes.js'
 import { nextChangeSeq, partyDigits } from './messages.js'
 import { recordChange } from './notification-outbox.js'
 
@@ -211,15 +211,7 @@ export async function attachKeptBytes(
   target: KeepTarget & { messageId: number; attachmentId: number },
   blob: { key: string; size: number },
 ): Promise<KeptBytesOutcome> {
-  if (target.lockRows) await lockMailbox(trx, target)
-  let query = trx
-    .selectFrom('messages')
-    .selectAll()
-    .where('account_id', '=', target.accountId)
-    .where('id', '=', target.messageId)
-    .where('extension_id', '=', target.extensionId)
-  if (target.lockRows) query = query.forUpdate()
-  const row = await query.executeTakeFirst()
+  const row = await lockMessage(trx, target)
   if (!row) return { outcome: 'unknown' }
   if (row.availability === 'Purged') return { outcome: 'purged' }
   const attachments = await trx
