@@ -12,6 +12,7 @@ const MAX_SIZES = 16
  *
  * `GET /__bench/memory` answers `process.memoryUsage()`, so that a soak can tell the
  * JavaScript heap and buffers from native memory (SQLite's page cache, the allocator).
+ * A server run with `--expose-gc` collects first, so the figures are of what is live.
  */
 export function registerBenchRoutes(app: FastifyInstance): void {
   const bodies = new Map<number, Buffer>()
@@ -29,7 +30,11 @@ export function registerBenchRoutes(app: FastifyInstance): void {
     }
     return reply.type('application/json; charset=utf-8').send(body)
   })
-  app.get('/__bench/memory', async () => process.memoryUsage())
+  app.get('/__bench/memory', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (gc) gc()
+    return process.memoryUsage()
+  })
 }
 
 /** `{"pad":"xxx…"}` of exactly `bytes` bytes (spaces when too short for that). */
