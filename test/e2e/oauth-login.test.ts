@@ -263,7 +263,18 @@ describe('JWT bearer grant', () => {
   })
 
   test('`msgstore jwt` for an unknown extension fails', async () => {
-    const cli = await runCli(['jwt', '--account', '1001', '--extension', '999999', '--data', server.dataDir])
+    // The server's own store (on PostgreSQL, its database), so that the account exists there.
+    const database = await databaseFor(server.dataDir)
+    const cli = await runCli([
+      'jwt',
+      '--account',
+      '1001',
+      '--extension',
+      '999999',
+      '--data',
+      server.dataDir,
+      ...(database ? ['--database', database] : []),
+    ])
     assert.equal(cli.code, 1)
     assert.match(cli.stderr, /extensionId/)
   })
