@@ -5,10 +5,7 @@ import { DbBlobStore } from '../blobs/db-blob-store.js'
 import { FsBlobStore } from '../blobs/fs-blob-store.js'
 import type { Config } from '../config/config.js'
 import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
-import { deliveryStepJob } from '../jobs/definitions/delivery-step.js'
-import { faxDispatchJob } from '../jobs/definitions/fax-dispatch.js'
 import { JobRunner } from '../jobs/runner.js'
-import { registerSweeps, scheduleSweeps } from '../jobs/sweeps.js'
 import { logRedaction } from '../lib/log-redaction.js'
 import { Notifications } from '../notifications/notifications.js'
 import { Metrics } from '../observability/metrics.js'
@@ -24,7 +21,10 @@ import { MessageStoreConfigurationService } from '../services/message-store-conf
 import { OAuthService } from '../services/oauth.js'
 import { type ProvisionResult, provision } from '../services/provisioning.js'
 import { serverSecret } from '../services/secrets-store.js'
+import { deliveryStepJob } from '../services/sending/delivery.js'
+import { faxDispatchJob } from '../services/sending/fax.js'
 import { SendingService } from '../services/sending/service.js'
+import { registerSweeps, scheduleSweeps } from '../services/sweeps.js'
 import { SyncService } from '../services/sync.js'
 import { type Database, openDatabase } from '../storage/database.js'
 import { releaseJobLeases } from '../storage/repositories/jobs.js'
@@ -125,7 +125,7 @@ export async function createServices(config: Config): Promise<Services> {
   // A single-node store has no other runner: claims left by a process that died are
   // void, so its jobs run again now rather than when their lease runs out.
   if (!database.dialect.sharedByNodes) await releaseJobLeases(db)
-  // The message life cycle over time: purge, removal, retention (see jobs/sweeps.ts).
+  // The message life cycle over time: purge, removal, retention (see services/sweeps.ts).
   const changes = new MessageChangesService(db, database.dialect, blobs, clock)
   registerSweeps(jobs, {
     purgeAfter: config.purgeAfter,

@@ -4,7 +4,7 @@ import type { Channel, DeliveryStep } from '../domain/message/delivery.js'
  * The carrier simulator: what happens, on the store's clock, to an outbound message
  * after msgstore hands it over for one recipient. It is a table, not a process: a
  * delivery is a fixed list of steps, each due a fixed time after the hand-over, and
- * each step runs as one transactional job (src/jobs/definitions/delivery-step.ts). A
+ * each step runs as one transactional job (`deliveryStepJob` in src/services/sending/delivery.ts). A
  * plan is recomputed from (route, channel, number) by every step, so a job needs no
  * more state than its step index and the hand-over time, and a restart resumes it.
  */

@@ -1,5 +1,26 @@
 import type { Kysely } from 'kysely'
+import { enqueueJob } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
+
+/**
+ * A kind of background work as it is stored: its name (kept in `jobs.name`: never rename
+ * one), the type of its payload and the payload's version. Declared beside the use case
+ * that enqueues it, apart from its handler, so that enqueuing needs no handler.
+ */
+export interface JobKind<P> {
+  readonly name: string
+  /** Raised when the payload's shape changes; older rows are brought up by `upgrade`. */
+  readonly version: number
+  /** The payload of a row written at an older `version`, in this version's shape. */
+  readonly upgrade?: (stored: Record<string, unknown>, version: number) => P
+}
+
+export function jobKind<P extends object>(
+  name: string,
+  options: { version?: number; upgrade?: JobKind<P>['upgrade'] } = {},
+): JobKind<P> {
+  return Object.freeze({ name, version: options.version ?? 1, upgrade: options.upgrade })
+}
 
 export interface JobContext {
   /** The transaction the job's work runs in (transactional jobs), or the database. */
@@ -7,16 +28,15 @@ export interface JobContext {
   /** The store's clock, now. */
   now: number
   /** Adds a follow-up job in the same transaction. */
-  enqueue(name: string, payload: unknown, runAt: number): Promise<void>
+  enqueue<Q extends object>(kind: JobKind<Q>, payload: Q, runAt: number): Promise<void>
 }
 
 /**
- * A named kind of background work: delivery steps, purges, retention sweeps,
- * exports. Jobs run when the store's clock reaches their time, exactly once across
- * all nodes.
+ * What runs a kind of job: delivery steps, purges, retention sweeps, exports. Jobs run
+ * when the store's clock reaches their time, exactly once across all nodes.
  */
-export interface JobDefinition<P = unknown> {
-  name: string
+export interface JobDefinition<P> {
+  kind: JobKind<P>
   /**
    * Transactional jobs run inside one transaction together with the removal of their
    * job row: their effects commit exactly once or not at all. Long jobs (exports)
@@ -25,4 +45,37 @@ export interface JobDefinition<P = unknown> {
   transactional: boolean
   maxAttempts?: number
   handle(payload: P, ctx: JobContext): Promise<void>
+}
+
+/**
+ * Adds a job. Call it with the transaction of the change that needs it, so both commit
+ * or neither.
+ */
+export function enqueue<P extends object>(
+  db: Kysely<DB>,
+  kind: JobKind<P>,
+  payload: P,
+  runAt: number,
+): Promise<void> {
+  return enqueueJob(db, kind.name, encodePayload(kind, payload), runAt)
+}
+
+/**
+ * The stored text of a payload. Version 1 payloads are stored bare, as rows written
+ * before kinds had versions are; later versions carry theirs as `v`.
+ */
+export function encodePayload<P extends object>(kind: JobKind<P>, payload: P): string {
+  return JSON.stringify(kind.version === 1 ? payload : { ...payload, v: kind.version })
+}
+
+/** A stored payload in the shape its kind's handler takes now. */
+export function decodePayload<P>(kind: JobKind<P>, text: string): P {
+  const stored = JSON.parse(text) as Record<string, unknown>
+  const version = typeof stored.v === 'number' ? stored.v : 1
+  if (version === kind.version) {
+    if (version !== 1) delete stored.v
+    return stored as P
+  }
+  if (version < kind.version && kind.upgrade) return kind.upgrade(stored, version)
+  throw new Error(`${kind.name}: payload version ${version} cannot be read by version ${kind.version}`)
 }

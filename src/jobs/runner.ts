@@ -7,14 +7,14 @@ import {
   completeJob,
   countDueJobs,
   DEAD,
-  enqueueJob,
+  deleteJob,
   failLockedJob,
   leaseLockedJob,
   lockNextDueJob,
   retryJob,
 } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
-import type { JobContext, JobDefinition } from './job.js'
+import { decodePayload, enqueue, type JobContext, type JobDefinition } from './job.js'
 
 const LEASE_MS = 5 * 60_000
 const BATCH = 20
@@ -48,7 +48,7 @@ export class JobRunner {
   ) {}
 
   register<P>(definition: JobDefinition<P>): void {
-    this.definitions.set(definition.name, definition as JobDefinition<unknown>)
+    this.definitions.set(definition.kind.name, definition as JobDefinition<unknown>)
   }
 
   start(): void {
@@ -124,8 +124,8 @@ export class JobRunner {
           leased = await leaseLockedJob(trx, locked, Date.now() + LEASE_MS)
           return
         }
-        await definition.handle(JSON.parse(locked.payload), this.context(trx))
-        await trx.deleteFrom('jobs').where('id', '=', locked.id).execute()
+        await definition.handle(decodePayload(definition.kind, locked.payload), this.context(trx))
+        await deleteJob(trx, locked.id)
       })
     } catch (err) {
       failure = err
@@ -136,15 +136,10 @@ export class JobRunner {
     }
     if (failure) {
       const job: ClaimedJob = locked
-      const attempts = this.definitions.get(job.name)?.maxAttempts ?? DEFAULT_ATTEMPTS
-      const retryAt = job.attempts + 1 >= attempts ? DEAD : this.clock.now() + 1000 * 2 ** (job.attempts + 1)
+      // A locked run is not counted until it fails: this was attempt `attempts + 1`.
+      const retryAt = this.retryAt(this.definitions.get(job.name), job.attempts + 1)
       this.log.error({ err: failure, job: job.name, attempt: job.attempts + 1 }, 'job failed')
-      await failLockedJob(
-        this.db,
-        job.id,
-        retryAt,
-        failure instanceof Error ? failure.message : String(failure),
-      )
+      await failLockedJob(this.db, job.id, retryAt, errorText(failure))
     }
     if (leased) await this.run(leased)
     return true
@@ -157,7 +152,7 @@ export class JobRunner {
       return
     }
     try {
-      const payload = JSON.parse(job.payload)
+      const payload = decodePayload(definition.kind, job.payload)
       if (definition.transactional) {
         await this.db.transaction().execute(async (trx) => {
           await definition.handle(payload, this.context(trx))
@@ -169,19 +164,27 @@ export class JobRunner {
       }
     } catch (err) {
       if (err instanceof ClaimLost) return
-      const attempts = definition.maxAttempts ?? DEFAULT_ATTEMPTS
-      const message = err instanceof Error ? err.message : String(err)
-      const retryAt = job.attempts >= attempts ? DEAD : this.clock.now() + 1000 * 2 ** job.attempts
+      // A leased claim counted its attempt when it was taken.
       this.log.error({ err, job: job.name, attempt: job.attempts }, 'job failed')
-      await retryJob(this.db, job, retryAt, message)
+      await retryJob(this.db, job, this.retryAt(definition, job.attempts), errorText(err))
     }
+  }
+
+  /** The retry policy, one for every job: backoff doubling per attempt on the store clock, then dead. */
+  private retryAt(definition: JobDefinition<unknown> | undefined, attempt: number): number {
+    const attempts = definition?.maxAttempts ?? DEFAULT_ATTEMPTS
+    return attempt >= attempts ? DEAD : this.clock.now() + 1000 * 2 ** attempt
   }
 
   private context(db: Kysely<DB>): JobContext {
     return {
       db,
       now: this.clock.now(),
-      enqueue: (name, payload, runAt) => enqueueJob(db, name, payload, runAt),
+      enqueue: (kind, payload, runAt) => enqueue(db, kind, payload, runAt),
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
 }

@@ -18,9 +18,7 @@ import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../
 import { openReadConnection } from '../exports/read-connection.js'
 import type { ExportSettings } from '../exports/settings.js'
 import { ZipMemory } from '../exports/zip.js'
-import { EXPORT_BUILD, exportBuildJob } from '../jobs/definitions/export-build.js'
-import { EXPORT_EXPIRE, exportExpireJob } from '../jobs/definitions/export-expire.js'
-import type { JobContext } from '../jobs/job.js'
+import { encodePayload, enqueue, type JobContext } from '../jobs/job.js'
 import type { JobRunner } from '../jobs/runner.js'
 import { collectGarbage } from '../lib/collect-garbage.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
@@ -42,8 +40,9 @@ import {
   tasksWithoutJob,
   updateOwnedTask,
 } from '../storage/repositories/exports.js'
-import { DEAD, enqueueJob } from '../storage/repositories/jobs.js'
+import { DEAD } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
+import { EXPORT_BUILD, EXPORT_EXPIRE, exportJobs } from './export-jobs.js'
 import { resolveAccount } from './mailbox-access.js'
 
 /** A build holds its task for this long (real time) unless it renews the claim. */
@@ -118,8 +117,7 @@ export class ExportService {
   }
 
   registerJobs(jobs: JobRunner): void {
-    jobs.register(exportBuildJob(this))
-    jobs.register(exportExpireJob(this))
+    for (const job of exportJobs(this)) jobs.register(job)
   }
 
   // The API ---------------------------------------------------------------------------
@@ -141,7 +139,7 @@ export class ExportService {
     }
     await this.db.transaction().execute(async (trx) => {
       await insertTask(trx, task)
-      await enqueueJob(trx, EXPORT_BUILD, { taskId: task.id }, now)
+      await enqueue(trx, EXPORT_BUILD, { taskId: task.id }, now)
     })
     return this.present({ ...task, finishTime: null })
   }
@@ -260,7 +258,7 @@ export class ExportService {
     if (claim === 'finished') return
     if (claim !== 'acquired') {
       // Waiting for a free slot (busy), or another node is building it (held): look again later.
-      await enqueueJob(
+      await enqueue(
         this.db,
         EXPORT_BUILD,
         { taskId },
@@ -314,7 +312,7 @@ export class ExportService {
         lastError: error,
         release: true,
       })
-      if (owned) await enqueueJob(trx, EXPORT_EXPIRE, { taskId: task.id }, expiresAt)
+      if (owned) await enqueue(trx, EXPORT_EXPIRE, { taskId: task.id }, expiresAt)
       return owned
     })
     if (!done) throw new LeaseLost()
@@ -481,9 +479,14 @@ export class ExportService {
       realNow,
       startup && !this.deps.dialect.sharedByNodes,
     )
-    const jobless = await tasksWithoutJob(this.db, EXPORT_BUILD, realNow, DEAD)
+    const jobless = await tasksWithoutJob(this.db, EXPORT_BUILD.name, realNow, DEAD)
     for (const taskId of new Set([...orphaned, ...jobless])) {
-      await requeueBuild(this.db, EXPORT_BUILD, taskId, this.deps.clock.now())
+      await requeueBuild(
+        this.db,
+        EXPORT_BUILD.name,
+        encodePayload(EXPORT_BUILD, { taskId }),
+        this.deps.clock.now(),
+      )
     }
   }
 }

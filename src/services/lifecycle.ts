@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { type JobDefinition, jobKind } from '../jobs/job.js'
 import { changeMessage } from '../storage/repositories/message-changes.js'
 import { dueInMailbox, earliestIn, mailboxWithDue } from '../storage/repositories/purge.js'
 import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
@@ -8,6 +9,7 @@ import {
   pruneTombstones,
 } from '../storage/repositories/tombstones.js'
 import type { DB } from '../storage/schema.js'
+import { BLOB_RELEASE } from './blob-release.js'
 
 /**
  * The sync horizon: a tombstone (what tells ISync a message was removed) is kept this
@@ -101,4 +103,26 @@ export async function lifecycleStep(trx: Kysely<DB>, now: number, s: LifecycleSe
   const tombstone = await earliestTombstone(trx)
   if (tombstone !== undefined) next = Math.min(next, tombstone + SYNC_HORIZON_MS)
   return { next: Math.max(next, now + 1), blobKeys: [] }
+}
+
+/**
+ * Deleted → Purged → removed, on the store clock. One row of this job exists at a time
+ * (see sweeps.ts); each run does one step in the runner's transaction and, in that same
+ * transaction, enqueues the next run and deletes its own row, so the chain runs exactly
+ * once across nodes and never forks or breaks. While work is due the next run is due at
+ * once, so moving the manual clock settles it all before answering.
+ */
+export const PURGE_SWEEP = jobKind<Record<string, never>>('lifecycle.purge-sweep')
+
+export function purgeSweepJob(settings: LifecycleSettings): JobDefinition<Record<string, never>> {
+  return {
+    kind: PURGE_SWEEP,
+    transactional: true,
+    maxAttempts: 20,
+    async handle(_payload, ctx) {
+      const step = await lifecycleStep(ctx.db, ctx.now, settings)
+      if (step.blobKeys.length > 0) await ctx.enqueue(BLOB_RELEASE, { keys: step.blobKeys }, ctx.now)
+      await ctx.enqueue(PURGE_SWEEP, {}, step.next)
+    },
+  }
 }

@@ -4,9 +4,8 @@ import type { Clock } from '../domain/clock.js'
 import { ApiError, errors } from '../domain/errors.js'
 import { deletableByFilter, type MessageChange, type MessageUpdate } from '../domain/message/lifecycle.js'
 import type { MessageType } from '../domain/message/model.js'
-import { BLOB_RELEASE } from '../jobs/definitions/names.js'
+import { enqueue } from '../jobs/job.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
-import { enqueueJob } from '../storage/repositories/jobs.js'
 import {
   type ChangeOutcome,
   changeMessage,
@@ -15,6 +14,7 @@ import {
 } from '../storage/repositories/message-changes.js'
 import { joinChangeGroup } from '../storage/repositories/notification-outbox.js'
 import type { DB } from '../storage/schema.js'
+import { BLOB_RELEASE } from './blob-release.js'
 import type { Mailbox } from './mailbox-access.js'
 
 /**
@@ -172,7 +172,7 @@ export class MessageChangesService {
           }
           return !(await isBlobReferenced(trx ?? this.db, key))
         })
-        if (retryAt !== undefined) await enqueueJob(this.db, BLOB_RELEASE, { keys: [key] }, retryAt)
+        if (retryAt !== undefined) await enqueue(this.db, BLOB_RELEASE, { keys: [key] }, retryAt)
       } catch {
         // Left for a later clean-up: the message is already Purged.
       }

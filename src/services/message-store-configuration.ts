@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
 import { parseRetentionPeriod } from '../domain/message/retention.js'
-import { RETENTION_SWEEP } from '../jobs/definitions/names.js'
 import { accountRetention, setRetentionPeriod } from '../storage/repositories/retention.js'
 import { wakeSingletonJob } from '../storage/repositories/singleton-jobs.js'
 import type { DB } from '../storage/schema.js'
+import { RETENTION_SWEEP } from './retention.js'
 
 export interface MessageStoreConfiguration {
   retentionPeriod?: number
@@ -30,7 +30,7 @@ export class MessageStoreConfigurationService {
     const days = parseRetentionPeriod(body)
     if (!(await accountRetention(this.db, accountId))) throw errors.notFound('accountId')
     await setRetentionPeriod(this.db, accountId, days)
-    await wakeSingletonJob(this.db, RETENTION_SWEEP, this.clock.now())
+    await wakeSingletonJob(this.db, RETENTION_SWEEP.name, this.clock.now())
     return { retentionPeriod: days }
   }
 }

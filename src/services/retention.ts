@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { ageRules, type CappedFolder, cappedFolders, type MailboxCaps } from '../domain/message/retention.js'
+import { type JobDefinition, jobKind } from '../jobs/job.js'
 import { isMirroredAccount } from '../storage/repositories/mirror-state.js'
 import { lockMailbox, removeMessages } from '../storage/repositories/removal.js'
 import {
@@ -12,6 +13,7 @@ import {
   oldestUnderRule,
 } from '../storage/repositories/retention.js'
 import type { DB } from '../storage/schema.js'
+import { BLOB_RELEASE } from './blob-release.js'
 import type { SweepStep } from './lifecycle.js'
 
 /**
@@ -134,4 +136,25 @@ async function capsStep(
   if (!complete && removed > 0) return { pass, next: now, blobKeys }
   await markChecked(trx, mailbox)
   return { pass: { ...pass, after: mailbox.extensionId }, next: now, blobKeys }
+}
+
+/**
+ * The retention rules and mailbox limits, on the store clock: one step of a pass per
+ * run, the pass's progress carried in the payload of the next run, which is enqueued in
+ * the same transaction (see PURGE_SWEEP in lifecycle.ts).
+ */
+export const RETENTION_SWEEP = jobKind<Partial<RetentionPass>>('retention.sweep')
+
+export function retentionSweepJob(settings: RetentionSettings): JobDefinition<Partial<RetentionPass>> {
+  return {
+    kind: RETENTION_SWEEP,
+    transactional: true,
+    maxAttempts: 20,
+    async handle(payload, ctx) {
+      const pass: RetentionPass = payload.phase ? (payload as RetentionPass) : NEW_PASS
+      const step = await retentionStep(ctx.db, ctx.now, pass, settings)
+      if (step.blobKeys.length > 0) await ctx.enqueue(BLOB_RELEASE, { keys: step.blobKeys }, ctx.now)
+      await ctx.enqueue(RETENTION_SWEEP, step.pass, step.next)
+    },
+  }
 }

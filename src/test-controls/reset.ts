@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { type Kysely, sql, type Transaction } from 'kysely'
-import { SWEEPS } from '../jobs/definitions/names.js'
+import { SWEEPS } from '../services/sweeps.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
 import type { DB } from '../storage/schema.js'
 import { ACCOUNT_TABLES, MAILBOX_TABLES, SUBSCRIPTION_TABLES } from './reset-tables.js'

@@ -41,3 +41,25 @@ test('no module under src/http imports from src/storage', () => {
   )
   assert.deepEqual(offenders, [])
 })
+
+test('jobs/ is the machinery only: it imports no use case, so services and jobs form no cycle', () => {
+  const offenders = modules(path.join(src, 'jobs')).flatMap((file) =>
+    importsOf(file)
+      .filter((target) => target.startsWith(`services${path.sep}`))
+      .map((target) => `${path.relative(src, file)} → ${target}`),
+  )
+  assert.deepEqual(offenders, [])
+})
+
+test('every job kind is declared once, by the use case that enqueues it', () => {
+  const declared = new Map<string, string[]>()
+  for (const file of modules(src)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/jobKind<[^>]*>\('([^']+)'/g)) {
+      declared.set(m[1]!, [...(declared.get(m[1]!) ?? []), path.relative(src, file)])
+    }
+  }
+  assert.ok(declared.has('delivery.step'), 'the rule finds job kinds')
+  const twice = [...declared].filter(([, files]) => files.length > 1)
+  assert.deepEqual(twice, [])
+  for (const [name, files] of declared) assert.ok(!files[0]!.startsWith(`jobs${path.sep}`), name)
+})

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ManualClock } from '../../src/domain/clock.js'
+import { enqueue, jobKind } from '../../src/jobs/job.js'
 import { JobRunner } from '../../src/jobs/runner.js'
 import { openDatabase } from '../../src/storage/database.js'
 import { enqueueJob } from '../../src/storage/repositories/jobs.js'
 import { databaseFor, tempDir } from '../helpers/server.js'
+
+const RECORD = jobKind<{ tag: string }>('record')
+const FLAKY = jobKind<Record<string, never>>('flaky')
+const BROKEN = jobKind<Record<string, never>>('broken')
 
 // The runner claims jobs differently where rows can be locked: run on both databases.
 const databases = ['sqlite::memory:']
@@ -24,8 +29,8 @@ for (const kind of databases) {
         error: (_o, msg) => errors.push(msg),
       })
       const ran: string[] = []
-      runner.register<{ tag: string }>({
-        name: 'record',
+      runner.register({
+        kind: RECORD,
         transactional: true,
         async handle(payload, ctx) {
           ran.push(payload.tag)
@@ -41,8 +46,8 @@ for (const kind of databases) {
     test('a job runs once, when the clock reaches its time, and not before', async () => {
       const { database, clock, runner, ran } = await setup()
       const t0 = clock.now()
-      await enqueueJob(database.db, 'record', { tag: 'later' }, t0 + 60_000)
-      await enqueueJob(database.db, 'record', { tag: 'now' }, t0)
+      await enqueue(database.db, RECORD, { tag: 'later' }, t0 + 60_000)
+      await enqueue(database.db, RECORD, { tag: 'now' }, t0)
       await runner.settle()
       assert.deepEqual(ran, ['now'])
       await clock.moveTo(t0 + 60_000)
@@ -58,7 +63,7 @@ for (const kind of databases) {
       const { database, clock, runner, errors } = await setup()
       let calls = 0
       runner.register({
-        name: 'flaky',
+        kind: FLAKY,
         transactional: true,
         async handle(_payload, ctx) {
           calls++
@@ -69,7 +74,7 @@ for (const kind of databases) {
           if (calls < 3) throw new Error('not yet')
         },
       })
-      await enqueueJob(database.db, 'flaky', {}, clock.now())
+      await enqueue(database.db, FLAKY, {}, clock.now())
       await runner.settle()
       assert.equal(calls, 1)
       for (let i = 0; i < 3; i++) {
@@ -89,7 +94,7 @@ for (const kind of databases) {
       const { database, clock, runner } = await setup()
       let calls = 0
       runner.register({
-        name: 'broken',
+        kind: BROKEN,
         transactional: true,
         maxAttempts: 2,
         async handle() {
@@ -97,7 +102,7 @@ for (const kind of databases) {
           throw new Error('always')
         },
       })
-      await enqueueJob(database.db, 'broken', {}, clock.now())
+      await enqueue(database.db, BROKEN, {}, clock.now())
       for (let i = 0; i < 5; i++) {
         await runner.settle()
         await clock.moveTo(clock.now() + 3600_000)
@@ -105,6 +110,31 @@ for (const kind of databases) {
       assert.equal(calls, 2)
       const job = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow()
       assert.equal(job.last_error, 'always')
+      await database.close()
+    })
+
+    test('a row written by an older version of a job kind runs upgraded to the current payload', async () => {
+      const { database, clock, runner, errors } = await setup()
+      // Version 2 of `greet` renamed `who` to `name`; rows of version 1 are still stored.
+      const GREET = jobKind<{ name: string }>('greet', {
+        version: 2,
+        upgrade: (stored) => ({ name: String(stored.who) }),
+      })
+      const greeted: string[] = []
+      runner.register({
+        kind: GREET,
+        transactional: true,
+        async handle(payload) {
+          greeted.push(payload.name)
+        },
+      })
+      await enqueueJob(database.db, 'greet', JSON.stringify({ who: 'old row' }), clock.now())
+      await enqueue(database.db, GREET, { name: 'new row' }, clock.now())
+      const stored = await database.db.selectFrom('jobs').select('payload').orderBy('id').execute()
+      assert.deepEqual(JSON.parse(stored[1]!.payload), { name: 'new row', v: 2 })
+      await runner.settle()
+      assert.deepEqual(greeted.sort(), ['new row', 'old row'])
+      assert.deepEqual(errors, [])
       await database.close()
     })
   })

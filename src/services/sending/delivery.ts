@@ -2,12 +2,10 @@ import type { Kysely } from 'kysely'
 import { type Channel, deliveryPlan, type Route } from '../../carriers/simulator.js'
 import { applyDeliveryStep, type DeliveryStep } from '../../domain/message/delivery.js'
 import type { Message } from '../../domain/message/model.js'
-import { enqueueJob } from '../../storage/repositories/jobs.js'
+import { enqueue, type JobContext, type JobDefinition, jobKind } from '../../jobs/job.js'
 import { payloadMailbox } from '../../storage/repositories/mailbox-key.js'
 import { changeDelivery } from '../../storage/repositories/message-status.js'
 import type { DB } from '../../storage/schema.js'
-
-export const DELIVERY_STEP_JOB = 'delivery.step'
 
 /**
  * One step of one recipient's delivery, as a job payload. It names the plan (route,
@@ -27,6 +25,8 @@ export interface DeliveryStepPayload {
   step: number
   origin: number
 }
+
+export const DELIVERY_STEP = jobKind<DeliveryStepPayload>('delivery.step')
 
 /**
  * Hands a message over: in the transaction that wrote the message, runs the steps due
@@ -62,7 +62,7 @@ export async function startDeliveries(
       payload.step++
     }
     const next = plan[payload.step]
-    if (next) await enqueueJob(trx, DELIVERY_STEP_JOB, payload, origin + next.afterMs)
+    if (next) await enqueue(trx, DELIVERY_STEP, payload, origin + next.afterMs)
   }
 }
 
@@ -95,12 +95,26 @@ export async function runDeliveryStep(
   p: DeliveryStepPayload,
   now: number,
   lockRows: boolean,
-  enqueue: (name: string, payload: unknown, runAt: number) => Promise<void>,
+  enqueueNext: JobContext['enqueue'],
 ): Promise<void> {
   const plan = deliveryPlan(p.route, p.channel, p.phoneNumber)
   const step = plan[p.step]
   if (!step) return
   const changed = await applyStep(trx, p, step, now, lockRows)
   const next = plan[p.step + 1]
-  if (changed && next) await enqueue(DELIVERY_STEP_JOB, { ...p, step: p.step + 1 }, p.origin + next.afterMs)
+  if (changed && next) await enqueueNext(DELIVERY_STEP, { ...p, step: p.step + 1 }, p.origin + next.afterMs)
+}
+
+/**
+ * One step of an outbound message's delivery to one recipient (carrier simulator or
+ * inside the store). Transactional: the status change, its place in the mailbox's
+ * change sequence and the next step's job commit with the removal of this job, so a
+ * restart at any point neither loses a step nor applies one twice.
+ */
+export function deliveryStepJob(lockRows: boolean): JobDefinition<DeliveryStepPayload> {
+  return {
+    kind: DELIVERY_STEP,
+    transactional: true,
+    handle: (payload, ctx) => runDeliveryStep(ctx.db, payload, ctx.now, lockRows, ctx.enqueue),
+  }
 }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import { errors } from '../../domain/errors.js'
 import type { Message, MessageExtra, Party } from '../../domain/message/model.js'
+import { enqueue, type JobDefinition, jobKind } from '../../jobs/job.js'
 import { parseIsoDate } from '../../lib/iso.js'
-import { enqueueJob } from '../../storage/repositories/jobs.js'
 import { payloadMailbox } from '../../storage/repositories/mailbox-key.js'
 import { attachmentDraftsOf, loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
 import { type AttachmentDraft, insertMessage } from '../../storage/repositories/messages.js'
@@ -17,7 +17,27 @@ import { internalOwners, resolvePhoneRecipients, routeOf } from './recipients.js
 import type { Sender } from './sender.js'
 import type { SendingDeps } from './service.js'
 
-export const FAX_DISPATCH_JOB = 'fax.dispatch'
+interface FaxDispatchPayload {
+  /** Absent in jobs enqueued before migration 0006 (see payloadMailbox). */
+  accountId?: string
+  extensionId: string
+  messageId: number
+}
+
+/**
+ * A scheduled fax (`sendTime` in the future), sent when the store's clock reaches it:
+ * the recipients' copies and the start of each delivery, in the job's transaction.
+ */
+export const FAX_DISPATCH = jobKind<FaxDispatchPayload>('fax.dispatch')
+
+export function faxDispatchJob(lockRows: boolean): JobDefinition<FaxDispatchPayload> {
+  return {
+    kind: FAX_DISPATCH,
+    transactional: true,
+    handle: (payload, ctx) => dispatchScheduledFax(ctx.db, payload, ctx.now, lockRows),
+  }
+}
+
 export const FAX_MAX_RECIPIENTS = 50
 const COVER_TEXT_MAX = 1024
 const RESOLUTIONS = ['High', 'Low'] as const
@@ -172,9 +192,9 @@ async function createFax(
       now,
     )
     if (!immediate) {
-      await enqueueJob(
+      await enqueue(
         trx,
-        FAX_DISPATCH_JOB,
+        FAX_DISPATCH,
         { accountId: fax.accountId, extensionId: fax.extensionId, messageId: fax.id },
         sendTime,
       )
@@ -234,7 +254,7 @@ export async function dispatchFax(
  */
 export async function dispatchScheduledFax(
   trx: Kysely<DB>,
-  payload: { accountId?: string; extensionId: string; messageId: number },
+  payload: FaxDispatchPayload,
   now: number,
   lockRows: boolean,
 ): Promise<void> {

@@ -464,10 +464,10 @@ export async function tasksWithoutJob(
 export async function requeueBuild(
   db: Kysely<DB>,
   jobName: string,
-  taskId: string,
+  /** The build job's encoded payload. */
+  payload: string,
   runAt: number,
 ): Promise<void> {
-  const payload = JSON.stringify({ taskId })
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('jobs').where('name', '=', jobName).where('payload', '=', payload).execute()
     await trx.insertInto('jobs').values({ name: jobName, payload, run_at: runAt, attempts: 0 }).execute()

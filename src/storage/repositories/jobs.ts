@@ -12,17 +12,19 @@ export interface ClaimedJob {
 /** Far future: a job that failed for good stays, visible, but is never due again. */
 export const DEAD = 8_000_000_000_000_000
 
-/** Adds a job; call with the transaction of the change that needs it, so both commit or neither. */
+/** Adds a job row, its payload already encoded (jobs/job.ts `enqueue` is the typed way in). */
 export async function enqueueJob(
   db: Kysely<DB>,
   name: string,
-  payload: unknown,
+  payload: string,
   runAt: number,
 ): Promise<void> {
-  await db
-    .insertInto('jobs')
-    .values({ name, payload: JSON.stringify(payload), run_at: runAt, attempts: 0 })
-    .execute()
+  await db.insertInto('jobs').values({ name, payload, run_at: runAt, attempts: 0 }).execute()
+}
+
+/** Removes a job that ran in the transaction that locked its row. */
+export async function deleteJob(trx: Kysely<DB>, id: number): Promise<void> {
+  await trx.deleteFrom('jobs').where('id', '=', id).execute()
 }
 
 /**

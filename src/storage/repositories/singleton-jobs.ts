@@ -13,7 +13,8 @@ import { enqueueJob } from './jobs.js'
 export async function ensureSingletonJob(
   db: Kysely<DB>,
   name: string,
-  payload: unknown,
+  /** Encoded, as jobs/job.ts `encodePayload` does. */
+  payload: string,
   runAt: number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {

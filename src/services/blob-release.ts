@@ -1,5 +1,4 @@
-import type { JobDefinition } from '../job.js'
-import { BLOB_RELEASE } from './names.js'
+import { type JobDefinition, jobKind } from '../jobs/job.js'
 
 /**
  * Frees the attachment bytes a purge or removal stopped referencing, once that change
@@ -7,11 +6,13 @@ import { BLOB_RELEASE } from './names.js'
  * inbound message are shared by its copies in several mailboxes: only a blob no
  * attachment references any more is deleted. Safe to run again.
  */
+export const BLOB_RELEASE = jobKind<{ keys: string[] }>('blobs.release')
+
 export function blobReleaseJob(
   release: (keys: string[]) => Promise<void>,
 ): JobDefinition<{ keys: string[] }> {
   return {
-    name: BLOB_RELEASE,
+    kind: BLOB_RELEASE,
     transactional: false,
     async handle(payload) {
       await release(Array.isArray(payload.keys) ? payload.keys.filter((k) => typeof k === 'string') : [])

@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely'
-import type { LifecycleSettings } from '../services/lifecycle.js'
-import { NEW_PASS, type RetentionSettings } from '../services/retention.js'
+import { encodePayload } from '../jobs/job.js'
+import type { JobRunner } from '../jobs/runner.js'
 import { ensureSingletonJob } from '../storage/repositories/singleton-jobs.js'
 import type { DB } from '../storage/schema.js'
-import { blobReleaseJob } from './definitions/blob-release.js'
-import { PURGE_SWEEP, RETENTION_SWEEP } from './definitions/names.js'
-import { purgeSweepJob } from './definitions/purge-sweep.js'
-import { retentionSweepJob } from './definitions/retention-sweep.js'
-import type { JobRunner } from './runner.js'
+import { blobReleaseJob } from './blob-release.js'
+import { type LifecycleSettings, PURGE_SWEEP, purgeSweepJob } from './lifecycle.js'
+import { NEW_PASS, RETENTION_SWEEP, type RetentionSettings, retentionSweepJob } from './retention.js'
+
+/** Jobs of which exactly one row exists at any time: each run enqueues its successor. */
+export const SWEEPS = [PURGE_SWEEP.name, RETENTION_SWEEP.name] as const
 
 export interface SweepSettings extends LifecycleSettings, Pick<RetentionSettings, 'interval' | 'caps'> {
   /** Frees attachment bytes no attachment references any more. */
@@ -28,6 +29,6 @@ export function registerSweeps(runner: JobRunner, s: SweepSettings): void {
  * last run (shorter periods) take effect at once.
  */
 export async function scheduleSweeps(db: Kysely<DB>, now: number): Promise<void> {
-  await ensureSingletonJob(db, PURGE_SWEEP, {}, now)
-  await ensureSingletonJob(db, RETENTION_SWEEP, NEW_PASS, now)
+  await ensureSingletonJob(db, PURGE_SWEEP.name, encodePayload(PURGE_SWEEP, {}), now)
+  await ensureSingletonJob(db, RETENTION_SWEEP.name, encodePayload(RETENTION_SWEEP, NEW_PASS), now)
 }
