@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import { type Command, Option } from 'commander'
-import { SEED_APP, SEED_PASSWORD, type SeedResult, seedStore } from '../services/seeding.js'
+import { SEED_APP, SEED_PASSWORD, type SeedResult, seedStore } from '../seed/seed-store.js'
 import { withStore } from './offline.js'
 import { addStoreOptions, type StoreOptions } from './store-options.js'
 

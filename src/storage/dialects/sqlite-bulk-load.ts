@@ -14,7 +14,7 @@ import type { BulkLoad } from './dialect.js'
  * Ctrl-C, kill -9, power loss), the record names exactly the indexes missing, and every
  * opening of the store builds them before anything else: before migrations, which may
  * redefine or drop those very indexes and expect to find them. The rows themselves go
- * in by batches that are each complete (see services/seeding.ts), so a store
+ * in by batches that are each complete (see seed/seed-store.ts), so a store
  * interrupted mid-load holds fewer messages, never half-written ones.
  *
  * Set aside: indexes made by CREATE INDEX that are neither UNIQUE (dropping one would

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { RowGenerator, type SeedPlan } from './seed-rows.js'
+import { RowGenerator, type SeedPlan } from './row-generator.js'
 
 /**
  * The worker thread of `msgstore seed`: answers each request with the next batch of

@@ -8,12 +8,12 @@ import { conversationIdOf, participantsKey } from '../domain/message/conversatio
 import type { AttachmentType, Party } from '../domain/message/model.js'
 import { GRANT_TYPES, PERMISSIONS } from '../domain/provisioning-file.js'
 import { hashPassword } from '../lib/secrets.js'
+import { provision } from '../services/provisioning.js'
 import type { Database } from '../storage/database.js'
 import { BulkInsert, maxId, syncIdGenerator } from '../storage/repositories/bulk-insert.js'
 import { partyDigits } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
-import { provision } from './provisioning.js'
-import { AREAS, FIRST_NAMES, faxes, images, LAST_NAMES, recordings, smsTexts } from './seed-payloads.js'
+import { AREAS, FIRST_NAMES, faxes, images, LAST_NAMES, recordings, smsTexts } from './payloads.js'
 import {
   ATTACHMENT_COLUMNS,
   MESSAGE_COLUMNS,
@@ -25,7 +25,7 @@ import {
   RowGenerator,
   type SeedKind,
   type SeedPlan,
-} from './seed-rows.js'
+} from './row-generator.js'
 
 /**
  * `msgstore seed`: fills a store with synthetic accounts, extensions and messages of
@@ -34,7 +34,7 @@ import {
  * Accounts and extensions go through the provisioning code; every user gets the
  * same password. Messages are written in batches, one transaction each, with
  * multi-row INSERTs of complete rows, the pre-rendered record included. A worker
- * thread generates and renders the next batch (seed-rows.ts) while this thread
+ * thread generates and renders the next batch (row-generator.ts) while this thread
  * writes the current one. Ids and change sequence numbers are planned from the
  * store's state at the start; each transaction checks that no other writer has
  * moved it since (largest ids, the mailboxes' change sequences) before writing.
@@ -377,7 +377,7 @@ class WorkerSource implements BatchSource {
   private readonly requested: Promise<RowBatch | null>[] = []
 
   constructor(plan: SeedPlan, ahead = 2) {
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed-worker.js')
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js')
     this.worker = new Worker(file, { workerData: plan })
     this.worker.on('message', (batch: RowBatch | null) => this.waiting.shift()?.resolve(batch))
     const fail = (err: Error) => {

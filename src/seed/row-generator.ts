@@ -17,7 +17,7 @@ import { INBOX_FAX_VOICEMAIL_CAP, SENT_FAX_MAX_AGE, TEXT_FOLDER_CAP } from '../d
  * worker thread can build them while the main thread writes the previous batch.
  * Everything a row holds is decided here, ids and change sequence numbers
  * included: the writer checks, inside each batch's transaction, that the store
- * still stands where the plan says (see seeding.ts).
+ * still stands where the plan says (see seed-store.ts).
  */
 
 export type SeedKind = 'SMS' | 'MMS' | 'VoiceMail' | 'Fax'
