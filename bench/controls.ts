@@ -2,7 +2,7 @@
  * The cost of the test controls when unused: the list route (unfiltered, perPage 100, the
  * polling shape) on a server as shipped (journal on, no fault rules, rate limits off)
  * against the same build with the controls' hooks not registered
- * (MSGSTORE_BENCH_CONTROLS_OFF=1). Both servers read one seeded store and are loaded at
+ * (bench/server.ts with MSGSTORE_BENCH_CONTROLS_OFF=1). Both servers read one seeded store and are loaded at
  * the same time in each round, so that the machine's drifting speed falls on both alike.
  *
  *   npm run bench:controls        (BENCH_CONTROLS_MESSAGES, BENCH_CONTROLS_SECONDS, BENCH_CONTROLS_ROUNDS,

@@ -6,6 +6,8 @@ import { corePlan, cpuSeconds, pinned } from './cores.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const MAIN = path.join(ROOT, 'dist/main.js')
+/** msgstore with the bench's routes (server.ts); it runs the built dist/ code. */
+const BENCH_SERVER = ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')]
 /** The admin token of the bench server (scenarios that store their own data use the admin API). */
 export const ADMIN_TOKEN = 'bench-admin'
 
@@ -73,7 +75,7 @@ export async function startServer(
 ): Promise<Server> {
   const args = [
     ...nodeArgs,
-    MAIN,
+    ...BENCH_SERVER,
     'serve',
     '--port',
     '0',
@@ -88,7 +90,8 @@ export async function startServer(
   // On the servers' cores, away from the load generator's (cores.ts).
   const [command, argv] = pinned(corePlan().server, process.execPath, args)
   const child: ChildProcess = spawn(command, argv, {
-    env: { ...process.env, MSGSTORE_BENCH_ROUTES: '1', MSGSTORE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, MSGSTORE_LOG_LEVEL: 'warn' },
+    cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

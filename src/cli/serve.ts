@@ -4,14 +4,14 @@ import { lockSqliteStore } from '../app/serve-lock.js'
 import { createServices } from '../app/services.js'
 import { type Config, loadConfig, type ServeOptions } from '../config/config.js'
 import { ApiError } from '../domain/errors.js'
-import { buildHttp } from '../http/server.js'
+import { buildHttp, type HttpExtensions } from '../http/server.js'
 import { randomToken } from '../lib/secrets.js'
 import { stopWhenNpmParentExits } from './parent-watch.js'
 
 const SHUTDOWN_LIMIT_MS = 9000
 
 /** `msgstore serve`: open the store, listen, print the ready line, and stop cleanly on SIGTERM/SIGINT. */
-export async function serve(options: ServeOptions): Promise<void> {
+export async function serve(options: ServeOptions, extensions: HttpExtensions = {}): Promise<void> {
   const config = loadConfig(options, process.env, () => randomToken(24))
   // --shared-store is the one way several processes may serve one SQLite store at once.
   const lock = config.sharedStore ? undefined : lockSqliteStore(config.databaseUrl)
@@ -20,7 +20,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (config.provisionFile) await applyProvisionFile(services.provision, config.provisionFile)
   const demoCreated = config.demo ? await ensureDemo(services) : false
 
-  const app = await buildHttp(services)
+  const app = await buildHttp(services, extensions)
   await app.listen({ port: config.port, host: config.host })
   services.jobs.start()
   await services.notifications.start()

@@ -41,8 +41,6 @@ export interface Config {
   readonly retentionInterval: number
   /** How many messages a mailbox folder keeps (`--text-folder-cap`, `--fax-voicemail-inbox-cap`). */
   readonly mailboxCaps: MailboxCaps
-  /** Serve the `/__bench` routes that `npm run bench` compares with (MSGSTORE_BENCH_ROUTES=1). */
-  readonly benchRoutes: boolean
   /** Message store exports: archive size, expiry, concurrency. */
   readonly exports: ExportSettings
   /** Test controls: the request journal's size and the rate limits. */
@@ -172,7 +170,6 @@ export function loadConfig(opts: ServeOptions, env: Env, randomToken: () => stri
     removeAfter,
     retentionInterval,
     mailboxCaps,
-    benchRoutes: /^(1|true|yes|on)$/i.test(env.MSGSTORE_BENCH_ROUTES ?? ''),
     exports: loadExportSettings(opts, env),
     controls: loadControlSettings(opts, env),
     notifications: notificationSettings(opts, env),

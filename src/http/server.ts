@@ -16,7 +16,6 @@ import { registerMethodRouting } from './plugins/method-routing.js'
 import { registerNulGuard } from './plugins/nul-guard.js'
 import { registerTestControlHooks } from './plugins/test-controls.js'
 import { registerAdminRoutes } from './routes/admin/index.js'
-import { registerBenchRoutes } from './routes/bench.js'
 import { registerInboxPage } from './routes/inbox/page.js'
 import { registerMetricsRoute } from './routes/metrics.js'
 import { registerOAuthRoutes } from './routes/oauth/index.js'
@@ -29,7 +28,22 @@ const MAX_BODY = 50 * 1024 * 1024
 const MAX_INBOUND_FILE = 1024 * 1024 * 1024
 
 /** Builds the HTTP application; it does not listen (see cli/serve.ts). */
-export async function buildHttp(services: Services): Promise<FastifyInstance> {
+/**
+ * What a program embedding msgstore adds to its HTTP app: the benchmark's own entry
+ * (bench/server.ts) adds its baseline routes and turns the test controls' hooks off for
+ * its baseline. `msgstore serve` adds nothing.
+ */
+export interface HttpExtensions {
+  /** Registered after the built-in plugins and before the API routes. */
+  routes?: (app: FastifyInstance) => void
+  /** false: leave the test controls' hooks out (the bench's measure of their cost). */
+  testControlHooks?: boolean
+}
+
+export async function buildHttp(
+  services: Services,
+  extensions: HttpExtensions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.log as FastifyBaseLogger,
     bodyLimit: MAX_BODY,
@@ -66,12 +80,12 @@ export async function buildHttp(services: Services): Promise<FastifyInstance> {
     app.addHook('onRequest', async () => clock.refresh())
   }
   // Before any route: the hooks give each route its throttling group as it is registered.
-  registerTestControlHooks(app, services.controls)
+  registerTestControlHooks(app, services.controls, extensions.testControlHooks !== false)
   registerOpenApiRoute(app, services)
   registerSystemRoutes(app, services)
   registerOAuthRoutes(app, services)
   await registerMetricsRoute(app, services)
-  if (services.config.benchRoutes) registerBenchRoutes(app)
+  extensions.routes?.(app)
   registerInboxPage(app, services.inbox.login)
   await app.register(async (scope) => registerAdminRoutes(scope, services))
   await app.register(async (scope) => registerRestApi(scope, services))

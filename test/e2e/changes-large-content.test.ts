@@ -39,7 +39,7 @@ describe('a 100 MB attachment', () => {
   before(async () => {
     // --expose-gc and the bench routes: /__bench/memory collects, then tells what is live.
     process.env.MSGSTORE_TEST_NODE_ARGS = `${process.env.MSGSTORE_TEST_NODE_ARGS ?? ''} --expose-gc`
-    server = await startProvisioned({ env: { MSGSTORE_BENCH_ROUTES: '1' } })
+    server = await startProvisioned({ benchServer: true })
     const hash = createHash('sha256')
     for (const chunk of payload()) hash.update(chunk)
     expected = hash.digest('hex')

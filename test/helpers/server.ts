@@ -7,6 +7,7 @@ import pg from 'pg'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const MAIN = path.join(root, 'dist/main.js')
+const BENCH_SERVER = path.join(root, 'bench/server.ts')
 export const ADMIN_TOKEN = 'test-admin-token'
 
 export interface RunningServer {
@@ -31,6 +32,8 @@ export interface StartOptions {
   noDataFlag?: boolean
   /** Working folder of the server process. */
   cwd?: string
+  /** Run the bench's server (bench/server.ts: msgstore plus its `/__bench` routes). */
+  benchServer?: boolean
 }
 
 export function tempDir(prefix = 'msgstore-test-'): string {
@@ -66,7 +69,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const dataDir = opts.dataDir ?? tempDir()
   const database = await databaseFor(dataDir)
   const args = [
-    MAIN,
+    ...(opts.benchServer ? ['--import', 'tsx', BENCH_SERVER] : [MAIN]),
     'serve',
     '--port',
     '0',

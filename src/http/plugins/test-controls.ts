@@ -20,7 +20,7 @@ const isApi = (url: string) => url.startsWith('/restapi/')
  *
  * Must be registered before any route, so that routes get their throttling group.
  */
-export function registerTestControlHooks(app: FastifyInstance, controls: TestControls): void {
+export function registerTestControlHooks(app: FastifyInstance, controls: TestControls, hooks = true): void {
   app.addHook('onRoute', (route) => {
     if (!isApi(route.url) && route.url !== '/restapi') return
     const method = Array.isArray(route.method) ? route.method[0]! : route.method
@@ -29,7 +29,7 @@ export function registerTestControlHooks(app: FastifyInstance, controls: TestCon
   })
 
   // The bench's baseline (bench/controls.ts): the same build without the controls' hooks.
-  if (process.env.MSGSTORE_BENCH_CONTROLS_OFF === '1') return
+  if (!hooks) return
 
   const faults = controls.faults
   app.addHook('onRequest', (request, reply, done) => {

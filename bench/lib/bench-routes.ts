@@ -4,7 +4,7 @@ const MAX_BYTES = 16 * 1024 * 1024
 const MAX_SIZES = 16
 
 /**
- * Routes for `npm run bench` only, registered when MSGSTORE_BENCH_ROUTES is set.
+ * Routes for `npm run bench` only, added by its server (bench/server.ts).
  *
  * `GET /__bench/bare?bytes=N` answers N bytes of JSON from a Buffer made once per
  * size: the same server and framework with no work per request, the floor that the
