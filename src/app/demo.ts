@@ -1,4 +1,4 @@
-import type { Services } from './services.js'
+import type { StoreServices } from './services.js'
 
 /** The account an empty store starts with, so that `msgstore serve` is usable at once. */
 export const DEMO = {
@@ -62,7 +62,7 @@ const demoFile = {
 }
 
 /** Creates the demo account and a few messages when the store has no account at all. */
-export async function ensureDemo(services: Services): Promise<boolean> {
+export async function ensureDemo(services: StoreServices): Promise<boolean> {
   const any = await services.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst()
   if (any) return false
   await services.provision(demoFile)

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { type Logger, pino } from 'pino'
 import type { BlobStore } from '../blobs/blob-store.js'
 import { DbBlobStore } from '../blobs/db-blob-store.js'
@@ -7,13 +7,16 @@ import type { Config } from '../config/config.js'
 import { type Clock, ManualClock, SystemClock } from '../domain/clock.js'
 import { JobRunner } from '../jobs/runner.js'
 import { logRedaction } from '../lib/log-redaction.js'
+import { type MirrorMailboxStatus, mirrorStatus } from '../mirror/status.js'
 import { Notifications } from '../notifications/notifications.js'
 import { Metrics } from '../observability/metrics.js'
+import { AccountDirectory } from '../services/account-directory.js'
 import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
 import { InboxDirectory } from '../services/inbox-directory.js'
 import { InboxLogin } from '../services/inbox-login.js'
+import { MailboxAccess } from '../services/mailbox-access.js'
 import { MessageChangesService } from '../services/message-changes.js'
 import { MessageContentService } from '../services/message-content.js'
 import { MessageStoreService } from '../services/message-store.js'
@@ -58,10 +61,11 @@ export class PublicUrl {
   }
 }
 
+/**
+ * What the HTTP layer is given: use cases, never the database (see StoreServices).
+ */
 export interface Services {
   config: Config
-  database: Database
-  db: Kysely<DB>
   blobs: BlobStore
   clock: Clock
   publicUrl: PublicUrl
@@ -90,12 +94,26 @@ export interface Services {
   log: Logger
   /** The series of `GET /metrics`; notifications set theirs through it. */
   metrics: Metrics
+  /** Which mailbox a request names, and whether the caller may open it. */
+  mailboxes: MailboxAccess
+  /** The account, its extensions and phone numbers as the account API shows them. */
+  accounts: AccountDirectory
+  /** What `msgstore mirror` has done, per mirrored mailbox. */
+  mirrorStatus(accountId?: string): Promise<MirrorMailboxStatus[]>
+  /** Whether the database answers (`GET /healthz`). */
+  healthy(): Promise<boolean>
   provision(file: unknown): Promise<ProvisionResult>
   close(): Promise<void>
 }
 
+/** The composition root's whole: the services and the database under them, for the CLI, seed and bench. */
+export interface StoreServices extends Services {
+  database: Database
+  db: Kysely<DB>
+}
+
 /** The composition root: the one place that picks concrete database, blob store and clock. */
-export async function createServices(config: Config): Promise<Services> {
+export async function createServices(config: Config): Promise<StoreServices> {
   setStatementLog(config.statementLog)
   const database = await openDatabase(config.databaseUrl, {
     poolSize: config.poolSize,
@@ -203,6 +221,17 @@ export async function createServices(config: Config): Promise<Services> {
     inbox: { login: new InboxLogin(config.adminToken), directory: new InboxDirectory(db) },
     log,
     metrics: new Metrics(db, clock),
+    mailboxes: new MailboxAccess(db),
+    accounts: new AccountDirectory(db),
+    mirrorStatus: (accountId) => mirrorStatus(db, clock, accountId),
+    healthy: async () => {
+      try {
+        await sql`select 1`.execute(db)
+        return true
+      } catch {
+        return false
+      }
+    },
     provision: provisionFile,
     close: async () => {
       controls.stop()

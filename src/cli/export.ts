@@ -3,7 +3,7 @@ import path from 'node:path'
 import cliProgress from 'cli-progress'
 import { type Command, Option } from 'commander'
 import type { Kysely } from 'kysely'
-import type { Services } from '../app/services.js'
+import type { StoreServices } from '../app/services.js'
 import { ApiError } from '../domain/errors.js'
 import { parseReportRequest, REPORT_MESSAGE_TYPES } from '../domain/export/task.js'
 import { writeZipAtomically } from '../exports/archive-store.js'
@@ -90,7 +90,7 @@ export function registerExportCommand(program: Command): void {
 
 /** Writes the archives, reading messages and attachments through `db`. */
 async function exportArchives(
-  services: Services,
+  services: StoreServices,
   db: Kysely<DB>,
   opts: ExportCommandOptions,
   maxBytes: number,

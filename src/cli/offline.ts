@@ -1,11 +1,11 @@
-import { createServices, type Services } from '../app/services.js'
+import { createServices, type StoreServices } from '../app/services.js'
 import { loadConfig } from '../config/config.js'
 import type { StoreOptions } from './store-options.js'
 
 /** Opens the store for a one-off command (provision, jwt, seed, export, import, mirror) and closes it afterwards. */
 export async function withStore<T>(
   opts: StoreOptions & { publicUrl?: string },
-  work: (services: Services) => Promise<T>,
+  work: (services: StoreServices) => Promise<T>,
   /** A long-running command beside a server (mirror) opens an SQLite store as one of several processes. */
   shared = { sharedStore: false },
 ): Promise<T> {

@@ -1,9 +1,9 @@
-import type { Services } from '../app/services.js'
+import type { StoreServices } from '../app/services.js'
 import { KeepRefused, messageKeeperOf } from '../services/message-keeping/message-keeper.js'
 import type { MirrorKeeper } from './keeper.js'
 
 /** The store's message keeping (services/message-keeping), as the mirror uses it. */
-export function storeKeeper(services: Services): MirrorKeeper {
+export function storeKeeper(services: StoreServices): MirrorKeeper {
   const keeper = messageKeeperOf(services)
   return {
     async ensureMailbox(accountId, extension) {

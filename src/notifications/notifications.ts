@@ -11,6 +11,7 @@ import type { ChangeGroup } from './events.js'
 import { type FaultCheck, GATEWAY_PATH, Gateway } from './gateway.js'
 import { notificationCounters } from './metrics.js'
 import type { NotificationSettings } from './settings.js'
+import { SubscriptionReport } from './subscription-report.js'
 import { SubscriptionService } from './subscriptions.js'
 import { WebhookWorker } from './webhook-delivery.js'
 
@@ -39,12 +40,15 @@ export interface NotificationDeps {
 export class Notifications {
   readonly subscriptions: SubscriptionService
   readonly webhooks: WebhookWorker
+  /** What the admin API shows of subscriptions and their deliveries. */
+  readonly report: SubscriptionReport
   private readonly dispatcher: OutboxDispatcher
   private gateway?: Gateway
 
   constructor(private readonly deps: NotificationDeps) {
     this.subscriptions = new SubscriptionService(deps.db, deps.clock, deps.publicUrl, deps.settings)
     this.webhooks = new WebhookWorker(deps.db, deps.clock, deps.settings.webhookTimeout, deps.log)
+    this.report = new SubscriptionReport(deps.db, deps.clock, this.subscriptions)
     this.dispatcher = new OutboxDispatcher(
       deps.db,
       deps.dialect.supportsRowLocks,

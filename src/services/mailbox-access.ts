@@ -35,6 +35,15 @@ export async function resolveMailbox(
   return { accountId, extensionId: extensionParam }
 }
 
+/** The mailbox a request names, for the HTTP layer's mailbox hook (http/plugins/mailbox.ts). */
+export class MailboxAccess {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  resolve(principal: Principal, accountParam: string, extensionParam: string): Promise<Mailbox> {
+    return resolveMailbox(this.db, principal, accountParam, extensionParam)
+  }
+}
+
 export function resolveAccount(principal: Principal, accountParam: string): string {
   if (accountParam === '~' || accountParam === principal.accountId) return principal.accountId
   throw errors.anotherAccount()

@@ -4,6 +4,7 @@ import type { DB } from '../storage/schema.js'
 import { type ExtensionRef, expireSyncTokens, expireTokens } from './expiry.js'
 import { FaultRules } from './faults/rules.js'
 import { RequestJournal } from './journal.js'
+import { type MessageSearch, searchMessages } from './messages.js'
 import { RateLimiter } from './rate-limits/limiter.js'
 import { type ResetDeps, type ResetScope, resetStore } from './reset.js'
 
@@ -54,6 +55,21 @@ export class TestControls {
 
   stop(): void {
     this.faults.stop()
+  }
+
+  /** Stored messages across mailboxes (`GET /admin/v1/messages`). */
+  searchMessages(search: MessageSearch, baseUrl: string): Promise<{ records: Record<string, unknown>[] }> {
+    return searchMessages(this.db, this.deps.dialect, search, baseUrl)
+  }
+
+  /** Whether an account exists, for the per-account reset's 404. */
+  async hasAccount(accountId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .executeTakeFirst()
+    return row !== undefined
   }
 
   async reset(scope: ResetScope): Promise<void> {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
 import type { Services } from '../../app/services.js'
 
 const RELEASE_DATE = '2026-11-01T00:00:00.000Z'
@@ -20,11 +19,7 @@ export function registerSystemRoutes(app: FastifyInstance, services: Services): 
   }))
   app.get('/restapi/v1.0', async () => ({ ...version(), serverVersion: '1.0.0', serverRevision: 'msgstore' }))
   app.get('/healthz', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(services.db)
-      return { status: 'ok' }
-    } catch {
-      return reply.status(503).send({ status: 'unavailable' })
-    }
+    if (await services.healthy()) return { status: 'ok' }
+    return reply.status(503).send({ status: 'unavailable' })
   })
 }

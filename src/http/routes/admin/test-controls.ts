@@ -3,7 +3,7 @@ import type { Services } from '../../../app/services.js'
 import { errors } from '../../../domain/errors.js'
 import { parseFaultRule } from '../../../test-controls/faults/rule.js'
 import { parseJournalFilter } from '../../../test-controls/journal.js'
-import { parseMessageSearch, searchMessages } from '../../../test-controls/messages.js'
+import { parseMessageSearch } from '../../../test-controls/messages.js'
 import { mergeSettings } from '../../../test-controls/rate-limits/limiter.js'
 
 type ExtensionParams = { accountId: string; extensionId: string }
@@ -23,20 +23,13 @@ export function registerTestControlRoutes(app: FastifyInstance, services: Servic
 
   app.post<{ Params: { accountId: string } }>('/admin/v1/accounts/:accountId/reset', async (request) => {
     const { accountId } = request.params
-    const account = await services.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', '=', accountId)
-      .executeTakeFirst()
-    if (!account) throw errors.notFound('accountId')
+    if (!(await controls.hasAccount(accountId))) throw errors.notFound('accountId')
     await controls.reset({ accountId })
     return { reset: `account ${accountId}` }
   })
 
   app.get('/admin/v1/messages', async (request) =>
-    searchMessages(
-      services.db,
-      services.database.dialect,
+    controls.searchMessages(
       parseMessageSearch(request.query as Record<string, unknown>),
       services.publicUrl.value,
     ),

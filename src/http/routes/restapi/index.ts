@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../app/services.js'
+import { registerMailboxHook } from '../../plugins/mailbox.js'
 import { registerRestAuth } from '../../plugins/rest-auth.js'
 import { registerAccountRoutes } from './account/index.js'
 import { allowEmptyJsonBodies } from './message-store/bulk.js'
@@ -19,6 +20,7 @@ import { registerSubscriptions } from './subscription.js'
 /** Every authenticated route under `/restapi/v1.0`, in one place. */
 export function registerRestApi(app: FastifyInstance, services: Services): void {
   registerRestAuth(app, services.oauth)
+  registerMailboxHook(app, services.mailboxes)
   registerListMessages(app, services)
   registerReadMessage(app, services)
   registerMessageContent(app, services)

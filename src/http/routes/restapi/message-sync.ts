@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../app/services.js'
 import type { Query } from '../../../domain/message/list-query.js'
-import { resolveMailbox } from '../../../services/mailbox-access.js'
 import { renderMessageSync } from '../../presenters/message-sync.js'
 import type { MailboxParams } from './message-store/params.js'
 
@@ -13,10 +12,9 @@ import type { MailboxParams } from './message-store/params.js'
 export function registerMessageSync(app: FastifyInstance, services: Services): void {
   app.get<{ Params: MailboxParams; Querystring: Query }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-sync',
-    { config: { permission: 'ReadMessages' } },
+    { config: { permission: 'ReadMessages', mailbox: true } },
     async (request, reply) => {
-      const { accountId, extensionId } = request.params
-      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const mailbox = request.mailbox
       const result = await services.sync.sync(mailbox, request.query)
       const [path, search = ''] = request.url.split('?', 2) as [string, string?]
       const body = renderMessageSync(result, services.publicUrl.value, path, search)

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import type { Query } from '../../../../domain/message/list-query.js'
-import { AccountDirectory } from '../../../../services/account-directory.js'
 import {
   presentAccount,
   presentExtension,
@@ -27,7 +26,7 @@ const readAccounts = { config: { permission: 'ReadAccounts' } }
  * listAccountPhoneNumbers. Links name the account and extension by id, never `~`.
  */
 export function registerAccountRoutes(app: FastifyInstance, services: Services): void {
-  const directory = new AccountDirectory(services.db)
+  const directory = services.accounts
   const base = () => services.publicUrl.value
   const search = (request: FastifyRequest) => request.url.split('?', 2)[1] ?? ''
 

@@ -3,7 +3,7 @@ import type { Services } from '../../../../app/services.js'
 import { ApiError, errors } from '../../../../domain/errors.js'
 import { type MessageChange, parseMessageUpdate } from '../../../../domain/message/lifecycle.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
-import { type Mailbox, resolveMailbox } from '../../../../services/mailbox-access.js'
+import type { Mailbox } from '../../../../services/mailbox-access.js'
 import { MultipartMixedBody } from '../../../plugins/bulk-bodies.js'
 import {
   type BulkItem,
@@ -254,8 +254,8 @@ export function sendBulk(reply: FastifyReply, items: BulkItem[], json: boolean):
 /** PUT and PATCH: one id answers 200 with the record; a bulk request answers 207 with a part per id. */
 export function updateHandler(services: Services, method: 'PUT' | 'PATCH') {
   return async (request: FastifyRequest<{ Params: MessageParams }>, reply: FastifyReply) => {
-    const { accountId, extensionId, messageId } = request.params
-    const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+    const { messageId } = request.params
+    const mailbox = request.mailbox
     const parsed = readUpdateRequest(request, messageId)
     if (!parsed.bulk) {
       const update = parseMessageUpdate(parsed.body, method)

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { errors } from '../../../../domain/errors.js'
 import { type Query, single } from '../../../../domain/message/list-query.js'
-import { resolveMailbox } from '../../../../services/mailbox-access.js'
 import type { MessageParams } from './params.js'
 
 interface ContentParams extends MessageParams {
@@ -22,10 +21,10 @@ const DISPOSITIONS = ['Inline', 'Attachment'] as const
 export function registerMessageContent(app: FastifyInstance, services: Services): void {
   app.get<{ Params: ContentParams; Querystring: Query }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store/:messageId/content/:attachmentId',
-    { config: { permission: 'ReadMessages' } },
+    { config: { permission: 'ReadMessages', mailbox: true } },
     async (request, reply) => {
-      const { accountId, extensionId, messageId, attachmentId } = request.params
-      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const { messageId, attachmentId } = request.params
+      const mailbox = request.mailbox
       const disposition = dispositionParam(request.query)
       const filenameParam = single(request.query, 'contentDispositionFilename')
       const content = await services.content.find(mailbox, messageId, attachmentId)

@@ -9,7 +9,6 @@ import {
   values,
 } from '../../../../domain/message/list-query.js'
 import { MESSAGE_TYPES, type MessageType } from '../../../../domain/message/model.js'
-import { resolveMailbox } from '../../../../services/mailbox-access.js'
 import type { MailboxParams } from './params.js'
 
 export const DELETE_TYPES = [...MESSAGE_TYPES, 'All'] as const
@@ -23,10 +22,9 @@ export const DELETE_TYPES = [...MESSAGE_TYPES, 'All'] as const
 export function registerDeleteMessagesByFilter(app: FastifyInstance, services: Services): void {
   app.delete<{ Params: MailboxParams; Querystring: Query }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store',
-    { config: { permission: 'EditMessages' } },
+    { config: { permission: 'EditMessages', mailbox: true } },
     async (request, reply) => {
-      const { accountId, extensionId } = request.params
-      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const mailbox = request.mailbox
       const query = request.query
       const conversationIds = values(query, 'conversationId')?.map((text) => {
         if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { booleanParam, enumValues, type Query } from '../../../../domain/message/list-query.js'
-import { resolveMailbox } from '../../../../services/mailbox-access.js'
 import type { BulkItem } from '../../../presenters/multipart.js'
 import { messageIdOf, readDeleteRequest, runBulk, sendBulk } from './bulk.js'
 import { DELETE_TYPES } from './delete-by-filter.js'
@@ -15,10 +14,10 @@ import type { MessageParams } from './params.js'
 export function registerDeleteMessage(app: FastifyInstance, services: Services): void {
   app.delete<{ Params: MessageParams; Querystring: Query }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store/:messageId',
-    { config: { permission: 'EditMessages' } },
+    { config: { permission: 'EditMessages', mailbox: true } },
     async (request, reply) => {
-      const { accountId, extensionId, messageId } = request.params
-      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const { messageId } = request.params
+      const mailbox = request.mailbox
       const purge = booleanParam(request.query, 'purge') ?? false
       // `type` is part of the operation; ids name their messages, so it is only checked.
       enumValues(request.query, 'type', DELETE_TYPES)

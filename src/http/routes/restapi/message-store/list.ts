@@ -3,7 +3,6 @@ import type { Services } from '../../../../app/services.js'
 import type { Query } from '../../../../domain/message/list-query.js'
 import { ByteLru } from '../../../../lib/byte-lru.js'
 import { RecentKeys } from '../../../../lib/recent-keys.js'
-import { resolveMailbox } from '../../../../services/mailbox-access.js'
 import type { PageValidity } from '../../../../services/message-store.js'
 import { renderMessageList } from '../../../presenters/message-list.js'
 import type { MailboxParams } from './params.js'
@@ -32,10 +31,9 @@ export function registerListMessages(app: FastifyInstance, services: Services): 
   const queries = new RecentKeys(QUERIES_REMEMBERED)
   app.get<{ Params: MailboxParams; Querystring: Query }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store',
-    { config: { permission: 'ReadMessages' } },
+    { config: { permission: 'ReadMessages', mailbox: true } },
     async (request, reply) => {
-      const { accountId, extensionId } = request.params
-      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const mailbox = request.mailbox
       const search = request.url.split('?', 2)[1] ?? ''
       const key = `${mailbox.extensionId}?${search}`
       reply.type('application/json; charset=utf-8')

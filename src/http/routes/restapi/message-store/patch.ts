@@ -10,7 +10,7 @@ import type { MessageParams } from './params.js'
 export function registerPatchMessage(app: FastifyInstance, services: Services): void {
   app.patch<{ Params: MessageParams }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store/:messageId',
-    { config: { permission: 'EditMessages' } },
+    { config: { permission: 'EditMessages', mailbox: true } },
     updateHandler(services, 'PATCH'),
   )
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { errors } from '../../../../domain/errors.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
-import { resolveMailbox } from '../../../../services/mailbox-access.js'
 import {
   type BulkItem,
   MULTIPART_JSON,
@@ -19,10 +18,10 @@ const ID = /^\d{1,16}$/
 export function registerReadMessage(app: FastifyInstance, services: Services): void {
   app.get<{ Params: MessageParams }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store/:messageId',
-    { config: { permission: 'ReadMessages' } },
+    { config: { permission: 'ReadMessages', mailbox: true } },
     async (request, reply) => {
-      const { accountId, extensionId, messageId } = request.params
-      const mailbox = await resolveMailbox(services.db, request.principal, accountId, extensionId)
+      const { messageId } = request.params
+      const mailbox = request.mailbox
       const ids = splitIds(messageId)
       if (ids.length > MAX_BULK_IDS) throw errors.batchLimit(MAX_BULK_IDS)
       const numeric = ids.filter((id) => ID.test(id)).map(Number)

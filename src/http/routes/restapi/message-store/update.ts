@@ -7,7 +7,7 @@ import type { MessageParams } from './params.js'
 export function registerUpdateMessage(app: FastifyInstance, services: Services): void {
   app.put<{ Params: MessageParams }>(
     '/restapi/v1.0/account/:accountId/extension/:extensionId/message-store/:messageId',
-    { config: { permission: 'EditMessages' } },
+    { config: { permission: 'EditMessages', mailbox: true } },
     updateHandler(services, 'PUT'),
   )
 }
