@@ -33,22 +33,21 @@ test('the rule reads imports: a module known to import storage is seen doing so'
   assert.ok(importsOf(database).some((target) => target.startsWith(`storage${path.sep}`)))
 })
 
-test('no module under src/http imports from src/storage', () => {
-  const offenders = modules(path.join(src, 'http')).flatMap((file) =>
+/** Each import from a module under src/`from` of a module under src/`to`, as `file → target`. */
+function importsAcross(from: string, to: string): string[] {
+  return modules(path.join(src, from)).flatMap((file) =>
     importsOf(file)
-      .filter((target) => target.startsWith(`storage${path.sep}`))
+      .filter((target) => target.startsWith(`${to}${path.sep}`))
       .map((target) => `${path.relative(src, file)} → ${target}`),
   )
-  assert.deepEqual(offenders, [])
+}
+
+test('no module under src/http imports from src/storage', () => {
+  assert.deepEqual(importsAcross('http', 'storage'), [])
 })
 
 test('jobs/ is the machinery only: it imports no use case, so services and jobs form no cycle', () => {
-  const offenders = modules(path.join(src, 'jobs')).flatMap((file) =>
-    importsOf(file)
-      .filter((target) => target.startsWith(`services${path.sep}`))
-      .map((target) => `${path.relative(src, file)} → ${target}`),
-  )
-  assert.deepEqual(offenders, [])
+  assert.deepEqual(importsAcross('jobs', 'services'), [])
 })
 
 test('every job kind is declared once, by the use case that enqueues it', () => {
