@@ -52,9 +52,10 @@ export class MailboxSync {
     const key = { accountId: this.options.accountId, extensionId: extension.id }
     const stored = await this.state.get(key)
     const answer = await this.sync(extension, stored?.sync_token ?? null, key)
-    // An FSync answers Alive messages only; the Deleted folder is read from the list.
+    // An FSync answers Alive messages only; the Deleted folder is read from the list,
+    // unless deletes are not mirrored (--keep-deleted), when it would be read for nothing.
     const listedRecords =
-      answer.syncInfo.syncType === 'FSync'
+      answer.syncInfo.syncType === 'FSync' && !this.options.keepDeleted
         ? [...answer.records, ...(await this.deletedFolder(extension))]
         : answer.records
     const records: SourceRecord[] = []
