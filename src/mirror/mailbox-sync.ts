@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { MirrorStateRepository } from '../storage/repositories/mirror-state.js'
-import type { LocalMailbox, MirrorKeeper, SourceExtension, SourceRecord } from './keeper.js'
+import type { LocalMailbox, MirrorKeeper, SourceExtension, SourceRecord, StoredContent } from './keeper.js'
 import { eachLimited } from './pool.js'
 import { type SourceClient, SourceError } from './source.js'
 
@@ -220,7 +220,10 @@ export class MailboxSync {
 
   /**
    * Downloads the bytes of every attachment kept here without them: those of this sync,
-   * and those a pass cut short left behind. Each is downloaded once.
+   * and those a pass cut short left behind. Each is downloaded once. The bytes of a batch
+   * are stored as they come (a few downloads at once) and pointed at in one transaction
+   * per batch, not one per attachment: bytes stored but never pointed at (a crash in
+   * between) are freed after the blob grace period and downloaded again.
    */
   private async downloadMissing(extension: SourceExtension, local: LocalMailbox): Promise<number> {
     let downloaded = 0
@@ -228,24 +231,31 @@ export class MailboxSync {
     for (;;) {
       const missing = await this.keeper.missingContent(local, after, DOWNLOAD_BATCH)
       if (missing.length === 0) return downloaded
-      await eachLimited(missing, this.options.downloads, async ({ messageId, attachmentId }) => {
-        const uri = `/restapi/v1.0/account/~/extension/${extension.id}/message-store/${messageId}/content/${attachmentId}`
-        try {
-          await this.source.download('content', uri, async (res) => {
-            if (!res.body) throw new Error(`no body for ${uri}`)
-            // The SDK answers with whatever fetch its platform has: a Node stream or a web one.
-            const raw: unknown = res.body
-            const body =
-              raw instanceof Readable ? raw : Readable.fromWeb(raw as WebReadableStream<Uint8Array>)
-            await this.keeper.keepContent(local, messageId, attachmentId, body)
-          })
-        } catch (e) {
-          // Gone from the source (purged or removed before its bytes came): there is nothing to fetch.
-          if (e instanceof SourceError && e.status === 404) return
-          throw e
-        }
-        downloaded += 1
-      })
+      const stored: StoredContent[] = []
+      try {
+        await eachLimited(missing, this.options.downloads, async ({ messageId, attachmentId }) => {
+          const uri = `/restapi/v1.0/account/~/extension/${extension.id}/message-store/${messageId}/content/${attachmentId}`
+          try {
+            const { blob } = await this.source.download('content', uri, async (res) => {
+              if (!res.body) throw new Error(`no body for ${uri}`)
+              // The SDK answers with whatever fetch its platform has: a Node stream or a web one.
+              const raw: unknown = res.body
+              const body =
+                raw instanceof Readable ? raw : Readable.fromWeb(raw as WebReadableStream<Uint8Array>)
+              return this.keeper.storeContent(body)
+            })
+            stored.push({ messageId, attachmentId, blob })
+          } catch (e) {
+            // Gone from the source (purged or removed before its bytes came): there is nothing to fetch.
+            if (e instanceof SourceError && e.status === 404) return
+            throw e
+          }
+        })
+      } finally {
+        // What came is kept even when another download of the batch failed.
+        if (stored.length > 0) await this.keeper.attachContent(local, stored)
+      }
+      downloaded += stored.length
       after = missing[missing.length - 1]!
     }
   }
@@ -256,8 +266,8 @@ const syncPath = (extension: SourceExtension) =>
 
 /** Records kept per transaction. */
 const KEEP_BATCH = 500
-/** Attachments without bytes read per query. */
-const DOWNLOAD_BATCH = 500
+/** Attachments without bytes read per query, and pointed at their bytes per transaction. */
+const DOWNLOAD_BATCH = 200
 /** Records per page of the message list. */
 const LIST_PAGE = 1000
 
