@@ -17,6 +17,7 @@ interface MirrorCommandOptions extends StoreOptions {
   keepDeleted?: boolean
   concurrency: string
   interval: string
+  syncRecords: string
 }
 
 /**
@@ -43,6 +44,12 @@ export function registerMirrorCommand(program: Command): void {
       )
       .addOption(new Option('--concurrency <n>', 'mailboxes synced at once').default('4'))
       .addOption(
+        new Option(
+          '--sync-records <n>',
+          'records asked for per sync answer of a full copy (FSync recordCount, then ISyncs widening by as many)',
+        ).default('1000'),
+      )
+      .addOption(
         new Option('--interval <duration>', 'ISO 8601 duration between passes over every mailbox').default(
           'PT5M',
         ),
@@ -51,6 +58,9 @@ export function registerMirrorCommand(program: Command): void {
     const concurrency = Number(opts.concurrency)
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
       throw new Error('--concurrency: expected a whole number from 1 to 64')
+    const syncRecords = Number(opts.syncRecords)
+    if (!Number.isInteger(syncRecords) || syncRecords < 1 || syncRecords > 100_000)
+      throw new Error('--sync-records: expected a whole number from 1 to 100000')
     const intervalMs = parseIsoDuration(opts.interval)
     if (intervalMs === undefined || intervalMs < 1000)
       throw new Error('--interval: expected an ISO 8601 duration of at least a second, such as PT5M')
@@ -85,6 +95,7 @@ export function registerMirrorCommand(program: Command): void {
           accountId: opts.account,
           source: sourceUrl.toString(),
           keepDeleted: Boolean(opts.keepDeleted),
+          syncRecords,
           concurrency,
           intervalMs,
           now: () => services.clock.now(),

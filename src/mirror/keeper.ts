@@ -22,8 +22,20 @@ export interface MirrorKeeper {
     after: { messageId: number; attachmentId: number },
     limit: number,
   ): Promise<{ messageId: number; attachmentId: number }[]>
-  /** Stores the bytes of one attachment, read from `body` (content-addressed: identical bytes once). */
-  keepContent(mailbox: LocalMailbox, messageId: number, attachmentId: number, body: Readable): Promise<void>
+  /**
+   * Stores the bytes of one attachment, read from `body`, in the blob store
+   * (content-addressed: identical bytes once); `attachContent` points attachments at them.
+   */
+  storeContent(body: Readable): Promise<StoredContent>
+  /** Points attachments at their stored bytes, all in one transaction (one durable commit). */
+  attachContent(mailbox: LocalMailbox, items: StoredContent[]): Promise<void>
+}
+
+/** Bytes stored for one attachment, not yet pointed at. */
+export interface StoredContent {
+  messageId: number
+  attachmentId: number
+  blob: { key: string; size: number }
 }
 
 export interface SourceExtension {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { MirrorStateRepository } from '../storage/repositories/mirror-state.js'
-import type { LocalMailbox, MirrorKeeper, SourceExtension, SourceRecord } from './keeper.js'
+import type { LocalMailbox, MirrorKeeper, SourceExtension, SourceRecord, StoredContent } from './keeper.js'
 import { eachLimited } from './pool.js'
 import { type SourceClient, SourceError } from './source.js'
 
@@ -12,6 +12,8 @@ export interface MailboxSyncOptions {
   accountId: string
   /** A message deleted on the source stays as it is here (Alive), instead of becoming Deleted. */
   keepDeleted: boolean
+  /** Records asked for per answer of a full copy (the FSync's recordCount, then as many more per ISync). */
+  syncRecords: number
   /** Attachments of one mailbox downloaded at once. */
   downloads: number
   now: () => number
@@ -24,9 +26,17 @@ export interface MailboxSyncResult {
   attachments: number
 }
 
+/** What a mailbox sync has kept so far. */
+interface KeptSoFar {
+  /** Records that changed the store. */
+  messages: number
+  /** The creation time (ms) of the oldest record the sync answered. */
+  oldest?: number
+}
+
 interface SyncAnswer {
   records: SourceRecord[]
-  syncInfo: { syncType: 'FSync' | 'ISync'; syncToken: string }
+  syncInfo: { syncType: 'FSync' | 'ISync'; syncToken: string; olderRecordsExist?: boolean }
 }
 
 /**
@@ -51,35 +61,75 @@ export class MailboxSync {
   async run(extension: SourceExtension): Promise<MailboxSyncResult> {
     const key = { accountId: this.options.accountId, extensionId: extension.id }
     const stored = await this.state.get(key)
-    const answer = await this.sync(extension, stored?.sync_token ?? null, key)
-    // An FSync answers Alive messages only; the Deleted folder is read from the list.
-    const listedRecords =
-      answer.syncInfo.syncType === 'FSync'
-        ? [...answer.records, ...(await this.deletedFolder(extension))]
-        : answer.records
-    const records: SourceRecord[] = []
-    for (const listed of listedRecords) {
-      const record = await this.fullRecord(extension, listed)
-      if (record) records.push(record)
-    }
     const local = await this.keeper.ensureMailbox(this.options.accountId, extension)
-    let messages = 0
-    for (let i = 0; i < records.length; i += KEEP_BATCH) {
-      const kept = await this.keeper.keepRecords(local, records.slice(i, i + KEEP_BATCH))
-      messages += kept.changed
-      // A record this store cannot keep is reported, not retried forever: the rest goes on.
-      for (const why of kept.refused)
-        await this.state.failed(key, `record refused: ${why}`, this.options.now())
+    const kept: KeptSoFar = { messages: 0 }
+    let answer = await this.sync(extension, stored?.sync_token ?? null, key)
+    const syncType = answer.syncInfo.syncType
+    await this.keep(extension, local, key, answer.records, kept)
+    // An answer that left older messages out (olderRecordsExist: the FSync asked for
+    // `syncRecords`, or the source caps its answers): the frame is widened, an ISync
+    // with a larger recordCount at a time, until it holds the whole mailbox. So the
+    // token covers every message, and later ISyncs report changes to the oldest too.
+    let covered = answer.records.length
+    while (answer.syncInfo.olderRecordsExist) {
+      const wider = await this.widen(extension, answer.syncInfo.syncToken, covered + this.options.syncRecords)
+      await this.keep(extension, local, key, wider.records, kept)
+      if (wider.records.length === 0 && wider.syncInfo.olderRecordsExist) {
+        // A source that does not widen on recordCount: the older messages are read
+        // from the list instead (their later changes reach here with the next full copy).
+        // Up to a millisecond past the oldest, so its neighbours of the same time are not
+        // left out (those read twice change nothing).
+        const dateTo = kept.oldest === undefined ? undefined : new Date(kept.oldest + 1).toISOString()
+        await this.listFolder(extension, 'Alive', dateTo, (page) =>
+          this.keep(extension, local, key, page, kept),
+        )
+        answer = { ...wider, syncInfo: { ...wider.syncInfo, olderRecordsExist: false } }
+        break
+      }
+      covered += wider.records.length
+      answer = wider
     }
+    // An FSync answers Alive messages only; the Deleted folder is read from the list,
+    // unless deletes are not mirrored (--keep-deleted), when it would be read for nothing.
+    if (syncType === 'FSync' && !this.options.keepDeleted)
+      await this.listFolder(extension, 'Deleted', undefined, (page) =>
+        this.keep(extension, local, key, page, kept),
+      )
     const attachments = await this.downloadMissing(extension, local)
     await this.state.synced(key, {
       syncToken: answer.syncInfo.syncToken,
-      full: answer.syncInfo.syncType === 'FSync',
-      messages,
+      full: syncType === 'FSync',
+      messages: kept.messages,
       attachments,
       at: this.options.now(),
     })
-    return { syncType: answer.syncInfo.syncType, messages, attachments }
+    return { syncType, messages: kept.messages, attachments }
+  }
+
+  /** Keeps what one answer named, a batch (one transaction) at a time. */
+  private async keep(
+    extension: SourceExtension,
+    local: LocalMailbox,
+    key: { accountId: string; extensionId: string },
+    listed: SourceRecord[],
+    kept: KeptSoFar,
+  ): Promise<void> {
+    for (const one of listed) {
+      const created = typeof one.creationTime === 'string' ? Date.parse(one.creationTime) : Number.NaN
+      if (created < (kept.oldest ?? Number.POSITIVE_INFINITY)) kept.oldest = created
+    }
+    for (let i = 0; i < listed.length; i += KEEP_BATCH) {
+      const records: SourceRecord[] = []
+      for (const one of listed.slice(i, i + KEEP_BATCH)) {
+        const record = await this.fullRecord(extension, one)
+        if (record) records.push(record)
+      }
+      const result = await this.keeper.keepRecords(local, records)
+      kept.messages += result.changed
+      // A record this store cannot keep is reported, not retried forever: the rest goes on.
+      for (const why of result.refused)
+        await this.state.failed(key, `record refused: ${why}`, this.options.now())
+    }
   }
 
   private async sync(
@@ -87,10 +137,9 @@ export class MailboxSync {
     token: string | null,
     key: { accountId: string; extensionId: string },
   ): Promise<SyncAnswer> {
-    const path = `/restapi/v1.0/account/~/extension/${extension.id}/message-sync`
     if (token) {
       try {
-        return await this.source.getJson<SyncAnswer>('message-sync', path, {
+        return await this.source.getJson<SyncAnswer>('message-sync', syncPath(extension), {
           syncType: 'ISync',
           syncToken: token,
         })
@@ -100,27 +149,50 @@ export class MailboxSync {
         await this.state.dropToken(key)
       }
     }
-    return this.source.getJson<SyncAnswer>('message-sync', path, {
+    return this.source.getJson<SyncAnswer>('message-sync', syncPath(extension), {
       syncType: 'FSync',
       dateFrom: FULL_FRAME_FROM,
+      recordCount: this.options.syncRecords,
     })
   }
 
-  /** Every Deleted message of the mailbox, page by page, as full records. */
-  private async deletedFolder(extension: SourceExtension): Promise<SourceRecord[]> {
-    const found: SourceRecord[] = []
+  /** An ISync that widens the token's frame down to its `recordCount`th newest message. */
+  private widen(extension: SourceExtension, token: string, recordCount: number): Promise<SyncAnswer> {
+    return this.source.getJson<SyncAnswer>('message-sync', syncPath(extension), {
+      syncType: 'ISync',
+      syncToken: token,
+      recordCount,
+    })
+  }
+
+  /**
+   * Every message of one availability (created before `dateTo`, when given), page by
+   * page, handed to `each` as full records.
+   */
+  private async listFolder(
+    extension: SourceExtension,
+    availability: 'Alive' | 'Deleted',
+    dateTo: string | undefined,
+    each: (records: SourceRecord[]) => Promise<void>,
+  ): Promise<void> {
     for (let page = 1; ; page += 1) {
       const answer = await this.source.getJson<ListPage>(
         'message-list',
         `/restapi/v1.0/account/~/extension/${extension.id}/message-store`,
-        { availability: 'Deleted', dateFrom: FULL_FRAME_FROM, perPage: 1000, page },
+        {
+          availability,
+          dateFrom: FULL_FRAME_FROM,
+          ...(dateTo ? { dateTo } : {}),
+          perPage: LIST_PAGE,
+          page,
+        },
       )
       const records = answer.records ?? []
-      found.push(...records)
+      await each(records)
       const totalPages = answer.paging?.totalPages
       const more =
         answer.navigation?.nextPage !== undefined || (totalPages !== undefined && page < totalPages)
-      if (!more || records.length === 0) return found
+      if (!more || records.length === 0) return
     }
   }
 
@@ -148,7 +220,10 @@ export class MailboxSync {
 
   /**
    * Downloads the bytes of every attachment kept here without them: those of this sync,
-   * and those a pass cut short left behind. Each is downloaded once.
+   * and those a pass cut short left behind. Each is downloaded once. The bytes of a batch
+   * are stored as they come (a few downloads at once) and pointed at in one transaction
+   * per batch, not one per attachment: bytes stored but never pointed at (a crash in
+   * between) are freed after the blob grace period and downloaded again.
    */
   private async downloadMissing(extension: SourceExtension, local: LocalMailbox): Promise<number> {
     let downloaded = 0
@@ -156,33 +231,45 @@ export class MailboxSync {
     for (;;) {
       const missing = await this.keeper.missingContent(local, after, DOWNLOAD_BATCH)
       if (missing.length === 0) return downloaded
-      await eachLimited(missing, this.options.downloads, async ({ messageId, attachmentId }) => {
-        const uri = `/restapi/v1.0/account/~/extension/${extension.id}/message-store/${messageId}/content/${attachmentId}`
-        try {
-          await this.source.download('content', uri, async (res) => {
-            if (!res.body) throw new Error(`no body for ${uri}`)
-            // The SDK answers with whatever fetch its platform has: a Node stream or a web one.
-            const raw: unknown = res.body
-            const body =
-              raw instanceof Readable ? raw : Readable.fromWeb(raw as WebReadableStream<Uint8Array>)
-            await this.keeper.keepContent(local, messageId, attachmentId, body)
-          })
-        } catch (e) {
-          // Gone from the source (purged or removed before its bytes came): there is nothing to fetch.
-          if (e instanceof SourceError && e.status === 404) return
-          throw e
-        }
-        downloaded += 1
-      })
+      const stored: StoredContent[] = []
+      try {
+        await eachLimited(missing, this.options.downloads, async ({ messageId, attachmentId }) => {
+          const uri = `/restapi/v1.0/account/~/extension/${extension.id}/message-store/${messageId}/content/${attachmentId}`
+          try {
+            const { blob } = await this.source.download('content', uri, async (res) => {
+              if (!res.body) throw new Error(`no body for ${uri}`)
+              // The SDK answers with whatever fetch its platform has: a Node stream or a web one.
+              const raw: unknown = res.body
+              const body =
+                raw instanceof Readable ? raw : Readable.fromWeb(raw as WebReadableStream<Uint8Array>)
+              return this.keeper.storeContent(body)
+            })
+            stored.push({ messageId, attachmentId, blob })
+          } catch (e) {
+            // Gone from the source (purged or removed before its bytes came): there is nothing to fetch.
+            if (e instanceof SourceError && e.status === 404) return
+            throw e
+          }
+        })
+      } finally {
+        // What came is kept even when another download of the batch failed.
+        if (stored.length > 0) await this.keeper.attachContent(local, stored)
+      }
+      downloaded += stored.length
       after = missing[missing.length - 1]!
     }
   }
 }
 
+const syncPath = (extension: SourceExtension) =>
+  `/restapi/v1.0/account/~/extension/${extension.id}/message-sync`
+
 /** Records kept per transaction. */
 const KEEP_BATCH = 500
-/** Attachments without bytes read per query. */
-const DOWNLOAD_BATCH = 500
+/** Attachments without bytes read per query, and pointed at their bytes per transaction. */
+const DOWNLOAD_BATCH = 200
+/** Records per page of the message list. */
+const LIST_PAGE = 1000
 
 interface ListPage {
   records?: SourceRecord[]

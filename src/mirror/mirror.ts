@@ -10,6 +10,8 @@ export interface MirrorOptions {
   /** The source server's URL (kept with the state, shown by the status route). */
   source: string
   keepDeleted: boolean
+  /** Records asked for per sync answer of a full copy (see MailboxSyncOptions). */
+  syncRecords: number
   /** Mailboxes synced at once. */
   concurrency: number
   /** Milliseconds between two passes over every mailbox, the safety net under the events. */
@@ -62,6 +64,7 @@ export class Mirror {
     this.mailboxSync = new MailboxSync(source, keeper, state, {
       accountId: options.accountId,
       keepDeleted: options.keepDeleted,
+      syncRecords: options.syncRecords,
       downloads,
       now: options.now,
     })

@@ -26,8 +26,11 @@ export function storeKeeper(services: StoreServices): MirrorKeeper {
     missingContent(mailbox, after, limit) {
       return keeper.attachmentsWithoutBytes(mailbox, after, limit)
     },
-    async keepContent(mailbox, messageId, attachmentId, body) {
-      await keeper.keepAttachmentBytes(mailbox, messageId, attachmentId, body)
+    async storeContent(body) {
+      return { messageId: 0, attachmentId: 0, blob: await keeper.storeBytes(body) }
+    },
+    async attachContent(mailbox, items) {
+      await keeper.attachStoredBytes(items.map((item) => ({ ...item, mailbox })))
     },
   }
 }

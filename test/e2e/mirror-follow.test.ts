@@ -55,6 +55,8 @@ describe('mirror: following the source', () => {
       async () => (await mailbox(local, pair.local.baseUrl, ALICE.id)).has(id),
       60_000,
     )
+    // Brought by the event: the periodic pass that could also have brought it is an hour away.
+    assert.equal(mirror.output().match(/mirror: pass over/g)?.length, 1, mirror.output())
     await assertMirrored(pair, EXTENSIONS)
 
     const alice = await login(pair.source.baseUrl, ALICE)
