@@ -85,6 +85,12 @@ export interface MessageList {
   paging: { page: number; totalPages?: number; perPage: number; totalElements?: number }
 }
 
+/** A folder's page by key (GET …/folders/{folder}/messages). */
+export interface FolderPage {
+  records: MessageRecord[]
+  paging: { perPage: number; newer: string | null; older: string | null }
+}
+
 export interface Folder {
   name: string
   total: number

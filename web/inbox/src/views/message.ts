@@ -7,13 +7,12 @@ import {
   mailboxPath,
 } from '../api.js'
 import { field, fill, formatTime, h } from '../dom.js'
-import type { History } from '../history.js'
+import { describeHistory, type StoredChange } from '../history.js'
 import { go, type ViewState } from '../state.js'
 import { counterpart } from './mailbox.js'
 
 export interface MessageViewDeps {
   account: Account
-  history: History
   notify: (text: string, error?: boolean) => void
 }
 
@@ -25,13 +24,23 @@ export async function renderMessage(
 ): Promise<void> {
   const base = mailboxPath(deps.account.id, state.extensionId!)
   let m: MessageRecord
+  // The history is the store's (kept after a purge and after removal), read beside the record.
+  const changes = api<{ records: StoredChange[] }>(
+    'GET',
+    `${base}/message-store/${state.messageId}/history`,
+  ).then((r) => r.records)
   try {
     m = await api<MessageRecord>('GET', `${base}/message-store/${state.messageId}`)
   } catch (err) {
-    fill(root, h('p', { class: 'empty' }, `Message ${state.messageId}: ${(err as Error).message}`))
+    const stored = await changes.catch(() => [])
+    fill(
+      root,
+      h('p', { class: 'empty' }, `Message ${state.messageId}: ${(err as Error).message}`),
+      stored.length ? historySection(undefined, stored) : null,
+    )
     return
   }
-  deps.history.see(m)
+  const history = await changes.catch(() => [])
   const act = (label: string, run: () => Promise<unknown>, done: string) =>
     h(
       'button',
@@ -118,14 +127,21 @@ export async function renderMessage(
       ),
       h('pre', { tabindex: 0 }, json),
     ),
+    historySection(m, history),
+  )
+}
+
+/** The message's changes as the store recorded them, each with its store time. */
+function historySection(m: MessageRecord | undefined, changes: StoredChange[]): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'history-title' },
+    h('h3', { id: 'history-title' }, 'History'),
     h(
-      'section',
-      { 'aria-labelledby': 'history-title' },
-      h('h3', { id: 'history-title' }, 'History'),
-      h(
-        'ol',
-        { class: 'history' },
-        deps.history.of(m).map((e) => h('li', {}, h('time', {}, formatTime(e.at)), ' ', e.what)),
+      'ol',
+      { class: 'history' },
+      describeHistory(m, changes).map((e) =>
+        h('li', {}, h('time', { datetime: e.at }, formatTime(e.at)), ' ', e.what),
       ),
     ),
   )
