@@ -204,7 +204,7 @@ export async function createServices(config: Config): Promise<Services> {
     inbox: {
       login: new InboxLogin(config.adminToken),
       directory: new InboxDirectory(db),
-      folders: new InboxFolders(db),
+      folders: new InboxFolders(db, database.dialect),
     },
     log,
     metrics: new Metrics(db, clock),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { errors } from '../domain/errors.js'
 import { dateParam, enumValues, positiveInt, type Query, single } from '../domain/message/list-query.js'
 import { DIRECTIONS, MESSAGE_TYPES, READ_STATUSES } from '../domain/message/model.js'
+import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
   type FolderFilter,
   type FolderName,
@@ -38,7 +39,10 @@ export interface FolderPage {
 export class InboxFolders {
   private readonly counted = new Map<string, { seq: number; total: number }>()
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: DialectInfo,
+  ) {}
 
   async page(mailbox: Mailbox, folder: string, query: Query): Promise<FolderPage> {
     const filter = filterOf(mailbox, folder, query)
@@ -50,7 +54,7 @@ export class InboxFolders {
     if ([after, before, oldest || undefined].filter((v) => v !== undefined).length > 1)
       throw errors.invalidParameter('after', 'Give one of after, before and oldest.')
     // One row more than the page tells whether there is more on the side it reads towards.
-    const rows = await folderRows(this.db, filter, { after, before, oldest }, perPage + 1)
+    const rows = await folderRows(this.db, this.dialect, filter, { after, before, oldest }, perPage + 1)
     const towardsNewer = before !== undefined || oldest
     const more = rows.length > perPage
     const page = more ? (towardsNewer ? rows.slice(1) : rows.slice(0, perPage)) : rows
@@ -62,9 +66,10 @@ export class InboxFolders {
     if (first && last) {
       const hasNewer = towardsNewer
         ? more
-        : after !== undefined && (await folderHasBeyond(this.db, filter, rowKey(first), 'newer'))
+        : after !== undefined &&
+          (await folderHasBeyond(this.db, this.dialect, filter, rowKey(first), 'newer'))
       const hasOlder = towardsNewer
-        ? !oldest && (await folderHasBeyond(this.db, filter, rowKey(last), 'older'))
+        ? !oldest && (await folderHasBeyond(this.db, this.dialect, filter, rowKey(last), 'older'))
         : more
       newer = hasNewer ? keyOf(first) : null
       older = hasOlder ? keyOf(last) : null
@@ -79,7 +84,7 @@ export class InboxFolders {
     const seq = await mailboxSeq(this.db, mailbox)
     const kept = this.counted.get(key)
     if (kept && kept.seq === seq) return kept.total
-    const total = await folderCount(this.db, filter)
+    const total = await folderCount(this.db, this.dialect, filter)
     if (seq !== undefined) {
       this.counted.delete(key)
       this.counted.set(key, { seq, total })
@@ -108,7 +113,15 @@ function filterOf(mailbox: Mailbox, folder: string, query: Query): FolderFilter 
     conversationId: conversation === undefined ? undefined : Number(conversation),
     dateFrom: dateParam(query, 'dateFrom'),
     dateTo: dateParam(query, 'dateTo'),
+    q: searchText(query),
   }
+}
+
+function searchText(query: Query): string | undefined {
+  const q = single(query, 'q')?.trim()
+  if (!q) return undefined
+  if (q.length > 200) throw errors.invalidParameter('q', 'At most 200 characters.')
+  return q
 }
 
 function one<T>(list: T[] | undefined, name: string): T | undefined {

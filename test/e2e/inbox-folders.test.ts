@@ -60,6 +60,23 @@ describe('web inbox: folders paged by key', () => {
     assert.notEqual(oldest.paging.newer, null)
   })
 
+  it('searches text within a folder, every match reachable page by page, with its count', async () => {
+    const seen: number[] = []
+    let after = ''
+    for (;;) {
+      const p = await page('Inbox', `q=NUMBER&perPage=2${after}`)
+      seen.push(...ids(p))
+      if (p.paging.older === null) break
+      after = `&after=${p.paging.older}`
+    }
+    assert.deepEqual(seen, newestFirst())
+    assert.equal((await server.admin('GET', `${MAILBOX}/folders/Inbox/count?q=NUMBER`)).body.total, 7)
+    assert.deepEqual(ids(await page('Inbox', 'q=number%203')), [inbound[2]])
+    // A phone number's digits, however written, find the messages it took part in.
+    assert.equal((await server.admin('GET', `${MAILBOX}/folders/Inbox/count?q=(415)%20555`)).body.total, 7)
+    assert.deepEqual(ids(await page('Sent', 'q=number')), [])
+  })
+
   it('counts a folder under filters, and the count follows changes', async () => {
     const count = async (folder: string, query = '') =>
       (await server.admin('GET', `${MAILBOX}/folders/${folder}/count?${query}`)).body.total

@@ -1,7 +1,9 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { Direction, MessageType, ReadStatus } from '../../domain/message/model.js'
+import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
+import { textMatches } from './text-search.js'
 
 /**
  * A web inbox folder's messages, one page at a time by key (creation time, id) on the
@@ -28,6 +30,8 @@ export interface FolderFilter extends MailboxKey {
   conversationId?: number
   dateFrom?: number
   dateTo?: number
+  /** Text, subject or number (text-search.ts). */
+  q?: string
 }
 
 /** A position between two messages of the newest-first order. */
@@ -44,6 +48,7 @@ export interface FolderRow {
 
 function where<O>(
   q: SelectQueryBuilder<DB, 'messages', O>,
+  dialect: DialectInfo,
   f: FolderFilter,
 ): SelectQueryBuilder<DB, 'messages', O> {
   let query = q.where('account_id', '=', f.accountId).where('extension_id', '=', f.extensionId)
@@ -75,6 +80,7 @@ function where<O>(
   if (f.conversationId !== undefined) query = query.where('conversation_id', '=', f.conversationId)
   if (f.dateFrom !== undefined) query = query.where('creation_time', '>=', f.dateFrom)
   if (f.dateTo !== undefined) query = query.where('creation_time', '<=', f.dateTo)
+  if (f.q) query = query.where(textMatches(dialect, f.q, (column) => sql.ref(column)))
   return query
 }
 
@@ -84,11 +90,12 @@ function where<O>(
  */
 export async function folderRows(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   f: FolderFilter,
   from: { after?: PageKey; before?: PageKey; oldest?: boolean },
   limit: number,
 ): Promise<FolderRow[]> {
-  let q = where(db.selectFrom('messages').select(['id', 'creation_time', 'record']), f)
+  let q = where(db.selectFrom('messages').select(['id', 'creation_time', 'record']), dialect, f)
   const ascending = from.before !== undefined || from.oldest === true
   if (from.after)
     q = q.where(sql<boolean>`(creation_time, id) < (${from.after.creationTime}, ${from.after.id})`)
@@ -107,6 +114,7 @@ export async function folderRows(
 /** Whether the folder holds a message newer (`newer`) or older than `key`: one seek. */
 export async function folderHasBeyond(
   db: Kysely<DB>,
+  dialect: DialectInfo,
   f: FolderFilter,
   key: PageKey,
   side: 'newer' | 'older',
@@ -115,7 +123,7 @@ export async function folderHasBeyond(
     side === 'newer'
       ? sql<boolean>`(creation_time, id) > (${key.creationTime}, ${key.id})`
       : sql<boolean>`(creation_time, id) < (${key.creationTime}, ${key.id})`
-  const row = await where(db.selectFrom('messages').select('id'), f)
+  const row = await where(db.selectFrom('messages').select('id'), dialect, f)
     .where(comparison)
     .limit(1)
     .executeTakeFirst()
@@ -123,18 +131,18 @@ export async function folderHasBeyond(
 }
 
 /** How many messages the folder holds under the filter. */
-export async function folderCount(db: Kysely<DB>, f: FolderFilter): Promise<number> {
+export async function folderCount(db: Kysely<DB>, dialect: DialectInfo, f: FolderFilter): Promise<number> {
   if (f.folder === 'Sent') {
     // Alive outbound less the Outbox: both read from indexes alone, where the
     // delivery state of every sent message would otherwise be read from its row.
-    const outbound = await countOf(db, { ...f, folder: 'All', direction: 'Outbound' })
-    return outbound - (await countOf(db, { ...f, folder: 'Outbox' }))
+    const outbound = await countOf(db, dialect, { ...f, folder: 'All', direction: 'Outbound' })
+    return outbound - (await countOf(db, dialect, { ...f, folder: 'Outbox' }))
   }
-  return countOf(db, f)
+  return countOf(db, dialect, f)
 }
 
-async function countOf(db: Kysely<DB>, f: FolderFilter): Promise<number> {
-  const row = await where(db.selectFrom('messages').select(sql<number>`count(*)`.as('n')), f)
+async function countOf(db: Kysely<DB>, dialect: DialectInfo, f: FolderFilter): Promise<number> {
+  const row = await where(db.selectFrom('messages').select(sql<number>`count(*)`.as('n')), dialect, f)
     .$castTo<{ n: number }>()
     .executeTakeFirstOrThrow()
   return Number(row.n)

@@ -103,6 +103,7 @@ export function filterQuery(state: ViewState): URLSearchParams {
   if (state.type) q.set('messageType', state.type)
   if (state.readStatus) q.set('readStatus', state.readStatus)
   if (state.conversationId) q.set('conversationId', state.conversationId)
+  if (state.q) q.set('q', state.q)
   return q
 }
 

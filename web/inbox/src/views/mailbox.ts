@@ -44,9 +44,7 @@ export async function renderMailbox(
   const listed =
     reuse && shown?.key === key
       ? Promise.resolve(shown.list)
-      : state.q
-        ? search(state, account.id)
-        : folderPage(base, state, knownTotal(base, state))
+      : folderPage(base, state, knownTotal(base, state))
   const folders = api<{ records: Folder[] }>('GET', `${base}/folders`)
   // Counts that fail are left as last seen; the page's own failure is reported.
   folders.catch(() => {})
@@ -72,11 +70,16 @@ export async function renderMailbox(
     }
     fill(tabs, FOLDERS.map(tab))
   }
-  const status = h('span', {}, state.q ? `${list.records.length} match(es)` : '')
+  const status = h('span', {})
   const paging = h('nav', { class: 'pager', 'aria-label': 'Pages' })
   const drawPager = (total: number | undefined) => {
-    if (!state.q) status.textContent = total === undefined ? 'counting…' : `${total} message(s)`
-    fill(paging, state.q ? searchPager(state, list) : pager(state, list, total))
+    status.textContent =
+      total === undefined
+        ? 'counting…'
+        : state.q
+          ? `${total} match(es) in ${state.folder}`
+          : `${total} message(s)`
+    fill(paging, pager(state, list, total))
   }
   drawTabs(lastCounts.get(base))
   drawPager(knownTotal(base, state))
@@ -157,16 +160,6 @@ async function folderPage(base: string, state: ViewState, total: number | undefi
   return api<FolderPage>('GET', `${base}/folders/${state.folder}/messages?${q}`)
 }
 
-/** Text search across the mailbox (text, subject, numbers): the admin message search. */
-async function search(state: ViewState, accountId: string): Promise<FolderPage> {
-  const q = new URLSearchParams({ accountId, extensionId: state.extensionId!, q: state.q, limit: '200' })
-  if (state.type) q.set('type', state.type)
-  if (state.direction) q.set('direction', state.direction)
-  if (state.dateFrom) q.set('since', new Date(state.dateFrom).toISOString())
-  const found = await api<{ records: MessageRecord[] }>('GET', `/admin/v1/messages?${q}`)
-  return { records: found.records, paging: { perPage: 200, newer: null, older: null } }
-}
-
 function filterForm(state: ViewState): HTMLFormElement {
   const type = select(
     'type',
@@ -205,7 +198,12 @@ function filterForm(state: ViewState): HTMLFormElement {
     value: state.conversationId,
     inputmode: 'numeric',
   })
-  const q = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'text, subject or number' })
+  const q = h('input', {
+    type: 'search',
+    name: 'q',
+    value: state.q,
+    placeholder: 'text, subject or number, in this folder',
+  })
   const perPage = select(
     'perPage',
     [
@@ -298,10 +296,6 @@ function messageTable(records: MessageRecord[], state: ViewState): HTMLElement {
     ),
     h('tbody', {}, rows),
   )
-}
-
-function searchPager(_state: ViewState, _list: FolderPage): HTMLElement[] {
-  return []
 }
 
 /** First, Previous, Next and Last by key; the page number is carried along for the label. */
