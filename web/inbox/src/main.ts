@@ -5,7 +5,7 @@ import { go, hashOf, readHash, type ViewState } from './state.js'
 import { renderClock } from './views/clock.js'
 import { outsideWorldForm, sendAsUserForm } from './views/compose.js'
 import { renderControls } from './views/controls.js'
-import { renderMailbox } from './views/mailbox.js'
+import { prefetch, renderMailbox } from './views/mailbox.js'
 import { renderMessage } from './views/message.js'
 
 const app = document.getElementById('app')!
@@ -19,13 +19,18 @@ function notify(text: string, error = false): void {
 }
 
 async function start(): Promise<void> {
+  // The directory and the open mailbox's page are asked for at once with the login
+  // check: a browser that is not logged in gets 401 for each, and the login form.
+  const directory = api<{ records: Account[] }>('GET', '/admin/v1/accounts')
+  directory.catch(() => {})
+  prefetch(state)
   try {
     await api('GET', '/inbox/session')
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 401) return showLogin()
     throw err
   }
-  accounts = (await api<{ records: Account[] }>('GET', '/admin/v1/accounts')).records
+  accounts = (await directory).records
   layout()
   live()
   window.addEventListener('hashchange', () => {

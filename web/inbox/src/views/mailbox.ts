@@ -25,6 +25,22 @@ const lastTotals = new Map<string, number>()
 /** The list last drawn and the address it was drawn for: opening a message keeps it. */
 let shown: { key: string; list: FolderPage } | undefined
 
+/** A page asked for before the page's frame was drawn (prefetch), by address. */
+let pending: { key: string; list: Promise<FolderPage> } | undefined
+
+/**
+ * Starts reading the page of messages an address shows, at load, beside the login
+ * check and the directory of accounts instead of after them: the mailbox is named
+ * by the address itself.
+ */
+export function prefetch(state: ViewState): void {
+  if (!state.accountId || !state.extensionId || state.panel) return
+  const base = mailboxPath(state.accountId, state.extensionId)
+  const list = folderPage(base, state, knownTotal(base, state))
+  list.catch(() => {})
+  pending = { key: hashOf({ ...state, messageId: undefined }), list }
+}
+
 /** The folder tabs, the filter form and the page of messages. */
 export async function renderMailbox(
   root: HTMLElement,
@@ -41,10 +57,12 @@ export async function renderMailbox(
   // for first: a SQLite store answers one request at a time, in the order they arrive.
   const key = hashOf({ ...state, messageId: undefined })
   const totalKey = `${base}/${state.folder}?${filterQuery(state)}`
+  const early = pending?.key === key ? pending.list : undefined
+  pending = undefined
   const listed =
     reuse && shown?.key === key
       ? Promise.resolve(shown.list)
-      : folderPage(base, state, knownTotal(base, state))
+      : (early ?? folderPage(base, state, knownTotal(base, state)))
   const folders = api<{ records: Folder[] }>('GET', `${base}/folders`)
   // Counts that fail are left as last seen; the page's own failure is reported.
   folders.catch(() => {})
@@ -202,7 +220,7 @@ function filterForm(state: ViewState): HTMLFormElement {
     type: 'search',
     name: 'q',
     value: state.q,
-    placeholder: 'text, subject or number, in this folder',
+    placeholder: 'text, subject or number',
   })
   const perPage = select(
     'perPage',
