@@ -95,11 +95,11 @@ export class InboxDirectory {
 
   /**
    * Counts per folder. The totals come from one grouped read of the list index alone
-   * (which leads with the account: a read without it scanned the whole table); the
-   * Outbox needs the delivery state, which is not in that index: it is read from the
-   * Outbox's partial index (migration 0013) and its few rows. Both are kept per mailbox
-   * until its change number moves (one primary-key read tells), so paging through a
-   * large mailbox counts once.
+   * (which leads with the account: a read without it scanned the whole index, every
+   * mailbox); the Outbox needs the delivery state, which is not in that index: it is
+   * read from the Outbox's partial index (migration 0013) and its few rows. Both are
+   * kept per mailbox until its change number moves (one primary-key read tells), so
+   * paging through a large mailbox counts once.
    */
   async folders(mailbox: Mailbox): Promise<FolderCount[]> {
     const seq = await mailboxSeq(this.db, mailbox)
