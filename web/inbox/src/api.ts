@@ -80,11 +80,6 @@ export interface MessageRecord {
   [key: string]: unknown
 }
 
-export interface MessageList {
-  records: MessageRecord[]
-  paging: { page: number; totalPages?: number; perPage: number; totalElements?: number }
-}
-
 /** A folder's page by key (GET …/folders/{folder}/messages). */
 export interface FolderPage {
   records: MessageRecord[]

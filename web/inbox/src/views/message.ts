@@ -2,7 +2,7 @@ import {
   type Account,
   type Attachment,
   api,
-  type MessageList,
+  type FolderPage,
   type MessageRecord,
   mailboxPath,
 } from '../api.js'
@@ -219,8 +219,10 @@ async function thread(
   deps: MessageViewDeps,
 ): Promise<HTMLElement> {
   const base = mailboxPath(deps.account.id, state.extensionId!)
-  const q = new URLSearchParams({ conversationId, dateFrom: '1970-01-01T00:00:00.000Z', perPage: '100' })
-  const list = await api<MessageList>('GET', `${base}/message-store?${q}`)
+  // The newest 100 alive messages of the conversation, by key and without a count: a
+  // conversation of a large mailbox may hold thousands.
+  const q = new URLSearchParams({ conversationId, perPage: '100' })
+  const list = await api<FolderPage>('GET', `${base}/folders/All/messages?${q}`)
   const messages = [...list.records].reverse()
   const ext = deps.account.extensions.find((e) => e.id === state.extensionId)
   const other = m.direction === 'Inbound' ? m.from?.phoneNumber : m.to?.[0]?.phoneNumber
