@@ -15,6 +15,7 @@ import { DbClockStore } from '../services/clock-store.js'
 import { ExportService } from '../services/exports.js'
 import { InboundService } from '../services/inbound.js'
 import { InboxDirectory } from '../services/inbox-directory.js'
+import { InboxFolders } from '../services/inbox-folders.js'
 import { InboxLogin } from '../services/inbox-login.js'
 import { MailboxAccess } from '../services/mailbox-access.js'
 import { MessageChangesService } from '../services/message-changes.js'
@@ -89,8 +90,8 @@ export interface Services {
   controls: TestControls
   /** Subscriptions, webhooks and the WebSocket gateway. */
   notifications: Notifications
-  /** The web inbox's logins (one-time codes, the browser cookie) and its directory of mailboxes. */
-  inbox: { login: InboxLogin; directory: InboxDirectory }
+  /** The web inbox's logins (one-time codes, the browser cookie), its directory of mailboxes and their folders. */
+  inbox: { login: InboxLogin; directory: InboxDirectory; folders: InboxFolders }
   log: Logger
   /** The series of `GET /metrics`; notifications set theirs through it. */
   metrics: Metrics
@@ -218,7 +219,11 @@ export async function createServices(config: Config): Promise<StoreServices> {
     jobs,
     controls,
     notifications,
-    inbox: { login: new InboxLogin(config.adminToken), directory: new InboxDirectory(db) },
+    inbox: {
+      login: new InboxLogin(config.adminToken),
+      directory: new InboxDirectory(db),
+      folders: new InboxFolders(db, database.dialect),
+    },
     log,
     metrics: new Metrics(db, clock),
     mailboxes: new MailboxAccess(db),

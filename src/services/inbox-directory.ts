@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
-import { OUTBOX_STATUSES } from '../domain/message/retention.js'
+import { outboxByReadStatus } from '../storage/repositories/inbox-page.js'
+import { type HistoryEntry, historyOf } from '../storage/repositories/message-history.js'
 import { mailboxSeq } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
 import type { Mailbox } from './mailbox-access.js'
@@ -93,10 +94,12 @@ export class InboxDirectory {
   }
 
   /**
-   * Counts per folder. The totals come from one grouped read of the list index alone;
-   * the Outbox needs the delivery state, which is not in that index, so it reads the
-   * mailbox's alive outbound rows. Both are kept per mailbox until its change number
-   * moves (one primary-key read tells), so paging through a large mailbox counts once.
+   * Counts per folder. The totals come from one grouped read of the list index alone
+   * (which leads with the account: a read without it scanned the whole index, every
+   * mailbox); the Outbox needs the delivery state, which is not in that index: it is
+   * read from the Outbox's partial index (migration 0013) and its few rows. Both are
+   * kept per mailbox until its change number moves (one primary-key read tells), so
+   * paging through a large mailbox counts once.
    */
   async folders(mailbox: Mailbox): Promise<FolderCount[]> {
     const seq = await mailboxSeq(this.db, mailbox)
@@ -106,19 +109,12 @@ export class InboxDirectory {
       this.db
         .selectFrom('messages')
         .select(['availability', 'direction', 'read_status', sql<number>`count(*)`.as('n')])
+        .where('account_id', '=', mailbox.accountId)
         .where('extension_id', '=', mailbox.extensionId)
         .where('availability', 'in', ['Alive', 'Deleted'])
         .groupBy(['availability', 'direction', 'read_status'])
         .execute(),
-      this.db
-        .selectFrom('messages')
-        .select(['read_status', sql<number>`count(*)`.as('n')])
-        .where('extension_id', '=', mailbox.extensionId)
-        .where('availability', '=', 'Alive')
-        .where('direction', '=', 'Outbound')
-        .where('message_status', 'in', [...OUTBOX_STATUSES])
-        .groupBy('read_status')
-        .execute(),
+      outboxByReadStatus(this.db, mailbox),
     ])
     const folder = (name: FolderCount['name']): FolderCount => ({ name, total: 0, unread: 0 })
     const [inbox, outbox, sent, deleted] = [
@@ -146,5 +142,10 @@ export class InboxDirectory {
     if (seq !== undefined) this.counted.set(mailbox.extensionId, { seq, folders })
     if (this.counted.size > MAILBOXES_COUNTED) this.counted.delete(this.counted.keys().next().value!)
     return folders
+  }
+
+  /** A message's stored changes, oldest first (storage/repositories/message-history.ts: every change, kept after a purge). */
+  history(mailbox: Mailbox, messageId: number): Promise<HistoryEntry[]> {
+    return historyOf(this.db, mailbox, messageId)
   }
 }

@@ -166,6 +166,22 @@ export interface BlobsTable {
   created_at: number
 }
 
+/** One change of a message (migration 0013): the state after it, at its store time. */
+export interface MessageHistoryTable {
+  id: Generated<number>
+  account_id: string
+  extension_id: string
+  message_id: number
+  change_seq: number
+  /** `new`, `updated` or `removed`, as the notification outbox names it. */
+  kind: 'new' | 'updated' | 'removed'
+  /** Null for a removal (the row is gone). */
+  availability: string | null
+  read_status: string | null
+  message_status: string | null
+  at: Millis
+}
+
 export interface BlobChunksTable {
   upload_id: string
   seq: number
@@ -204,4 +220,5 @@ export interface DB {
   export_tasks: ExportTasksTable
   export_archives: ExportArchivesTable
   fault_rules: FaultRulesTable
+  message_history: MessageHistoryTable
 }

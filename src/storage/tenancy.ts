@@ -18,6 +18,8 @@ export const DISTRIBUTED_TABLES = {
   messages: 'account_id',
   attachments: 'account_id',
   message_tombstones: 'account_id',
+  // Every change of a message, for the web inbox (migration 0013).
+  message_history: 'account_id',
 } as const
 
 export type DistributedTable = keyof typeof DISTRIBUTED_TABLES

@@ -4,6 +4,7 @@ import { DIRECTIONS, MESSAGE_TYPES } from '../domain/message/model.js'
 import { BASE_MARK } from '../domain/message/record.js'
 import { parseIsoDate } from '../lib/iso.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
+import { textMatches } from '../storage/repositories/text-search.js'
 import type { DB } from '../storage/schema.js'
 
 const DEFAULT_LIMIT = 100
@@ -73,18 +74,8 @@ export async function searchMessages(
   if (search.type !== undefined) conditions.push(sql`m.type = ${search.type}`)
   if (search.direction !== undefined) conditions.push(sql`m.direction = ${search.direction}`)
   if (search.since !== undefined) conditions.push(sql`m.creation_time >= ${search.since}`)
-  if (search.q !== undefined) {
-    const words = `%${escapeLike(search.q.toLowerCase())}%`
-    // The record holds the text (an SMS's text is its subject) and every party's number.
-    const anyOf = [
-      sql`lower(coalesce(m.subject, '')) like ${words} escape '\\'`,
-      sql`lower(${dialect.recordText(sql`m.record`)}) like ${words} escape '\\'`,
-    ]
-    const digits = search.q.replace(/\D/g, '')
-    if (digits.length >= 3 && /^[\s+()\-.\d]+$/.test(search.q))
-      anyOf.push(sql`m.party_digits like ${`%${digits}%`}`)
-    conditions.push(sql`(${sql.join(anyOf, sql` or `)})`)
-  }
+  if (search.q !== undefined)
+    conditions.push(textMatches(dialect, search.q, (column) => sql.ref(`m.${column}`)))
   const rows = await sql<{ extension_id: string; record: string }>`select m.extension_id,
       ${dialect.recordText(sql`m.record`)} as record
     from messages m where ${sql.join(conditions, sql` and `)}
@@ -95,8 +86,4 @@ export async function searchMessages(
       extensionId: row.extension_id,
     })),
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }

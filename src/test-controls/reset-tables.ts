@@ -11,6 +11,8 @@
  */
 export const MAILBOX_TABLES = [
   { table: 'attachments', account: 'account_id' },
+  // Every change of a message (migration 0013): it outlives the message, not its mailbox.
+  { table: 'message_history', account: 'account_id' },
   { table: 'message_tombstones', account: 'account_id' },
   { table: 'messages', account: 'account_id' },
   { table: 'conversations', account: 'account_id' },

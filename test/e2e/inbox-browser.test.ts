@@ -186,6 +186,12 @@ describe('web inbox in a browser', { skip: NO_CHROMIUM }, () => {
       .click()
     await page.locator('#message-state', { hasText: 'Alive' }).waitFor()
     await page.getByRole('link', { name: /^Deleted 0/ }).waitFor()
+    // The history is the store's: a page loaded afresh, which saw none of it, lists it too.
+    await page.reload()
+    const history = page.getByRole('region', { name: 'History' })
+    await history.locator('li', { hasText: /Created/ }).waitFor()
+    await history.locator('li', { hasText: / Deleted$/ }).waitFor()
+    await history.locator('li', { hasText: / Restored$/ }).waitFor()
   })
 
   it('draws the mailbox on a laptop and on a phone, and the test controls', {

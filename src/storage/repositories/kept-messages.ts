@@ -120,6 +120,12 @@ export async function upsertKeptMessage(
     type: message.type,
     direction: message.direction,
     kind: existing ? 'updated' : 'new',
+    seq,
+    state: {
+      availability: message.availability,
+      readStatus: message.readStatus,
+      messageStatus: message.messageStatus,
+    },
     record: existing ? undefined : record,
     at: target.now,
   })
@@ -250,6 +256,12 @@ export async function attachKeptBytes(
       type: row.type,
       direction: row.direction,
       kind: 'updated',
+      seq,
+      state: {
+        availability: row.availability,
+        readStatus: row.read_status,
+        messageStatus: row.message_status,
+      },
       at: target.now,
     })
   }

@@ -111,6 +111,12 @@ export async function changeMessage(
     type: row.type,
     direction: row.direction,
     kind: 'updated',
+    seq,
+    state: {
+      availability: after.availability,
+      readStatus: after.readStatus,
+      messageStatus: row.message_status,
+    },
     at,
   })
   return { record, changed: true, releasedBlobKeys }

@@ -63,6 +63,12 @@ export async function changeDelivery(
     type: row.type,
     direction: row.direction,
     kind: 'updated',
+    seq,
+    state: {
+      availability: message.availability,
+      readStatus: message.readStatus,
+      messageStatus: message.messageStatus,
+    },
     at: now,
   })
   return message

@@ -120,6 +120,12 @@ export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: n
     type: draft.type,
     direction: draft.direction,
     kind: 'new',
+    seq,
+    state: {
+      availability: draft.availability,
+      readStatus: draft.readStatus,
+      messageStatus: draft.messageStatus,
+    },
     record,
     at: now,
   })

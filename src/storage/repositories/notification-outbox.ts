@@ -3,12 +3,15 @@ import { EventEmitter } from 'node:events'
 import type { Kysely } from 'kysely'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
+import { type MessageState, recordHistory } from './message-history.js'
 
 /**
  * The notification outbox: every change that takes a mailbox change number writes one
  * row here, in the same transaction (see nextChangeSeq's callers: insertMessage,
  * changeMessage, changeDelivery, removeMessages). A rolled-back change leaves no row;
  * a committed one is announced even if the process dies right after the commit.
+ * The same call stores the change in the message's history (message-history.ts): this
+ * is the one place every change of a message passes through.
  *
  * Rows written by one transaction carry one `txn` key, so that the changes a single
  * request makes in one mailbox (a bulk update of 50 messages) become one notification
@@ -43,6 +46,10 @@ export interface OutboxChange extends MailboxKey {
   type: string
   direction: string
   kind: 'new' | 'updated' | 'removed'
+  /** The change number the change took (nextChangeSeq, or reserveChangeSeqs for removals). */
+  seq: number
+  /** The message's state after the change; undefined only for `removed`. */
+  state: MessageState | undefined
   /** The stored record, for a new message (instant, fax and voicemail filters carry it). */
   record?: Buffer
   /** Store-clock time of the change. */
@@ -74,5 +81,17 @@ export async function recordChanges(trx: Kysely<DB>, changes: OutboxChange[]): P
       })),
     )
     .execute()
+  await recordHistory(
+    trx,
+    changes.map((c) => ({
+      accountId: c.accountId,
+      extensionId: c.extensionId,
+      messageId: c.messageId,
+      seq: c.seq,
+      kind: c.kind,
+      state: c.state,
+      at: c.at,
+    })),
+  )
   outboxWrites.emit('write')
 }

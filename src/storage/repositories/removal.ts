@@ -103,13 +103,15 @@ export async function removeMessages(
     .execute()
   await recordChanges(
     trx,
-    rows.map((r) => ({
+    rows.map((r, i) => ({
       accountId,
       extensionId: mailbox.extensionId,
       messageId: Number(r.id),
       type: r.type,
       direction: r.direction,
       kind: 'removed' as const,
+      seq: first + i,
+      state: undefined,
       at: now,
     })),
   )

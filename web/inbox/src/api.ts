@@ -80,9 +80,10 @@ export interface MessageRecord {
   [key: string]: unknown
 }
 
-export interface MessageList {
+/** A folder's page by key (GET …/folders/{folder}/messages). */
+export interface FolderPage {
   records: MessageRecord[]
-  paging: { page: number; totalPages?: number; perPage: number; totalElements?: number }
+  paging: { perPage: number; newer: string | null; older: string | null }
 }
 
 export interface Folder {

@@ -1,16 +1,14 @@
 import './style.css'
 import { type Account, ApiFailure, api } from './api.js'
 import { field, fill, formatTime, h } from './dom.js'
-import { History } from './history.js'
 import { go, hashOf, readHash, type ViewState } from './state.js'
 import { renderClock } from './views/clock.js'
 import { outsideWorldForm, sendAsUserForm } from './views/compose.js'
 import { renderControls } from './views/controls.js'
-import { renderMailbox } from './views/mailbox.js'
+import { prefetch, renderMailbox } from './views/mailbox.js'
 import { renderMessage } from './views/message.js'
 
 const app = document.getElementById('app')!
-const history = new History()
 let accounts: Account[] = []
 let state: ViewState = readHash()
 
@@ -21,18 +19,25 @@ function notify(text: string, error = false): void {
 }
 
 async function start(): Promise<void> {
+  // The directory and the open mailbox's page are asked for at once with the login
+  // check: a browser that is not logged in gets 401 for each, and the login form.
+  const directory = api<{ records: Account[] }>('GET', '/admin/v1/accounts')
+  directory.catch(() => {})
+  prefetch(state)
   try {
     await api('GET', '/inbox/session')
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 401) return showLogin()
     throw err
   }
-  accounts = (await api<{ records: Account[] }>('GET', '/admin/v1/accounts')).records
+  accounts = (await directory).records
   layout()
   live()
   window.addEventListener('hashchange', () => {
+    const before = state
     state = readHash()
-    void render()
+    // Opening or closing a message leaves the list as it is: drawn again without asking.
+    void render(hashOf({ ...before, messageId: undefined }) === hashOf({ ...state, messageId: undefined }))
   })
   await render()
 }
@@ -157,12 +162,12 @@ function renderDirectory(): void {
 
 let rendering = Promise.resolve()
 /** Renders the current state; renders are queued so a burst of live changes never interleaves. */
-function render(): Promise<void> {
-  rendering = rendering.then(renderNow).catch((err) => notify((err as Error).message, true))
+function render(reuseList = false): Promise<void> {
+  rendering = rendering.then(() => renderNow(reuseList)).catch((err) => notify((err as Error).message, true))
   return rendering
 }
 
-async function renderNow(): Promise<void> {
+async function renderNow(reuseList: boolean): Promise<void> {
   renderDirectory()
   const account = accounts.find((a) => a.id === state.accountId)
   if (state.panel === 'controls') {
@@ -181,9 +186,11 @@ async function renderNow(): Promise<void> {
     fill(regions.compose, accounts[0] ? outsideWorldForm(accounts[0], undefined, notify) : null)
     return
   }
-  await renderMailbox(regions.main, state, account)
-  if (state.messageId) await renderMessage(regions.detail, state, { account, history, notify })
-  else fill(regions.detail)
+  await renderMailbox(regions.main, state, account, reuseList)
+  if (state.messageId) {
+    await renderMessage(regions.detail, state, { account, notify })
+    performance.mark('inbox:message-drawn')
+  } else fill(regions.detail)
   if (!regions.compose.dataset.mailbox || regions.compose.dataset.mailbox !== state.extensionId) {
     regions.compose.dataset.mailbox = state.extensionId
     fill(
@@ -230,7 +237,6 @@ function live(): void {
           ` ${m.kind} ${m.type} ${m.direction} #${m.id} (ext. ${extensionNumber(change)})`,
         ),
       )
-      if (m.kind === 'removed') history.removed(m.id, change.at)
     }
     while (regions.activity.children.length > 50) regions.activity.lastElementChild?.remove()
     if (change.extensionId !== state.extensionId) return

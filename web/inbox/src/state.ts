@@ -12,11 +12,15 @@ export interface ViewState {
   q: string
   page: number
   perPage: number
+  /** Where the page starts, by key: after this message (older), before it (newer), or the oldest page. */
+  after?: string
+  before?: string
+  oldest?: boolean
   messageId?: string
   panel?: string
 }
 
-export const FOLDERS = ['Inbox', 'Sent', 'Deleted', 'All'] as const
+export const FOLDERS = ['Inbox', 'Outbox', 'Sent', 'Deleted', 'All'] as const
 
 const DEFAULTS: ViewState = {
   folder: 'Inbox',
@@ -48,6 +52,9 @@ export function readHash(): ViewState {
     q: text('q'),
     page: Math.max(1, Number(params.get('page') ?? 1) || 1),
     perPage: Number(params.get('perPage') ?? DEFAULTS.perPage) || DEFAULTS.perPage,
+    after: params.get('after') ?? undefined,
+    before: params.get('before') ?? undefined,
+    oldest: params.get('oldest') === '1' || undefined,
     messageId: params.get('m') ?? undefined,
     panel: params.get('p') ?? undefined,
   }
@@ -72,6 +79,9 @@ export function hashOf(state: Partial<ViewState>): string {
   put('q', state.q)
   put('page', state.page)
   put('perPage', state.perPage)
+  put('after', state.after)
+  put('before', state.before)
+  put('oldest', state.oldest ? 1 : undefined)
   put('m', state.messageId)
   return `#/${params.toString()}`
 }
@@ -83,31 +93,26 @@ export function go(state: Partial<ViewState>): void {
   else location.hash = next
 }
 
-/** The list query of RingCentral's listMessages for a view. */
-export function listQuery(state: ViewState): URLSearchParams {
+/** The filters of a view, as the folder calls take them (no page position). */
+export function filterQuery(state: ViewState): URLSearchParams {
   const q = new URLSearchParams()
-  // The API's default window is the last 24 hours; a mailbox view shows everything.
-  q.set('dateFrom', state.dateFrom ? new Date(state.dateFrom).toISOString() : '1970-01-01T00:00:00.000Z')
+  if (state.dateFrom) q.set('dateFrom', new Date(state.dateFrom).toISOString())
   if (state.dateTo) q.set('dateTo', new Date(state.dateTo).toISOString())
-  if (state.folder === 'Inbox') {
-    q.set('direction', 'Inbound')
-    q.set('availability', 'Alive')
-  } else if (state.folder === 'Sent') {
-    q.set('direction', 'Outbound')
-    q.set('availability', 'Alive')
-  } else if (state.folder === 'Deleted') {
-    q.set('availability', 'Deleted')
-  } else {
-    // All: every alive message, both directions (asking for Alive and Deleted at once
-    // makes the store merge two index ranges, slow on a large mailbox).
-    q.set('availability', 'Alive')
-  }
-  if (state.direction && state.folder === 'Deleted') q.set('direction', state.direction)
-  if (state.direction && state.folder === 'All') q.set('direction', state.direction)
+  if (state.direction && (state.folder === 'Deleted' || state.folder === 'All'))
+    q.set('direction', state.direction)
   if (state.type) q.set('messageType', state.type)
   if (state.readStatus) q.set('readStatus', state.readStatus)
   if (state.conversationId) q.set('conversationId', state.conversationId)
-  q.set('page', String(state.page))
-  q.set('perPage', String(state.perPage))
+  if (state.q) q.set('q', state.q)
   return q
+}
+
+/** Whether the view shows a whole folder (its count is the folder's). */
+export function unfiltered(state: ViewState): boolean {
+  return filterQuery(state).size === 0
+}
+
+/** A view with its page position dropped: the first page of the same list. */
+export function firstPage(state: ViewState): ViewState {
+  return { ...state, page: 1, after: undefined, before: undefined, oldest: undefined, messageId: undefined }
 }

@@ -14,6 +14,8 @@ import type { MailboxParams, MessageParams } from '../restapi/message-store/para
 import { readSendBody, registerSendBodyParsers } from '../restapi/messaging/send-body.js'
 
 const MB = 1024 * 1024
+const COMMA = Buffer.from(',')
+const RECORDS_OPEN = Buffer.from('{"records":[')
 const ID = /^\d{1,18}$/
 const MAILBOX = '/admin/v1/accounts/:accountId/extensions/:extensionId'
 
@@ -48,6 +50,30 @@ export async function registerInboxApi(
     records: await directory.folders(await mailboxOf(request.params)),
   }))
 
+  // A folder's page by key (services/inbox-folders.ts): what the inbox lists.
+  app.get<{ Params: MailboxParams & { folder: string }; Querystring: Query }>(
+    `${MAILBOX}/folders/:folder/messages`,
+    async (request, reply) => {
+      const mailbox = await mailboxOf(request.params)
+      const page = await services.inbox.folders.page(mailbox, request.params.folder, request.query)
+      const records = Buffer.concat(
+        page.records.flatMap((r, i) => [...(i ? [COMMA] : []), withBaseUrl(r, services.publicUrl.bytes)]),
+      )
+      const paging = JSON.stringify({ perPage: page.perPage, newer: page.newer, older: page.older })
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(Buffer.concat([RECORDS_OPEN, records, Buffer.from(`],"paging":${paging}}`)]))
+    },
+  )
+
+  app.get<{ Params: MailboxParams & { folder: string }; Querystring: Query }>(
+    `${MAILBOX}/folders/:folder/count`,
+    async (request) => {
+      const mailbox = await mailboxOf(request.params)
+      return { total: await services.inbox.folders.count(mailbox, request.params.folder, request.query) }
+    },
+  )
+
   // The mailbox as listMessages answers it, every RingCentral list filter included.
   app.get<{ Params: MailboxParams; Querystring: Query }>(
     `${MAILBOX}/message-store`,
@@ -67,6 +93,26 @@ export async function registerInboxApi(
     const record = (await services.messages.read(mailbox, [id])).get(id)
     if (!record) throw errors.notFound('messageId')
     return reply.type('application/json; charset=utf-8').send(withBaseUrl(record, services.publicUrl.bytes))
+  })
+
+  // The message's stored changes (message_history, migration 0013), kept after a purge
+  // and after the message is removed from the store.
+  app.get<{ Params: MessageParams }>(`${MAILBOX}/message-store/:messageId/history`, async (request) => {
+    const mailbox = await mailboxOf(request.params)
+    const id = messageId(request.params.messageId)
+    const entries = await directory.history(mailbox, id)
+    if (entries.length === 0 && !(await services.messages.read(mailbox, [id])).has(id))
+      throw errors.notFound('messageId')
+    return {
+      records: entries.map((e) => ({
+        changeNumber: e.seq,
+        kind: e.kind,
+        availability: e.availability ?? undefined,
+        readStatus: e.readStatus ?? undefined,
+        messageStatus: e.messageStatus ?? undefined,
+        at: new Date(e.at).toISOString(),
+      })),
+    }
   })
 
   // Read status and restore, as PATCH of the REST API.

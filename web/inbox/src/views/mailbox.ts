@@ -1,6 +1,6 @@
-import { type Account, api, type Folder, type MessageList, type MessageRecord, mailboxPath } from '../api.js'
+import { type Account, api, type Folder, type FolderPage, type MessageRecord, mailboxPath } from '../api.js'
 import { field, fill, formatTime, h, select } from '../dom.js'
-import { FOLDERS, go, hashOf, listQuery, type ViewState } from '../state.js'
+import { FOLDERS, filterQuery, firstPage, go, hashOf, unfiltered, type ViewState } from '../state.js'
 
 /** Who a message is with: the other party, seen from the mailbox. */
 export function counterpart(m: MessageRecord): string {
@@ -20,18 +20,54 @@ export function summary(m: MessageRecord): string {
 }
 
 const lastCounts = new Map<string, Folder[]>()
+/** Totals of filtered views, by mailbox and filters, as last counted. */
+const lastTotals = new Map<string, number>()
+/** The list last drawn and the address it was drawn for: opening a message keeps it. */
+let shown: { key: string; list: FolderPage } | undefined
+
+/** A page asked for before the page's frame was drawn (prefetch), by address. */
+let pending: { key: string; list: Promise<FolderPage> } | undefined
+
+/**
+ * Starts reading the page of messages an address shows, at load, beside the login
+ * check and the directory of accounts instead of after them: the mailbox is named
+ * by the address itself.
+ */
+export function prefetch(state: ViewState): void {
+  if (!state.accountId || !state.extensionId || state.panel) return
+  const base = mailboxPath(state.accountId, state.extensionId)
+  const list = folderPage(base, state, knownTotal(base, state))
+  list.catch(() => {})
+  pending = { key: hashOf({ ...state, messageId: undefined }), list }
+}
 
 /** The folder tabs, the filter form and the page of messages. */
-export async function renderMailbox(root: HTMLElement, state: ViewState, account: Account): Promise<void> {
+export async function renderMailbox(
+  root: HTMLElement,
+  state: ViewState,
+  account: Account,
+  /** Whether the list drawn for the same address may be drawn again without asking (a message opened). */
+  reuse = false,
+): Promise<void> {
   const ext = account.extensions.find((e) => e.id === state.extensionId)
   const base = mailboxPath(account.id, state.extensionId!)
   const started = performance.now()
-  // Folder counts may take longer than the page on a large mailbox: the list is drawn
-  // first, with the counts last seen, and the counts follow.
+  // Only the page is awaited: counts come after it (on a large mailbox they read far
+  // more than a page does), drawn first with the figures last seen. The page is asked
+  // for first: a SQLite store answers one request at a time, in the order they arrive.
+  const key = hashOf({ ...state, messageId: undefined })
+  const totalKey = `${base}/${state.folder}?${filterQuery(state)}`
+  const early = pending?.key === key ? pending.list : undefined
+  pending = undefined
+  const listed =
+    reuse && shown?.key === key
+      ? Promise.resolve(shown.list)
+      : (early ?? folderPage(base, state, knownTotal(base, state)))
   const folders = api<{ records: Folder[] }>('GET', `${base}/folders`)
-  const list = await (state.q
-    ? search(state, account.id)
-    : api<MessageList>('GET', `${base}/message-store?${listQuery(state)}`))
+  // Counts that fail are left as last seen; the page's own failure is reported.
+  folders.catch(() => {})
+  const list = await listed
+  shown = { key, list }
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Folders' })
   const drawTabs = (records: Folder[] | undefined) => {
     const counts = new Map((records ?? []).map((f) => [f.name, f]))
@@ -39,16 +75,12 @@ export async function renderMailbox(root: HTMLElement, state: ViewState, account
       const f = counts.get(name)
       const n = (x: number | undefined) => (records ? ` ${x ?? 0}` : '')
       const label =
-        name === 'All'
-          ? 'All'
-          : name === 'Sent'
-            ? `Sent${n(f?.total)}${counts.get('Outbox')?.total ? ` (Outbox ${counts.get('Outbox')!.total})` : ''}`
-            : `${name}${n(f?.total)}${f?.unread ? ` · ${f.unread} unread` : ''}`
+        name === 'All' ? 'All' : `${name}${n(f?.total)}${f?.unread ? ` · ${f.unread} unread` : ''}`
       return h(
         'a',
         {
           class: 'tab',
-          href: hashOf({ ...state, folder: name, page: 1, messageId: undefined }),
+          href: hashOf(firstPage({ ...state, folder: name })),
           'aria-current': state.folder === name ? 'page' : null,
         },
         label,
@@ -56,16 +88,21 @@ export async function renderMailbox(root: HTMLElement, state: ViewState, account
     }
     fill(tabs, FOLDERS.map(tab))
   }
+  const status = h('span', {})
+  const paging = h('nav', { class: 'pager', 'aria-label': 'Pages' })
+  const drawPager = (total: number | undefined) => {
+    status.textContent =
+      total === undefined
+        ? 'counting…'
+        : state.q
+          ? `${total} match(es) in ${state.folder}`
+          : `${total} message(s)`
+    fill(paging, pager(state, list, total))
+  }
   drawTabs(lastCounts.get(base))
-  void folders
-    .then((f) => {
-      lastCounts.set(base, f.records)
-      drawTabs(f.records)
-    })
-    .catch(() => {})
+  drawPager(knownTotal(base, state))
   const form = filterForm(state)
   const table = messageTable(list.records, state)
-  const paging = pager(state, list)
   fill(
     root,
     h(
@@ -79,23 +116,66 @@ export async function renderMailbox(root: HTMLElement, state: ViewState, account
     h(
       'p',
       { class: 'muted', id: 'list-status', role: 'status' },
-      `${state.q ? `${list.records.length} match(es)` : `${list.paging.totalElements ?? list.records.length} message(s)`} · shown in `,
+      status,
+      ' · shown in ',
       h('span', { id: 'view-ms' }, String(Math.round(performance.now() - started))),
       ' ms',
     ),
     table,
     paging,
   )
+  performance.mark('inbox:list-drawn')
+  const counted = folders.then((f) => {
+    lastCounts.set(base, f.records)
+    drawTabs(f.records)
+    return unfiltered(state) ? folderTotal(state, f.records) : undefined
+  })
+  const total = unfiltered(state)
+    ? counted
+    : api<{ total: number }>('GET', `${base}/folders/${state.folder}/count?${filterQuery(state)}`).then(
+        (c) => {
+          lastTotals.set(totalKey, c.total)
+          return c.total
+        },
+      )
+  void Promise.all([counted, total])
+    .then(([, n]) => {
+      if (!root.contains(paging)) return
+      drawPager(n)
+      performance.mark('inbox:counts-drawn')
+    })
+    .catch(() => {})
 }
 
-/** Text search across the mailbox (text, subject, numbers): the admin message search. */
-async function search(state: ViewState, accountId: string): Promise<MessageList> {
-  const q = new URLSearchParams({ accountId, extensionId: state.extensionId!, q: state.q, limit: '200' })
-  if (state.type) q.set('type', state.type)
-  if (state.direction) q.set('direction', state.direction)
-  if (state.dateFrom) q.set('since', new Date(state.dateFrom).toISOString())
-  const found = await api<{ records: MessageRecord[] }>('GET', `/admin/v1/messages?${q}`)
-  return { records: found.records, paging: { page: 1, perPage: 200, totalPages: 1 } }
+/** The view's total as last counted: its folder's, or its filters' own. */
+function knownTotal(base: string, state: ViewState): number | undefined {
+  return unfiltered(state)
+    ? folderTotal(state, lastCounts.get(base))
+    : lastTotals.get(`${base}/${state.folder}?${filterQuery(state)}`)
+}
+
+function folderTotal(state: ViewState, records: Folder[] | undefined): number | undefined {
+  if (!records) return undefined
+  const of = (name: string) => records.find((f) => f.name === name)?.total ?? 0
+  return state.folder === 'All' ? of('Inbox') + of('Outbox') + of('Sent') : of(state.folder)
+}
+
+/**
+ * A page of the folder by key: after the older end of the page before, before the
+ * newer end of the page after, or the oldest page (as many messages as the last page
+ * holds when the total is known, so that pages keep their boundaries).
+ */
+async function folderPage(base: string, state: ViewState, total: number | undefined): Promise<FolderPage> {
+  const q = filterQuery(state)
+  let perPage = state.perPage
+  if (state.after) q.set('after', state.after)
+  else if (state.before) q.set('before', state.before)
+  else if (state.oldest) {
+    q.set('oldest', 'true')
+    if (total !== undefined && total > 0) perPage = total - (Math.ceil(total / perPage) - 1) * perPage
+  }
+  q.set('perPage', String(perPage))
+  return api<FolderPage>('GET', `${base}/folders/${state.folder}/messages?${q}`)
 }
 
 function filterForm(state: ViewState): HTMLFormElement {
@@ -136,7 +216,12 @@ function filterForm(state: ViewState): HTMLFormElement {
     value: state.conversationId,
     inputmode: 'numeric',
   })
-  const q = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'text, subject or number' })
+  const q = h('input', {
+    type: 'search',
+    name: 'q',
+    value: state.q,
+    placeholder: 'text, subject or number',
+  })
   const perPage = select(
     'perPage',
     [
@@ -168,7 +253,7 @@ function filterForm(state: ViewState): HTMLFormElement {
   form.addEventListener('submit', (e) => {
     e.preventDefault()
     go({
-      ...state,
+      ...firstPage(state),
       type: type.value,
       direction: direction.value,
       readStatus: read.value,
@@ -177,8 +262,6 @@ function filterForm(state: ViewState): HTMLFormElement {
       conversationId: conversation.value.trim(),
       q: q.value.trim(),
       perPage: Number(perPage.value),
-      page: 1,
-      messageId: undefined,
     })
   })
   form.addEventListener('reset', (e) => {
@@ -233,46 +316,32 @@ function messageTable(records: MessageRecord[], state: ViewState): HTMLElement {
   )
 }
 
-function pager(state: ViewState, list: MessageList): HTMLElement {
-  const pages = list.paging.totalPages ?? 1
-  if (state.q) return h('nav', { class: 'pager', 'aria-label': 'Pages' })
-  return h(
-    'nav',
-    { class: 'pager', 'aria-label': 'Pages' },
+/** First, Previous, Next and Last by key; the page number is carried along for the label. */
+function pager(state: ViewState, list: FolderPage, total: number | undefined): HTMLElement[] {
+  const pages = total === undefined ? undefined : Math.max(1, Math.ceil(total / state.perPage))
+  const { newer, older } = list.paging
+  const link = (label: string, to: Partial<ViewState> | null, rel?: string) =>
     h(
       'a',
       {
-        href: hashOf({ ...state, page: 1, messageId: undefined }),
-        'aria-disabled': state.page <= 1 ? 'true' : null,
+        href: to ? hashOf({ ...firstPage(state), ...to }) : hashOf({ ...state, messageId: undefined }),
+        rel: rel ?? null,
+        'aria-disabled': to ? null : 'true',
       },
-      'First',
-    ),
+      label,
+    )
+  const onLast = older === null
+  return [
+    link('First', newer !== null ? {} : null),
+    link('Previous', newer !== null ? { page: Math.max(1, state.page - 1), before: newer } : null, 'prev'),
     h(
-      'a',
-      {
-        href: hashOf({ ...state, page: Math.max(1, state.page - 1), messageId: undefined }),
-        rel: 'prev',
-        'aria-disabled': state.page <= 1 ? 'true' : null,
-      },
-      'Previous',
+      'span',
+      { id: 'page-label' },
+      pages === undefined
+        ? `Page ${state.page}`
+        : `Page ${onLast ? pages : Math.min(state.page, pages)} of ${pages}`,
     ),
-    h('span', { id: 'page-label' }, `Page ${state.page} of ${pages}`),
-    h(
-      'a',
-      {
-        href: hashOf({ ...state, page: Math.min(pages, state.page + 1), messageId: undefined }),
-        rel: 'next',
-        'aria-disabled': state.page >= pages ? 'true' : null,
-      },
-      'Next',
-    ),
-    h(
-      'a',
-      {
-        href: hashOf({ ...state, page: pages, messageId: undefined }),
-        'aria-disabled': state.page >= pages ? 'true' : null,
-      },
-      'Last',
-    ),
-  )
+    link('Next', older !== null ? { page: state.page + 1, after: older } : null, 'next'),
+    link('Last', older !== null && pages !== undefined ? { page: pages, oldest: true } : null),
+  ]
 }

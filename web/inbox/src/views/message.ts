@@ -2,18 +2,17 @@ import {
   type Account,
   type Attachment,
   api,
-  type MessageList,
+  type FolderPage,
   type MessageRecord,
   mailboxPath,
 } from '../api.js'
 import { field, fill, formatTime, h } from '../dom.js'
-import type { History } from '../history.js'
+import { describeHistory, type StoredChange } from '../history.js'
 import { go, type ViewState } from '../state.js'
 import { counterpart } from './mailbox.js'
 
 export interface MessageViewDeps {
   account: Account
-  history: History
   notify: (text: string, error?: boolean) => void
 }
 
@@ -25,13 +24,23 @@ export async function renderMessage(
 ): Promise<void> {
   const base = mailboxPath(deps.account.id, state.extensionId!)
   let m: MessageRecord
+  // The history is the store's (kept after a purge and after removal), read beside the record.
+  const changes = api<{ records: StoredChange[] }>(
+    'GET',
+    `${base}/message-store/${state.messageId}/history`,
+  ).then((r) => r.records)
   try {
     m = await api<MessageRecord>('GET', `${base}/message-store/${state.messageId}`)
   } catch (err) {
-    fill(root, h('p', { class: 'empty' }, `Message ${state.messageId}: ${(err as Error).message}`))
+    const stored = await changes.catch(() => [])
+    fill(
+      root,
+      h('p', { class: 'empty' }, `Message ${state.messageId}: ${(err as Error).message}`),
+      stored.length ? historySection(undefined, stored) : null,
+    )
     return
   }
-  deps.history.see(m)
+  const history = await changes.catch(() => [])
   const act = (label: string, run: () => Promise<unknown>, done: string) =>
     h(
       'button',
@@ -118,14 +127,21 @@ export async function renderMessage(
       ),
       h('pre', { tabindex: 0 }, json),
     ),
+    historySection(m, history),
+  )
+}
+
+/** The message's changes as the store recorded them, each with its store time. */
+function historySection(m: MessageRecord | undefined, changes: StoredChange[]): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'history-title' },
+    h('h3', { id: 'history-title' }, 'History'),
     h(
-      'section',
-      { 'aria-labelledby': 'history-title' },
-      h('h3', { id: 'history-title' }, 'History'),
-      h(
-        'ol',
-        { class: 'history' },
-        deps.history.of(m).map((e) => h('li', {}, h('time', {}, formatTime(e.at)), ' ', e.what)),
+      'ol',
+      { class: 'history' },
+      describeHistory(m, changes).map((e) =>
+        h('li', {}, h('time', { datetime: e.at }, formatTime(e.at)), ' ', e.what),
       ),
     ),
   )
@@ -203,8 +219,10 @@ async function thread(
   deps: MessageViewDeps,
 ): Promise<HTMLElement> {
   const base = mailboxPath(deps.account.id, state.extensionId!)
-  const q = new URLSearchParams({ conversationId, dateFrom: '1970-01-01T00:00:00.000Z', perPage: '100' })
-  const list = await api<MessageList>('GET', `${base}/message-store?${q}`)
+  // The newest 100 alive messages of the conversation, by key and without a count: a
+  // conversation of a large mailbox may hold thousands.
+  const q = new URLSearchParams({ conversationId, perPage: '100' })
+  const list = await api<FolderPage>('GET', `${base}/folders/All/messages?${q}`)
   const messages = [...list.records].reverse()
   const ext = deps.account.extensions.find((e) => e.id === state.extensionId)
   const other = m.direction === 'Inbound' ? m.from?.phoneNumber : m.to?.[0]?.phoneNumber
