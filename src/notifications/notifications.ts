@@ -44,7 +44,13 @@ export class Notifications {
 
   constructor(private readonly deps: NotificationDeps) {
     this.subscriptions = new SubscriptionService(deps.db, deps.clock, deps.publicUrl, deps.settings)
-    this.webhooks = new WebhookWorker(deps.db, deps.clock, deps.settings.webhookTimeout, deps.log)
+    this.webhooks = new WebhookWorker(
+      deps.db,
+      deps.clock,
+      deps.settings.webhookTimeout,
+      deps.log,
+      deps.dialect.sharedByNodes,
+    )
     this.dispatcher = new OutboxDispatcher(
       deps.db,
       deps.dialect.supportsRowLocks,
