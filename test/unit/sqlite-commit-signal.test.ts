@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, test } from 'node:test'
-import { type Kysely, sql } from 'kysely'
+import { type Generated, type Kysely, sql } from 'kysely'
 import { onTransactionCommitted, type ReadNow } from '../../src/storage/commit-signal.js'
 import { openSqlite } from '../../src/storage/dialects/sqlite.js'
 
@@ -15,7 +15,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 async function openStore(name: string) {
   const { db } = openSqlite(path.join(dir, name))
-  const store = db as unknown as Kysely<{ t: { id: number; v: string } }>
+  const store = db as unknown as Kysely<{ t: { id: Generated<number>; v: string } }>
   await sql`create table t (id integer primary key, v text)`.execute(store)
   const seen: string[][] = []
   const stop = onTransactionCommitted((readNow?: ReadNow) => {

@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../schema.js'
 import type { BulkLoad } from './dialect.js'
-import type { WalSync } from './sqlite-wal-sync.js'
 
 /**
  * Bulk loads on SQLite (`msgstore seed`). Keeping every secondary index up to date row
@@ -34,23 +33,19 @@ interface SuspendedIndex {
 }
 
 /**
- * Settings of the bulk phase:
- * - no sync after each commit (WalSync off): each batch is still one transaction; after a
- *   power loss the last batches may be gone, but the file stays consistent (WAL syncs at
- *   checkpoints only); the load's end syncs once;
+ * Connection settings of the bulk phase:
+ * - synchronous NORMAL: each batch is still one transaction; after a power loss the last
+ *   batches may be gone, but the file stays consistent (WAL syncs at checkpoints only);
  * - a 256 MB page cache: building an index sorts its entries in memory up to the cache's
  *   size and spills to temporary files beyond it (an index of 1M messages is about 90 MB).
  */
-const BULK_PRAGMAS = { cache_size: '-262144' } as const
+const BULK_PRAGMAS = { synchronous: 'NORMAL', cache_size: '-262144' } as const
 
-export function sqliteBulkLoad(wal: WalSync): BulkLoad {
+export function sqliteBulkLoad(): BulkLoad {
   let saved: Record<string, unknown> | undefined
-  let syncing = wal.enabled
   return {
     async start(db, tables) {
       if (!saved) {
-        syncing = wal.enabled
-        wal.enabled = false
         const previous: Record<string, unknown> = {}
         for (const [name, value] of Object.entries(BULK_PRAGMAS)) {
           const { rows } = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db)
@@ -67,10 +62,6 @@ export function sqliteBulkLoad(wal: WalSync): BulkLoad {
       } finally {
         for (const [name, value] of Object.entries(saved ?? {})) {
           await sql.raw(`pragma ${name} = ${Number(value)}`).execute(db)
-        }
-        if (saved) {
-          wal.enabled = syncing
-          await wal.sync()
         }
         saved = undefined
       }

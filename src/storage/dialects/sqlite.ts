@@ -6,7 +6,7 @@ import type { DB } from '../schema.js'
 import { statementLog } from '../statement-log.js'
 import type { OpenedDialect } from './dialect.js'
 import { sqliteBulkLoad } from './sqlite-bulk-load.js'
-import { WalSync, withWalSync } from './sqlite-wal-sync.js'
+import { withCommitSignal } from './sqlite-commit-signal.js'
 
 /** The embedded default: one file, one writer, WAL so that readers run beside it. */
 /**
@@ -19,10 +19,8 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const sqlite = new SqliteDatabase(file)
   sqlite.pragma('journal_mode = WAL')
-  // A commit is on disk before it is acknowledged, power loss included: NORMAL leaves the
-  // commit's fsync to WalSync, which runs it off the event loop (as FULL would, but on it).
-  const wal = new WalSync(file)
-  sqlite.pragma(wal.enabled ? 'synchronous = NORMAL' : 'synchronous = FULL')
+  // FULL: a commit is on disk before it is acknowledged, power loss included.
+  sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   // Another process (the CLI beside a running server) waits instead of failing at once.
   sqlite.pragma('busy_timeout = 5000')
@@ -30,7 +28,7 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
   const cached = withStatementCache(sqlite, shared)
   return {
     db: new Kysely<DB>({
-      dialect: withWalSync(new SqliteDialect({ database: cached }), sqlite, cached, wal),
+      dialect: withCommitSignal(new SqliteDialect({ database: cached }), sqlite, cached),
       log: statementLog(),
     }),
     info: {
@@ -44,7 +42,7 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
       // sort them a second time (see test/e2e list tests for the order).
       joinRecords: (column) => sql`cast(group_concat(${column}, ',') as blob)`,
       recordText: (column) => sql`cast(${column} as text)`,
-      bulkLoad: sqliteBulkLoad(wal),
+      bulkLoad: sqliteBulkLoad(),
     },
   }
 }
