@@ -2,7 +2,6 @@ import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import pg from 'pg'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
-import type { ReadNow } from '../storage/commit-signal.js'
 import { outboxCommits } from '../storage/repositories/notification-outbox.js'
 import type { DB } from '../storage/schema.js'
 import { type ChangeGroup, envelope, eventsFor, groupChanges, type OutboxRow } from './events.js'
@@ -61,7 +60,7 @@ export class OutboxDispatcher {
   private lastPrune = 0
   private lastReminderCheck = 0
   private lastIdleMark = 0
-  private readonly onCommit = (readNow?: ReadNow) => this.committed(readNow)
+  private readonly onCommit = () => this.kick()
   /** In-process listeners of every change group (the web inbox's event stream). */
   private readonly listeners = new Set<(groups: ChangeGroup[]) => void>()
 
@@ -120,49 +119,6 @@ export class OutboxDispatcher {
     await client.connect()
     await client.query('LISTEN msgstore_outbox')
     this.listener = client
-  }
-
-  /**
-   * Right after a commit of this process that wrote outbox rows. On SQLite the new rows
-   * are read and pushed to the sockets at once, on the connection that committed (which
-   * still holds it: the read waits neither for the next turn of the event loop nor behind
-   * other requests' statements, and no later commit can be in it); a pass follows for the
-   * webhooks. Elsewhere, a pass.
-   */
-  private committed(readNow?: ReadNow): void {
-    if (readNow && !this.lockRows && !this.stopped) {
-      try {
-        this.pushCommitted(readNow)
-      } catch (err) {
-        this.log.error({ err }, 'outbox push after commit failed')
-      }
-    }
-    this.kick()
-  }
-
-  private pushCommitted(readNow: ReadNow): void {
-    const query = this.db
-      .selectFrom('notification_outbox')
-      .select(OUTBOX_COLUMNS)
-      .where('id', '>', this.maxSeen)
-      .orderBy('id')
-      .limit(BATCH)
-      .compile()
-    const rows = readNow(query.sql, query.parameters) as OutboxSelect[]
-    if (rows.length === 0) return
-    this.maxSeen = Number(rows[rows.length - 1]!.id)
-    const gateway = this.gateway()
-    let live: Set<string> | undefined
-    if (gateway?.hasSubscribers()) {
-      const ids = [...this.sessionIds(groupChanges(rows.map(toRow)), gateway)]
-      live = new Set()
-      for (let i = 0; i < ids.length; i += 500) {
-        const sessions = this.sessionsQuery(ids.slice(i, i + 500)).compile()
-        for (const r of readNow(sessions.sql, sessions.parameters) as { id: string; status: string | null }[])
-          if ((r.status ?? 'Enabled') === 'Enabled') live.add(r.id)
-      }
-    }
-    this.deliver(rows, live)
   }
 
   /**
@@ -234,8 +190,7 @@ export class OutboxDispatcher {
         ? await this.liveSessions(groupChanges(rows.map(toRow)), gateway)
         : undefined
     if (!this.lockRows) {
-      // SQLite commits one writer at a time, in id order: no id can appear below one
-      // pushed. The push after a commit may have pushed some of these meanwhile.
+      // SQLite commits one writer at a time, in id order: no id can appear below one pushed.
       rows = rows.filter((r) => Number(r.id) > this.maxSeen)
       if (rows.length > 0) this.maxSeen = Number(rows[rows.length - 1]!.id)
     }

@@ -1,8 +1,8 @@
 /**
  * Tells whoever listens that a transaction of this process has committed (on SQLite:
  * and is on disk). The dialects call `transactionCommitted` after each commit of a
- * transaction that wrote; the notification outbox uses it to push a change to the
- * WebSocket sessions right after its commit, rather than polling for it.
+ * transaction that wrote; the notification outbox uses it to wake its dispatcher right
+ * after the commit of a change, rather than polling for it.
  */
 
 /**
