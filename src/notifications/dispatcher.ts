@@ -2,7 +2,7 @@ import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
 import pg from 'pg'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
-import { outboxWrites } from '../storage/repositories/notification-outbox.js'
+import { outboxCommits } from '../storage/repositories/notification-outbox.js'
 import type { DB } from '../storage/schema.js'
 import { type ChangeGroup, envelope, eventsFor, groupChanges, type OutboxRow } from './events.js'
 import { filtersFromStored } from './filters.js'
@@ -17,9 +17,6 @@ type OutboxQuery = SelectQueryBuilder<DB, 'notification_outbox', any>
 
 /** The longest a dispatcher waits before looking at the outbox again (the safety net). */
 const POLL_MS = 100
-/** After a write, how often and for how long the outbox is looked at for its commit. */
-const FOLLOW_MS = 4
-const FOLLOW_FOR_MS = 60
 const BATCH = 1000
 /** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
 const SETTLED_MS = 10_000
@@ -45,8 +42,8 @@ const OUTBOX_COLUMNS = [
  * Reads the outbox. Every node pushes the rows to its own WebSocket sessions (each
  * node reads every row, in id order, remembering what it has pushed); one node at a
  * time, holding `notification_state`'s row, turns pending rows into webhook queue rows
- * in the transaction that marks them done. A wake-up comes from this process's own
- * writes, from PostgreSQL's NOTIFY on other nodes' commits, and from a poll.
+ * in the transaction that marks them done. A wake-up comes right after this process's own
+ * commits of outbox rows, from PostgreSQL's NOTIFY on other nodes' commits, and from a poll.
  */
 export class OutboxDispatcher {
   /** Every id at or below this is settled and pushed (PostgreSQL's late commits). */
@@ -55,6 +52,7 @@ export class OutboxDispatcher {
   private maxSeen = 0
   private readonly pushed = new Map<number, number>()
   private timer?: NodeJS.Timeout
+  private immediate?: NodeJS.Immediate
   private stopped = true
   private busy = false
   private again = false
@@ -62,9 +60,7 @@ export class OutboxDispatcher {
   private lastPrune = 0
   private lastReminderCheck = 0
   private lastIdleMark = 0
-  private follower?: NodeJS.Timeout
-  private followUntil = 0
-  private readonly onWrite = () => this.soon()
+  private readonly onCommit = () => this.kick()
   /** In-process listeners of every change group (the web inbox's event stream). */
   private readonly listeners = new Set<(groups: ChangeGroup[]) => void>()
 
@@ -90,7 +86,7 @@ export class OutboxDispatcher {
       .executeTakeFirst()
     this.lowWater = Number(max?.id ?? 0)
     this.maxSeen = this.lowWater
-    outboxWrites.on('write', this.onWrite)
+    outboxCommits.on('commit', this.onCommit)
     if (this.listenUrl)
       await this.listen(this.listenUrl).catch((err) => this.log.error({ err }, 'outbox LISTEN failed'))
     this.schedule(0)
@@ -98,9 +94,9 @@ export class OutboxDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true
-    outboxWrites.off('write', this.onWrite)
+    outboxCommits.off('commit', this.onCommit)
     if (this.timer) clearTimeout(this.timer)
-    if (this.follower) clearTimeout(this.follower)
+    if (this.immediate) clearImmediate(this.immediate)
     await this.listener?.end().catch(() => {})
     for (let i = 0; i < 100 && this.busy; i++) await new Promise((r) => setTimeout(r, 20))
   }
@@ -119,30 +115,16 @@ export class OutboxDispatcher {
   private async listen(url: string): Promise<void> {
     const client = new pg.Client({ connectionString: url })
     client.on('error', () => {})
-    client.on('notification', () => this.soon())
+    client.on('notification', () => this.kick())
     await client.connect()
     await client.query('LISTEN msgstore_outbox')
     this.listener = client
   }
 
   /**
-   * A write is announced before its transaction commits, which may take a while longer (the
-   * commit's fsync, other awaits in the transaction): look right away, then every FOLLOW_MS
-   * for FOLLOW_FOR_MS after the last write, so that a commit is seen within a few
-   * milliseconds, not at the next poll. Writes in a burst share one follow-up timer.
+   * A pass as soon as the current one ends: right after a commit of this process that
+   * wrote outbox rows (the commit signal), or a NOTIFY of another node's.
    */
-  private soon(): void {
-    setImmediate(() => this.kick())
-    this.followUntil = Date.now() + FOLLOW_FOR_MS
-    if (this.follower) return
-    const follow = () => {
-      this.kick()
-      this.follower =
-        Date.now() < this.followUntil && !this.stopped ? setTimeout(follow, FOLLOW_MS).unref() : undefined
-    }
-    this.follower = setTimeout(follow, FOLLOW_MS).unref()
-  }
-
   private kick(): void {
     if (this.stopped) return
     if (this.busy) {
@@ -152,9 +134,13 @@ export class OutboxDispatcher {
     this.schedule(0)
   }
 
+  /** The next pass in `ms`; 0 is on the next turn of the event loop, not after a timer's millisecond. */
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
+    if (this.immediate) clearImmediate(this.immediate)
+    this.timer = this.immediate = undefined
+    const run = () => {
+      this.timer = this.immediate = undefined
       this.pass()
         .catch((err) => this.log.error({ err }, 'outbox dispatch failed'))
         .finally(() => {
@@ -163,7 +149,9 @@ export class OutboxDispatcher {
           this.again = false
           this.schedule(next)
         })
-    }, ms)
+    }
+    if (ms === 0) this.immediate = setImmediate(run)
+    else this.timer = setTimeout(run, ms)
   }
 
   private async pass(): Promise<void> {
@@ -189,23 +177,34 @@ export class OutboxDispatcher {
 
   private async pushToSockets(): Promise<void> {
     const fresh = await this.outboxRows((q) => q.where('id', '>', this.maxSeen).limit(BATCH))
-    for (const r of fresh) this.pushed.set(Number(r.id), Number(r.posted_at))
-    if (fresh.length > 0) this.maxSeen = Number(fresh[fresh.length - 1]!.id)
-    const late = this.lockRows ? await this.lateRows() : []
-    if (!this.lockRows) {
-      // SQLite commits one writer at a time, in id order: no id can appear below one seen.
-      this.pushed.clear()
-    }
-    const rows = late.length ? [...late, ...fresh].sort((a, b) => Number(a.id) - Number(b.id)) : fresh
-    if (rows.length > 0 && this.listeners.size > 0) {
-      const groups = groupChanges(rows.map(toRow))
-      for (const listener of this.listeners) listener(groups)
+    let rows = fresh
+    if (this.lockRows) {
+      for (const r of fresh) this.pushed.set(Number(r.id), Number(r.posted_at))
+      if (fresh.length > 0) this.maxSeen = Number(fresh[fresh.length - 1]!.id)
+      const late = await this.lateRows()
+      if (late.length) rows = [...late, ...fresh].sort((a, b) => Number(a.id) - Number(b.id))
     }
     const gateway = this.gateway()
-    if (!gateway?.hasSubscribers() || rows.length === 0) return
-    const base = this.publicUrl.bytes
+    const live =
+      rows.length > 0 && gateway?.hasSubscribers()
+        ? await this.liveSessions(groupChanges(rows.map(toRow)), gateway)
+        : undefined
+    if (!this.lockRows) {
+      // SQLite commits one writer at a time, in id order: no id can appear below one pushed.
+      rows = rows.filter((r) => Number(r.id) > this.maxSeen)
+      if (rows.length > 0) this.maxSeen = Number(rows[rows.length - 1]!.id)
+    }
+    this.deliver(rows, live)
+  }
+
+  /** Hands rows to the in-process listeners, and to the sockets whose OAuth session is in `live`. */
+  private deliver(rows: OutboxSelect[], live: Set<string> | undefined): void {
+    if (rows.length === 0) return
     const groups = groupChanges(rows.map(toRow))
-    const live = await this.liveSessions(groups, gateway)
+    for (const listener of this.listeners) listener(groups)
+    const gateway = this.gateway()
+    if (!live || !gateway) return
+    const base = this.publicUrl.bytes
     for (const group of groups) {
       for (const session of gateway.sessionsFor(group.accountId, group.extensionId)) {
         const sub = session.subscription
@@ -220,24 +219,28 @@ export class OutboxDispatcher {
     }
   }
 
+  private sessionIds(groups: ChangeGroup[], gateway: Gateway): Set<string> {
+    const ids = new Set<string>()
+    for (const group of groups)
+      for (const session of gateway.sessionsFor(group.accountId, group.extensionId))
+        ids.add(session.principal.sessionId)
+    return ids
+  }
+
+  private sessionsQuery(ids: string[]) {
+    return this.db.selectFrom('oauth_sessions').select(['id', 'status']).where('id', 'in', ids)
+  }
+
   /**
    * The OAuth sessions, among those of the sockets these groups go to, that still act
    * for an enabled user: a subscription of a user who was disabled, or whose session
    * ended (logout, revocation), delivers nothing more.
    */
   private async liveSessions(groups: ChangeGroup[], gateway: Gateway): Promise<Set<string>> {
-    const ids = new Set<string>()
-    for (const group of groups)
-      for (const session of gateway.sessionsFor(group.accountId, group.extensionId))
-        ids.add(session.principal.sessionId)
+    const all = [...this.sessionIds(groups, gateway)]
     const live = new Set<string>()
-    const all = [...ids]
     for (let i = 0; i < all.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('oauth_sessions')
-        .select(['id', 'status'])
-        .where('id', 'in', all.slice(i, i + 500))
-        .execute()
+      const rows = await this.sessionsQuery(all.slice(i, i + 500)).execute()
       for (const r of rows) if ((r.status ?? 'Enabled') === 'Enabled') live.add(r.id)
     }
     return live

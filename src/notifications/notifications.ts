@@ -47,7 +47,13 @@ export class Notifications {
 
   constructor(private readonly deps: NotificationDeps) {
     this.subscriptions = new SubscriptionService(deps.db, deps.clock, deps.publicUrl, deps.settings)
-    this.webhooks = new WebhookWorker(deps.db, deps.clock, deps.settings.webhookTimeout, deps.log)
+    this.webhooks = new WebhookWorker(
+      deps.db,
+      deps.clock,
+      deps.settings.webhookTimeout,
+      deps.log,
+      deps.dialect.sharedByNodes,
+    )
     this.report = new SubscriptionReport(deps.db, deps.clock, this.subscriptions)
     this.dispatcher = new OutboxDispatcher(
       deps.db,

@@ -1,9 +1,11 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { transactionCommitted } from '../commit-signal.js'
 import type { DB } from '../schema.js'
 import { statementLog } from '../statement-log.js'
 import { statementName } from '../statement-names.js'
 import type { OpenedDialect } from './dialect.js'
+import { withDriverMethods } from './driver-wrap.js'
 
 // int8 (ids, times in ms, counts) as JavaScript numbers: every value msgstore stores
 // there stays below 2^53, and the rest of the code expects numbers, as SQLite gives.
@@ -30,7 +32,16 @@ export function openPostgres(url: string, poolSize: number): OpenedDialect {
   pool.on('error', () => {})
   pool.on('connect', useStatementNames)
   return {
-    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: statementLog() }),
+    db: new Kysely<DB>({
+      // After each commit, the commit signal (the notification dispatcher looks at once).
+      dialect: withDriverMethods(new PostgresDialect({ pool }), (driver) => ({
+        async commitTransaction(connection) {
+          await driver.commitTransaction(connection)
+          transactionCommitted()
+        },
+      })),
+      log: statementLog(),
+    }),
     info: {
       name: 'postgres',
       sharedByNodes: true,

@@ -6,6 +6,7 @@ import type { DB } from '../schema.js'
 import { statementLog } from '../statement-log.js'
 import type { OpenedDialect } from './dialect.js'
 import { sqliteBulkLoad } from './sqlite-bulk-load.js'
+import { withCommitSignal } from './sqlite-commit-signal.js'
 
 /** The embedded default: one file, one writer, WAL so that readers run beside it. */
 /**
@@ -24,9 +25,10 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
   // Another process (the CLI beside a running server) waits instead of failing at once.
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -65536')
+  const cached = withStatementCache(sqlite, shared)
   return {
     db: new Kysely<DB>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite, shared) }),
+      dialect: withCommitSignal(new SqliteDialect({ database: cached }), sqlite, cached),
       log: statementLog(),
     }),
     info: {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Kysely } from 'kysely'
+import { onTransactionCommitted, type ReadNow } from '../commit-signal.js'
 import type { DB } from '../schema.js'
 import type { MailboxKey } from './mailbox-key.js'
 import { type MessageState, recordHistory } from './message-history.js'
@@ -22,10 +23,19 @@ import { type MessageState, recordHistory } from './message-history.js'
 const groups = new WeakMap<object, string>()
 
 /**
- * Emits 'write' when this process writes outbox rows (not yet committed): the
- * notification dispatcher then looks soon, instead of at its next poll.
+ * Emits 'commit' after a commit of this process that follows outbox writes, with the
+ * commit signal's ReadNow where there is one: the notification dispatcher then looks at
+ * once, instead of at its next poll. (With several
+ * transactions open at once, on PostgreSQL, the first commit after a write takes the
+ * signal; a later one is seen through LISTEN/NOTIFY or the poll.)
  */
-export const outboxWrites = new EventEmitter()
+export const outboxCommits = new EventEmitter()
+let written = false
+onTransactionCommitted((readNow?: ReadNow) => {
+  if (!written) return
+  written = false
+  outboxCommits.emit('commit', readNow)
+})
 
 function groupOf(trx: object): string {
   let key = groups.get(trx)
@@ -93,5 +103,5 @@ export async function recordChanges(trx: Kysely<DB>, changes: OutboxChange[]): P
       at: c.at,
     })),
   )
-  outboxWrites.emit('write')
+  written = true
 }
