@@ -14,6 +14,7 @@ import * as m0009 from './migrations/0009_phone_number_features.js'
 import * as m0010 from './migrations/0010_test_controls.js'
 import * as m0012 from './migrations/0012_mirror_state.js'
 import * as m0013 from './migrations/0013_inbox_outbox_and_history.js'
+import * as m0014 from './migrations/0014_attachments_without_bytes.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0008_notifications': m0008,
   '0012_mirror_state': m0012,
   '0013_inbox_outbox_and_history': m0013,
+  '0014_attachments_without_bytes': m0014,
 }
 
 class StaticMigrations implements MigrationProvider {
