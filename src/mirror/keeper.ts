@@ -16,6 +16,8 @@ export interface MirrorKeeper {
    * store, and why each refused record was refused.
    */
   keepRecords(mailbox: LocalMailbox, records: SourceRecord[]): Promise<{ changed: number; refused: string[] }>
+  /** Which of the source's message `ids` are kept here already (in any state). */
+  keptIds(mailbox: LocalMailbox, ids: number[]): Promise<Set<number>>
   /** Attachments of kept messages whose bytes are not here yet, after `after`, at most `limit`. */
   missingContent(
     mailbox: LocalMailbox,

@@ -47,8 +47,10 @@ interface SyncAnswer {
  * a record twice changes nothing.
  *
  * What the sync answers as gone is not a full record: a `Deleted` one is read again by
- * id and kept as Deleted (unless `keepDeleted`); a `Purged` one (the source's retention,
- * or its purge of what was Deleted) changes nothing here, so the local copy outlives it.
+ * id and kept as Deleted; with `keepDeleted` a copy already here stays as it is, and one
+ * not here yet is kept Alive, so the option never keeps less than the mirror without it.
+ * A `Purged` one (the source's retention, or its purge of what was Deleted) changes
+ * nothing here, so the local copy outlives it.
  */
 export class MailboxSync {
   constructor(
@@ -89,9 +91,8 @@ export class MailboxSync {
       covered += wider.records.length
       answer = wider
     }
-    // An FSync answers Alive messages only; the Deleted folder is read from the list,
-    // unless deletes are not mirrored (--keep-deleted), when it would be read for nothing.
-    if (syncType === 'FSync' && !this.options.keepDeleted)
+    // An FSync answers Alive messages only; the Deleted folder is read from the list.
+    if (syncType === 'FSync')
       await this.listFolder(extension, 'Deleted', undefined, (page) =>
         this.keep(extension, local, key, page, kept),
       )
@@ -119,9 +120,11 @@ export class MailboxSync {
       if (created < (kept.oldest ?? Number.POSITIVE_INFINITY)) kept.oldest = created
     }
     for (let i = 0; i < listed.length; i += KEEP_BATCH) {
+      const batch = listed.slice(i, i + KEEP_BATCH)
+      const keptHere = await this.deletedKeptHere(local, batch)
       const records: SourceRecord[] = []
-      for (const one of listed.slice(i, i + KEEP_BATCH)) {
-        const record = await this.fullRecord(extension, one)
+      for (const one of batch) {
+        const record = await this.fullRecord(extension, one, keptHere)
         if (record) records.push(record)
       }
       const result = await this.keeper.keepRecords(local, records)
@@ -196,14 +199,32 @@ export class MailboxSync {
     }
   }
 
+  /** With `keepDeleted`: which of the batch's Deleted messages are kept here already (those stay as they are). */
+  private async deletedKeptHere(local: LocalMailbox, batch: SourceRecord[]): Promise<Set<number>> {
+    if (!this.options.keepDeleted) return new Set()
+    const ids = batch.filter((one) => one.availability === 'Deleted').map((one) => Number(one.id))
+    return this.keeper.keptIds(local, ids)
+  }
+
   /** The record to keep for what the sync answered, or nothing when the local copy stays as it is. */
   private async fullRecord(
     extension: SourceExtension,
     listed: SourceRecord,
+    keptHere: Set<number>,
   ): Promise<SourceRecord | undefined> {
     const availability = listed.availability ?? 'Alive'
     if (availability === 'Alive') return listed
-    if (availability !== 'Deleted' || this.options.keepDeleted) return undefined
+    if (availability !== 'Deleted') return undefined
+    if (this.options.keepDeleted && keptHere.has(Number(listed.id))) return undefined
+    const record = await this.deletedRecord(extension, listed)
+    // Deletes are not mirrored: a message first seen Deleted is kept as it was before.
+    return record && this.options.keepDeleted ? { ...record, availability: 'Alive' } : record
+  }
+
+  private async deletedRecord(
+    extension: SourceExtension,
+    listed: SourceRecord,
+  ): Promise<SourceRecord | undefined> {
     // A full record already (the Deleted folder's list): no need to read it again.
     if (listed.type !== undefined) return listed
     try {

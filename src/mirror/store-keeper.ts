@@ -23,6 +23,9 @@ export function storeKeeper(services: StoreServices): MirrorKeeper {
       }
       return { changed, refused }
     },
+    keptIds(mailbox, ids) {
+      return keeper.keptIds(mailbox, ids)
+    },
     missingContent(mailbox, after, limit) {
       return keeper.attachmentsWithoutBytes(mailbox, after, limit)
     },

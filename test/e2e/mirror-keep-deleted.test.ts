@@ -50,6 +50,17 @@ describe('mirror: deletes, purges and retention on the source', () => {
     assert.equal(local.get(purged).subject, 'purge me there, keep me here')
   })
 
+  test('--keep-deleted: a message already Deleted on the source when the mirror first sees it is copied, Alive', async () => {
+    const before = await sms('deleted before the mirror saw it')
+    await alice.delete(`${MESSAGE_STORE}/${before}`)
+    assert.equal((await mailbox(alice, pair.source.baseUrl, '~')).get(before).availability, 'Deleted')
+
+    await mirrorOnce(pair.source, pair.local, ['--keep-deleted'])
+    const local = await localMailbox()
+    assert.equal(local.get(before)?.availability, 'Alive')
+    assert.equal(local.get(before).subject, 'deleted before the mirror saw it')
+  })
+
   test('without it: a delete on the source makes the local copy Deleted; a purge leaves it as it was', async () => {
     const deleted = await sms('delete me on both')
     const purged = await sms('purge me there only')

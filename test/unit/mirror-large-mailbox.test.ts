@@ -56,6 +56,7 @@ test('a source that caps its answers and does not widen: the older messages come
       for (const r of batch) kept.set(r.id, r)
       return { changed: batch.length, refused: [] }
     },
+    keptIds: async (_mailbox, ids) => new Set(ids.filter((id) => kept.has(id))),
     missingContent: async () => [],
     storeContent: async () => ({ messageId: 0, attachmentId: 0, blob: { key: 'k', size: 0 } }),
     attachContent: async () => {},

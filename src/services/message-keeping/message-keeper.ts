@@ -12,6 +12,7 @@ import {
   KeptIdTaken,
   type KeptOutcome,
   keptAttachments,
+  keptMessageIds,
   upsertKeptMessage,
 } from '../../storage/repositories/kept-messages.js'
 import type { MailboxKey } from '../../storage/repositories/mailbox-key.js'
@@ -272,6 +273,11 @@ export class MessageKeeper {
     }
     await this.changes.releaseBlobs(released)
     return outcomes.map((o) => o.outcome)
+  }
+
+  /** Which of `ids` the mailbox holds already (in any state). */
+  keptIds(mailbox: MailboxKey, ids: number[]): Promise<Set<number>> {
+    return keptMessageIds(this.db, mailbox, ids)
   }
 
   /** The attachments of a kept message (id, file name, size, whether its bytes are kept); undefined: no such message. */

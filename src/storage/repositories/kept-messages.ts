@@ -333,6 +333,23 @@ export interface KeptAttachment {
   hasBytes: boolean
 }
 
+/** Which of `ids` the mailbox holds (in any state). */
+export async function keptMessageIds(
+  db: Kysely<DB>,
+  mailbox: MailboxKey,
+  ids: number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('account_id', '=', mailbox.accountId)
+    .where('extension_id', '=', mailbox.extensionId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Set(rows.map((r) => Number(r.id)))
+}
+
 /** The attachments of one message of the mailbox in record order; undefined when the mailbox has no such message. */
 export async function keptAttachments(
   db: Kysely<DB>,
