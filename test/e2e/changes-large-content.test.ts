@@ -108,12 +108,14 @@ describe('a 100 MB attachment', () => {
     const liveAfterDownload = await liveBytes(server)
 
     // Holding the attachment would keep at least its 100 MB live (heap or buffers) after
-    // a full collection, on either database.
+    // a full collection, on either database. What stays besides is the server's own
+    // growth while it worked (33–41 MB seen on PostgreSQL: its driver's buffers), well
+    // under the attachment, so the bound sits between the two.
     for (const [step, live] of [
       ['upload', liveAfterUpload],
       ['download', liveAfterDownload],
     ] as const) {
-      assert.ok(live - liveBefore < 40 * MB, `${step} kept ${Math.round((live - liveBefore) / MB)} MB live`)
+      assert.ok(live - liveBefore < 60 * MB, `${step} kept ${Math.round((live - liveBefore) / MB)} MB live`)
     }
     // Resident memory too, where it is a fair measure: from disk, streaming adds a few
     // buffers. (PostgreSQL's driver hands each 256 KB chunk over as a hex string first;
