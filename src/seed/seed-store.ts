@@ -158,6 +158,7 @@ export async function seedStore(
   }
   await syncIdGenerator(deps.db, 'messages')
   await syncIdGenerator(deps.db, 'attachments')
+  if (done > 0) await deps.database.dialect.afterBulkWrite?.(deps.db, ['messages', 'attachments'])
   return {
     accounts,
     messages: done,

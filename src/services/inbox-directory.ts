@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely'
-import { outboxByReadStatus } from '../storage/repositories/inbox-page.js'
+import type { Kysely } from 'kysely'
+import { availabilityTallies, outboxByReadStatus } from '../storage/repositories/inbox-page.js'
 import { type HistoryEntry, historyOf } from '../storage/repositories/message-history.js'
 import { mailboxSeq } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
@@ -94,7 +94,7 @@ export class InboxDirectory {
   }
 
   /**
-   * Counts per folder. The totals come from one grouped read of the list index alone
+   * Counts per folder. The totals come from one read of the list index alone
    * (which leads with the account: a read without it scanned the whole index, every
    * mailbox); the Outbox needs the delivery state, which is not in that index: it is
    * read from the Outbox's partial index (migration 0013) and its few rows. Both are
@@ -105,15 +105,8 @@ export class InboxDirectory {
     const seq = await mailboxSeq(this.db, mailbox)
     const kept = this.counted.get(mailbox.extensionId)
     if (kept && seq !== undefined && kept.seq === seq) return kept.folders
-    const [groups, queued] = await Promise.all([
-      this.db
-        .selectFrom('messages')
-        .select(['availability', 'direction', 'read_status', sql<number>`count(*)`.as('n')])
-        .where('account_id', '=', mailbox.accountId)
-        .where('extension_id', '=', mailbox.extensionId)
-        .where('availability', 'in', ['Alive', 'Deleted'])
-        .groupBy(['availability', 'direction', 'read_status'])
-        .execute(),
+    const [tallies, queued] = await Promise.all([
+      availabilityTallies(this.db, mailbox),
       outboxByReadStatus(this.db, mailbox),
     ])
     const folder = (name: FolderCount['name']): FolderCount => ({ name, total: 0, unread: 0 })
@@ -127,11 +120,16 @@ export class InboxDirectory {
       f.total += n
       if (readStatus === 'Unread') f.unread += n
     }
-    for (const g of groups) {
-      const n = Number(g.n)
-      if (g.availability === 'Deleted') add(deleted, g.read_status, n)
-      else if (g.direction === 'Inbound') add(inbox, g.read_status, n)
-      else add(sent, g.read_status, n)
+    for (const t of tallies) {
+      if (t.availability === 'Deleted') {
+        deleted.total += t.total
+        deleted.unread += t.unread
+        continue
+      }
+      inbox.total += t.inbound
+      inbox.unread += t.inboundUnread
+      sent.total += t.total - t.inbound
+      sent.unread += t.unread - t.inboundUnread
     }
     // Sent counts the outbound messages already handed over; the Outbox the rest.
     for (const q of queued) {

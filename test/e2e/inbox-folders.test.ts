@@ -118,6 +118,31 @@ describe('web inbox: folders paged by key', () => {
     assert.equal((await server.admin('GET', `${MAILBOX}/folders/Outbox/count`)).body.total, 0)
   })
 
+  it('counts each folder and its unread messages as its own filtered count does', async () => {
+    // One unread and one read inbound message deleted: Deleted holds both, one unread.
+    for (const id of [inbound[1]!, inbound[0]!])
+      assert.equal((await server.admin('DELETE', `${MAILBOX}/message-store/${id}`)).status, 204)
+    const folders: { name: string; total: number; unread: number }[] = (
+      await server.admin('GET', `${MAILBOX}/folders`)
+    ).body.records
+    const counted = async (folder: string, query = '') =>
+      (await server.admin('GET', `${MAILBOX}/folders/${folder}/count?${query}`)).body.total as number
+    for (const f of folders)
+      assert.deepEqual(
+        [f.name, f.total, f.unread],
+        [f.name, await counted(f.name), await counted(f.name, 'readStatus=Unread')],
+      )
+    assert.deepEqual(
+      folders.map((f) => [f.name, f.total, f.unread]),
+      [
+        ['Inbox', 5, 5],
+        ['Outbox', 0, 0],
+        ['Sent', 1, 0],
+        ['Deleted', 2, 1],
+      ],
+    )
+  })
+
   it('answers 404 for an unknown folder and 400 for a bad key or filter', async () => {
     const unknown = await server.admin('GET', `${MAILBOX}/folders/Spam/messages`)
     assert.equal(unknown.status, 404)

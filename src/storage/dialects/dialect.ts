@@ -24,6 +24,13 @@ export interface DialectInfo {
    * store and its writers are serialised anyway (SQLite).
    */
   lockUntilCommit?(trx: Transaction<DB>, name: string): Promise<void>
+  /**
+   * After many rows were written at once (`msgstore seed`): brings the planner's
+   * statistics up to date, and PostgreSQL's visibility map, without which a count reads
+   * every row beside its index entry. Without it, the first minute after a seed (until
+   * autovacuum came) planned the folder counts for an empty table: a sort spilled to disk.
+   */
+  afterBulkWrite?(db: Kysely<DB>, tables: readonly string[]): Promise<void>
   /** A faster way to write many rows at once (`msgstore seed`), where the database has one. */
   readonly bulkLoad?: BulkLoad
 }

@@ -51,6 +51,10 @@ export function openPostgres(url: string, poolSize: number): OpenedDialect {
       lockUntilCommit: async (trx, name) => {
         await sql`select pg_advisory_xact_lock(hashtext(${`msgstore:${name}`}))`.execute(trx)
       },
+      afterBulkWrite: async (db, tables) => {
+        // Not in a transaction: VACUUM refuses to run in one (the pool's queries autocommit).
+        await sql`vacuum (analyze) ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db)
+      },
     },
   }
 }

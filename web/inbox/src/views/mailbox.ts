@@ -25,20 +25,23 @@ const lastTotals = new Map<string, number>()
 /** The list last drawn and the address it was drawn for: opening a message keeps it. */
 let shown: { key: string; list: FolderPage } | undefined
 
-/** A page asked for before the page's frame was drawn (prefetch), by address. */
-let pending: { key: string; list: Promise<FolderPage> } | undefined
+/** A page and its folder counts asked for before the page's frame was drawn (prefetch), by address. */
+let pending: { key: string; list: Promise<FolderPage>; folders: Promise<{ records: Folder[] }> } | undefined
 
 /**
- * Starts reading the page of messages an address shows, at load, beside the login
- * check and the directory of accounts instead of after them: the mailbox is named
- * by the address itself.
+ * Starts reading the page of messages an address shows, and its folder counts, at
+ * load, beside the login check and the directory of accounts instead of after them:
+ * the mailbox is named by the address itself. Counts asked for only once the page
+ * was drawn arrived while the browser laid the page out, and waited for it to finish.
  */
 export function prefetch(state: ViewState): void {
   if (!state.accountId || !state.extensionId || state.panel) return
   const base = mailboxPath(state.accountId, state.extensionId)
   const list = folderPage(base, state, knownTotal(base, state))
   list.catch(() => {})
-  pending = { key: hashOf({ ...state, messageId: undefined }), list }
+  const folders = api<{ records: Folder[] }>('GET', `${base}/folders`)
+  folders.catch(() => {})
+  pending = { key: hashOf({ ...state, messageId: undefined }), list, folders }
 }
 
 /** The folder tabs, the filter form and the page of messages. */
@@ -57,13 +60,13 @@ export async function renderMailbox(
   // for first: a SQLite store answers one request at a time, in the order they arrive.
   const key = hashOf({ ...state, messageId: undefined })
   const totalKey = `${base}/${state.folder}?${filterQuery(state)}`
-  const early = pending?.key === key ? pending.list : undefined
+  const early = pending?.key === key ? pending : undefined
   pending = undefined
   const listed =
     reuse && shown?.key === key
       ? Promise.resolve(shown.list)
-      : (early ?? folderPage(base, state, knownTotal(base, state)))
-  const folders = api<{ records: Folder[] }>('GET', `${base}/folders`)
+      : (early?.list ?? folderPage(base, state, knownTotal(base, state)))
+  const folders = early?.folders ?? api<{ records: Folder[] }>('GET', `${base}/folders`)
   // Counts that fail are left as last seen; the page's own failure is reported.
   folders.catch(() => {})
   const list = await listed
