@@ -7,6 +7,7 @@
  *
  *   npm run bench:controls        (BENCH_CONTROLS_MESSAGES, BENCH_CONTROLS_SECONDS, BENCH_CONTROLS_ROUNDS,
  *                                 BENCH_SERVER_NODE_ARGS)
+ *   BENCH_CONTROLS_SAME=1         both servers without the controls: the method's own spread
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -18,6 +19,8 @@ import { removeDir, runSeed, type Server, startServer, waitIdle } from './lib/pr
 const messages = Number(process.env.BENCH_CONTROLS_MESSAGES ?? 20_000)
 const seconds = Number(process.env.BENCH_CONTROLS_SECONDS ?? 5)
 const rounds = Number(process.env.BENCH_CONTROLS_ROUNDS ?? 8)
+/** Both servers the same build without the controls (an A/A run): what the method reads as cost when there is none. */
+const same = process.env.BENCH_CONTROLS_SAME === '1'
 const CONNECTIONS = 32
 /** Flags for both servers' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (as for bench/run.ts). */
 const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
@@ -25,7 +28,7 @@ const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(
 /** Starts a server over `dir` with the controls' hooks (`controls`) or without them. */
 async function start(dir: string, controls: boolean): Promise<Server> {
   // Two processes over one store: `--shared-store` (docs/processes.md) lets the second past the serve lock.
-  if (!controls) process.env.MSGSTORE_BENCH_CONTROLS_OFF = '1'
+  if (!controls || same) process.env.MSGSTORE_BENCH_CONTROLS_OFF = '1'
   try {
     return await startServer(dir, nodeArgs, undefined, ['--shared-store'])
   } finally {
@@ -66,10 +69,14 @@ try {
         // share of the cores other work leaves, the scheduler splits it evenly between two
         // busy processes, so their ratio is the ratio of their costs an answer. Loaded one
         // after the other, the machine's drift between the two steps went into the ratio.
-        const [a, b] = await Promise.all([
-          measure(on.baseUrl, withControls, CONNECTIONS, seconds, 1, [on.pid]),
-          measure(off.baseUrl, without, CONNECTIONS, seconds, 1, [off.pid]),
-        ])
+        // The load generator started first in a round gave its server up to 3% more in a
+        // run of two identical builds: each server's load is started first in half the rounds.
+        const loadOn = () => measure(on.baseUrl, withControls, CONNECTIONS, seconds, 1, [on.pid])
+        const loadOff = () => measure(off.baseUrl, without, CONNECTIONS, seconds, 1, [off.pid])
+        const [a, b] =
+          round % 2 === 1
+            ? await Promise.all([loadOn(), loadOff()])
+            : await Promise.all([loadOff(), loadOn()]).then(([x, y]) => [y, x] as const)
         if (a.non2xx + a.errors + b.non2xx + b.errors > 0) throw new Error('a request failed')
         ratios.push(a.requestsPerSecond / b.requestsPerSecond)
         console.log(
@@ -88,7 +95,7 @@ try {
   console.log(
     `list route at ${CONNECTIONS} connections, ${messages} messages: controls unused run at ${(100 * median).toFixed(1)}% ` +
       `of the build without them (median of ${ratios.length} rounds, both loaded at once, each started first in half of them; ` +
-      `cost ${(100 * (1 - median)).toFixed(1)}%, target under 5%)`,
+      `cost ${(100 * (1 - median)).toFixed(1)}%, target under 5%)${same ? ' [A/A run: both servers without the controls]' : ''}`,
   )
 } finally {
   removeDir(dir)
