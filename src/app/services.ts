@@ -74,9 +74,9 @@ export interface Services {
   inbound: InboundService
   messages: MessageStoreService
   /** Read status and the Alive → Deleted → Purged life cycle. */
-  changes: MessageChangesService
+  messageChanges: MessageChangesService
   /** Attachment bytes. */
-  content: MessageContentService
+  attachments: MessageContentService
   /** Message sync (FSync / ISync). */
   sync: SyncService
   /** An account's message store settings (retention period). */
@@ -210,8 +210,8 @@ export async function createServices(config: Config): Promise<StoreServices> {
     oauth,
     inbound: new InboundService(db, blobs, clock),
     messages: new MessageStoreService(db, database.dialect, clock),
-    changes,
-    content: new MessageContentService(db, blobs),
+    messageChanges: changes,
+    attachments: new MessageContentService(db, blobs),
     sync: new SyncService(db, database.dialect, clock, await serverSecret(db, 'sync-token')),
     storeConfiguration: new MessageStoreConfigurationService(db, clock),
     sending: new SendingService({ db, blobs, clock, lockRows }),

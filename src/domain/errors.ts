@@ -159,7 +159,7 @@ export const errors = {
       `Parameter [syncToken] value is invalid.${detail ? ` ${detail}` : ''}`,
       'syncToken',
     ),
-  /** A sync token from before the sync horizon (see services/lifecycle.ts); the code the sync guide lists. */
+  /** A sync token from before the sync horizon (see services/lifecycle-sweep.ts); the code the sync guide lists. */
   fullSyncRequired: () =>
     new ApiError(
       400,

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { pipeline, Transform } from 'node:stream'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { collectGarbage } from '../lib/collect-garbage.js'
 import {
   KeepRefused,
@@ -8,7 +9,6 @@ import {
   type StoredBytes,
 } from '../services/message-keeping/message-keeper.js'
 import type { KeptAttachment } from '../storage/repositories/kept-messages.js'
-import type { MailboxKey } from '../storage/repositories/mailbox-key.js'
 import { attachmentOfFile, type ExportEntry, exportEntryOf } from './export-layout.js'
 import { jsonRecords } from './json-records.js'
 import { ZipReader } from './zip-reader.js'

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { availabilityTallies, outboxByReadStatus } from '../storage/repositories/inbox-page.js'
 import { type HistoryEntry, historyOf } from '../storage/repositories/message-history.js'
 import { mailboxSeq } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
-import type { Mailbox } from './mailbox-access.js'
 
 /** Mailboxes whose folder counts are kept (a few bytes each). */
 const MAILBOXES_COUNTED = 10_000
@@ -83,7 +83,7 @@ export class InboxDirectory {
   }
 
   /** Whether the mailbox exists (an extension of that account). */
-  async exists(mailbox: Mailbox): Promise<boolean> {
+  async exists(mailbox: MailboxKey): Promise<boolean> {
     const row = await this.db
       .selectFrom('extensions')
       .select('id')
@@ -101,7 +101,7 @@ export class InboxDirectory {
    * kept per mailbox until its change number moves (one primary-key read tells), so
    * paging through a large mailbox counts once.
    */
-  async folders(mailbox: Mailbox): Promise<FolderCount[]> {
+  async folders(mailbox: MailboxKey): Promise<FolderCount[]> {
     const seq = await mailboxSeq(this.db, mailbox)
     const kept = this.counted.get(mailbox.extensionId)
     if (kept && seq !== undefined && kept.seq === seq) return kept.folders
@@ -143,7 +143,7 @@ export class InboxDirectory {
   }
 
   /** A message's stored changes, oldest first (storage/repositories/message-history.ts: every change, kept after a purge). */
-  history(mailbox: Mailbox, messageId: number): Promise<HistoryEntry[]> {
+  history(mailbox: MailboxKey, messageId: number): Promise<HistoryEntry[]> {
     return historyOf(this.db, mailbox, messageId)
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { errors } from '../domain/errors.js'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { dateParam, enumValues, positiveInt, type Query, single } from '../domain/message/list-query.js'
 import { DIRECTIONS, MESSAGE_TYPES, READ_STATUSES } from '../domain/message/model.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
@@ -13,7 +14,6 @@ import {
 } from '../storage/repositories/inbox-page.js'
 import { mailboxSeq } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
-import type { Mailbox } from './mailbox-access.js'
 
 export const FOLDER_NAMES: readonly FolderName[] = ['Inbox', 'Outbox', 'Sent', 'Deleted', 'All']
 const MAX_PER_PAGE = 250
@@ -44,7 +44,7 @@ export class InboxFolders {
     private readonly dialect: DialectInfo,
   ) {}
 
-  async page(mailbox: Mailbox, folder: string, query: Query): Promise<FolderPage> {
+  async page(mailbox: MailboxKey, folder: string, query: Query): Promise<FolderPage> {
     const filter = filterOf(mailbox, folder, query)
     const perPage = positiveInt(query, 'perPage') ?? 50
     if (perPage > MAX_PER_PAGE) throw errors.invalidParameter('perPage', `At most ${MAX_PER_PAGE}.`)
@@ -78,7 +78,7 @@ export class InboxFolders {
   }
 
   /** How many messages the folder holds under the query's filters. */
-  async count(mailbox: Mailbox, folder: string, query: Query): Promise<number> {
+  async count(mailbox: MailboxKey, folder: string, query: Query): Promise<number> {
     const filter = filterOf(mailbox, folder, query)
     const key = JSON.stringify(filter)
     const seq = await mailboxSeq(this.db, mailbox)
@@ -98,7 +98,7 @@ function rowKey(r: { creation_time: number; id: number }): PageKey {
   return { creationTime: r.creation_time, id: r.id }
 }
 
-function filterOf(mailbox: Mailbox, folder: string, query: Query): FolderFilter {
+function filterOf(mailbox: MailboxKey, folder: string, query: Query): FolderFilter {
   if (!FOLDER_NAMES.includes(folder as FolderName)) throw errors.notFound('folder')
   const conversation = single(query, 'conversationId')
   if (conversation !== undefined && !/^\d{1,18}$/.test(conversation))

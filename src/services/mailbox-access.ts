@@ -1,12 +1,8 @@
 import type { Kysely } from 'kysely'
 import { errors } from '../domain/errors.js'
+import type { MailboxKey } from '../domain/mailbox.js'
 import type { Principal } from '../domain/principal.js'
 import type { DB } from '../storage/schema.js'
-
-export interface Mailbox {
-  accountId: string
-  extensionId: string
-}
 
 /**
  * Resolves the `{accountId}/extension/{extensionId}` of a path for a caller. `~` is
@@ -18,7 +14,7 @@ export async function resolveMailbox(
   principal: Principal,
   accountParam: string,
   extensionParam: string,
-): Promise<Mailbox> {
+): Promise<MailboxKey> {
   const accountId = resolveAccount(principal, accountParam)
   if (extensionParam === '~' || extensionParam === principal.extensionId) {
     return { accountId, extensionId: principal.extensionId }
@@ -39,7 +35,7 @@ export async function resolveMailbox(
 export class MailboxAccess {
   constructor(private readonly db: Kysely<DB>) {}
 
-  resolve(principal: Principal, accountParam: string, extensionParam: string): Promise<Mailbox> {
+  resolve(principal: Principal, accountParam: string, extensionParam: string): Promise<MailboxKey> {
     return resolveMailbox(this.db, principal, accountParam, extensionParam)
   }
 }

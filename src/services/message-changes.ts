@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { BlobStore } from '../blobs/blob-store.js'
 import type { Clock } from '../domain/clock.js'
 import { ApiError, errors } from '../domain/errors.js'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { deletableByFilter, type MessageChange, type MessageUpdate } from '../domain/message/lifecycle.js'
 import type { MessageType } from '../domain/message/model.js'
 import { enqueue } from '../jobs/job.js'
@@ -15,7 +16,6 @@ import {
 import { joinChangeGroup } from '../storage/repositories/notification-outbox.js'
 import type { DB } from '../storage/schema.js'
 import { BLOB_RELEASE } from './blob-release.js'
-import type { Mailbox } from './mailbox-access.js'
 
 /**
  * How long (store clock) a blob stays after its last write even when nothing references
@@ -51,17 +51,17 @@ export class MessageChangesService {
   ) {}
 
   /** PUT / PATCH of one message; answers its record. */
-  async update(mailbox: Mailbox, messageId: number, update: MessageUpdate): Promise<Buffer> {
+  async update(mailbox: MailboxKey, messageId: number, update: MessageUpdate): Promise<Buffer> {
     return this.changeOne(mailbox, messageId, { kind: 'update', ...update })
   }
 
   /** DELETE of one message (one step of the life cycle, or straight to Purged); answers its record. */
-  async delete(mailbox: Mailbox, messageId: number, purge: boolean): Promise<Buffer> {
+  async delete(mailbox: MailboxKey, messageId: number, purge: boolean): Promise<Buffer> {
     return this.changeOne(mailbox, messageId, { kind: 'delete', purge })
   }
 
   /** Deletes (or purges) every matching message of the mailbox; answers how many changed. */
-  async deleteByFilter(mailbox: Mailbox, req: DeleteByFilterRequest): Promise<number> {
+  async deleteByFilter(mailbox: MailboxKey, req: DeleteByFilterRequest): Promise<number> {
     const filter = {
       accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,
@@ -99,7 +99,7 @@ export class MessageChangesService {
    * one durable commit instead of one per item. Answers, per item, its record or error.
    */
   async changeMany(
-    mailbox: Mailbox,
+    mailbox: MailboxKey,
     items: { messageId: number; change: MessageChange }[],
   ): Promise<(Buffer | ApiError)[]> {
     const results: (Buffer | ApiError)[] = []
@@ -133,7 +133,7 @@ export class MessageChangesService {
     return results
   }
 
-  private async changeOne(mailbox: Mailbox, messageId: number, change: MessageChange): Promise<Buffer> {
+  private async changeOne(mailbox: MailboxKey, messageId: number, change: MessageChange): Promise<Buffer> {
     const outcome: ChangeOutcome | undefined = await this.db
       .transaction()
       .execute((trx) => changeMessage(trx, this.target(mailbox, messageId), change, () => this.clock.now()))
@@ -142,7 +142,7 @@ export class MessageChangesService {
     return outcome.record
   }
 
-  private target(mailbox: Mailbox, messageId: number) {
+  private target(mailbox: MailboxKey, messageId: number) {
     return {
       accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,

@@ -2,9 +2,9 @@ import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { BlobStore } from '../blobs/blob-store.js'
 import { errors } from '../domain/errors.js'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { findAttachment } from '../storage/repositories/attachments.js'
 import type { DB } from '../storage/schema.js'
-import type { Mailbox } from './mailbox-access.js'
 
 const ID = /^\d{1,16}$/
 
@@ -26,7 +26,7 @@ export class MessageContentService {
   ) {}
 
   /** The attachment's content; 404 CMN-102 when unknown or Purged (its bytes are gone). */
-  async find(mailbox: Mailbox, messageId: string, attachmentId: string): Promise<AttachmentContent> {
+  async find(mailbox: MailboxKey, messageId: string, attachmentId: string): Promise<AttachmentContent> {
     if (!ID.test(messageId)) throw errors.notFound('messageId')
     if (!ID.test(attachmentId)) throw errors.notFound('attachmentId')
     const found = await findAttachment(this.db, mailbox, Number(messageId), Number(attachmentId))

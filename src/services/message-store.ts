@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { type ListQuery, parseListQuery, type Query } from '../domain/message/list-query.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
@@ -10,7 +11,6 @@ import {
   recordsByIds,
 } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
-import type { Mailbox } from './mailbox-access.js'
 import { countBetween, WindowCounts } from './window-counts.js'
 
 export interface PageValidity {
@@ -60,7 +60,7 @@ export class MessageStoreService {
     private readonly clock: Clock,
   ) {}
 
-  async list(mailbox: Mailbox, rawQuery: Query): Promise<MessagePage> {
+  async list(mailbox: MailboxKey, rawQuery: Query): Promise<MessagePage> {
     const query = parseListQuery(rawQuery, this.clock.now())
     const filter: ListFilter = {
       accountId: mailbox.accountId,
@@ -115,13 +115,13 @@ export class MessageStoreService {
   }
 
   /** Whether a page listed earlier is still exactly what listing again would answer. */
-  async stillValid(mailbox: Mailbox, validity: PageValidity): Promise<boolean> {
+  async stillValid(mailbox: MailboxKey, validity: PageValidity): Promise<boolean> {
     if (this.clock.now() >= validity.until) return false
     return (await mailboxSeq(this.db, mailbox)) === validity.mailboxSeq
   }
 
   /** Records by id, whatever their availability; ids not in this mailbox are absent from the map. */
-  async read(mailbox: Mailbox, ids: number[]): Promise<Map<number, Buffer>> {
+  async read(mailbox: MailboxKey, ids: number[]): Promise<Map<number, Buffer>> {
     return recordsByIds(this.db, mailbox, ids)
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '../storage/repositories/retention.js'
 import type { DB } from '../storage/schema.js'
 import { BLOB_RELEASE } from './blob-release.js'
-import type { SweepStep } from './lifecycle.js'
+import type { SweepStep } from './lifecycle-sweep.js'
 
 /**
  * The retention sweep (rules in domain/message/retention.ts). A pass walks the store
@@ -141,7 +141,7 @@ async function capsStep(
 /**
  * The retention rules and mailbox limits, on the store clock: one step of a pass per
  * run, the pass's progress carried in the payload of the next run, which is enqueued in
- * the same transaction (see PURGE_SWEEP in lifecycle.ts).
+ * the same transaction (see PURGE_SWEEP in lifecycle-sweep.ts).
  */
 export const RETENTION_SWEEP = jobKind<Partial<RetentionPass>>('retention.sweep')
 

@@ -4,7 +4,7 @@ import type { JobRunner } from '../jobs/runner.js'
 import { ensureSingletonJob } from '../storage/repositories/singleton-jobs.js'
 import type { DB } from '../storage/schema.js'
 import { blobReleaseJob } from './blob-release.js'
-import { type LifecycleSettings, PURGE_SWEEP, purgeSweepJob } from './lifecycle.js'
+import { type LifecycleSettings, PURGE_SWEEP, purgeSweepJob } from './lifecycle-sweep.js'
 import { NEW_PASS, RETENTION_SWEEP, type RetentionSettings, retentionSweepJob } from './retention.js'
 
 /** Jobs of which exactly one row exists at any time: each run enqueues its successor. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
+import type { MailboxKey } from '../domain/mailbox.js'
 import { type Query, single } from '../domain/message/list-query.js'
 import { BASE_MARK } from '../domain/message/record.js'
 import {
@@ -25,7 +26,6 @@ import {
 } from '../storage/repositories/sync.js'
 import { prunedSeq } from '../storage/repositories/tombstones.js'
 import type { DB } from '../storage/schema.js'
-import type { Mailbox } from './mailbox-access.js'
 
 export type SyncType = 'FSync' | 'ISync'
 
@@ -67,7 +67,7 @@ export class SyncService {
     private readonly key: Uint8Array,
   ) {}
 
-  async sync(mailbox: Mailbox, query: Query): Promise<SyncResult> {
+  async sync(mailbox: MailboxKey, query: Query): Promise<SyncResult> {
     const token = single(query, 'syncToken')?.trim()
     const typeParam = single(query, 'syncType')
     let syncType: SyncType
@@ -79,7 +79,7 @@ export class SyncService {
     return this.incremental(mailbox, query, token)
   }
 
-  private async full(mailbox: Mailbox, query: Query): Promise<SyncResult> {
+  private async full(mailbox: MailboxKey, query: Query): Promise<SyncResult> {
     const now = this.clock.now()
     const { frame: requested, recordCount } = parseFrame(query, now)
     const limit = recordCount === undefined ? undefined : recordCount + 1
@@ -106,7 +106,7 @@ export class SyncService {
     }
   }
 
-  private async incremental(mailbox: Mailbox, query: Query, token: string): Promise<SyncResult> {
+  private async incremental(mailbox: MailboxKey, query: Query, token: string): Promise<SyncResult> {
     const now = this.clock.now()
     const state = this.open(token)
     checkTokenMailbox(state, mailbox)
@@ -163,7 +163,7 @@ export class SyncService {
 
   /** A larger `recordCount` reaches down to the frame's `recordCount`th newest record, never up. */
   private async widen(
-    mailbox: Mailbox,
+    mailbox: MailboxKey,
     original: SyncFrame,
     recordCount: number | undefined,
     dated: SyncFrame,
@@ -184,7 +184,7 @@ export class SyncService {
   }
 
   /** A client polling a quiet mailbox gets the same token again, sealed once. */
-  private token(mailbox: Mailbox, seq: number, frame: SyncFrame): string {
+  private token(mailbox: MailboxKey, seq: number, frame: SyncFrame): string {
     const state = { accountId: mailbox.accountId, extensionId: mailbox.extensionId, seq, frame }
     const id = JSON.stringify(state)
     let token = this.issued.get(id)
@@ -204,7 +204,7 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 /** What a client needs to drop a message: its id and availability (a removed message reads Purged). */
-function gone(mailbox: Mailbox, change: ChangedRecord): string {
+function gone(mailbox: MailboxKey, change: ChangedRecord): string {
   const availability = change.availability === 'Removed' ? 'Purged' : change.availability
   const uri = `${BASE_MARK}/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store/${change.id}`
   return `{"uri":"${uri}","id":${change.id},"availability":"${availability}"}`

@@ -44,7 +44,7 @@ for (const blobStore of ['fs', 'database'] as const) {
         Buffer.from('bytes of a message whose transaction is still open'),
       )
       // Meanwhile another message with the same bytes is purged, and its release runs.
-      await services.changes.releaseBlobs([key])
+      await services.messageChanges.releaseBlobs([key])
       assert.equal(await services.blobs.exists(key), true, 'the release deleted bytes about to be referenced')
 
       // Nine minutes on, still within the grace period: kept.
@@ -61,7 +61,7 @@ for (const blobStore of ['fs', 'database'] as const) {
       await advance(9 * 60_000)
       await services.blobs.put(bytes)
       await advance(2 * 60_000)
-      await services.changes.releaseBlobs([key])
+      await services.messageChanges.releaseBlobs([key])
       assert.equal(await services.blobs.exists(key), true)
       await advance(11 * 60_000)
       assert.equal(await services.blobs.exists(key), false)

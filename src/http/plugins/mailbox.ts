@@ -1,20 +1,16 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
-import type { Mailbox, MailboxAccess } from '../../services/mailbox-access.js'
+import type { MailboxKey, MailboxPath } from '../../domain/mailbox.js'
+import type { MailboxAccess } from '../../services/mailbox-access.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The mailbox the route's `:accountId/extension/:extensionId` name, once the caller may open it. */
-    mailbox: Mailbox
+    mailbox: MailboxKey
   }
   interface FastifyContextConfig {
     /** The route works on the mailbox its path names: resolve it before the handler runs. */
     mailbox?: boolean
   }
-}
-
-interface MailboxParams {
-  accountId: string
-  extensionId: string
 }
 
 /**
@@ -24,9 +20,9 @@ interface MailboxParams {
  * routes without a mailbox pay nothing for it. Register before the routes of the scope.
  */
 export function registerMailboxHook(app: FastifyInstance, mailboxes: MailboxAccess): void {
-  app.decorateRequest('mailbox', null as unknown as Mailbox)
+  app.decorateRequest('mailbox', null as unknown as MailboxKey)
   const resolve: preHandlerAsyncHookHandler = async (request: FastifyRequest) => {
-    const { accountId, extensionId } = request.params as MailboxParams
+    const { accountId, extensionId } = request.params as MailboxPath
     request.mailbox = await mailboxes.resolve(request.principal, accountId, extensionId)
   }
   app.addHook('onRoute', (route) => {

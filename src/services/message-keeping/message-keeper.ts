@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { BlobStore, StoredBlob } from '../../blobs/blob-store.js'
 import type { Clock } from '../../domain/clock.js'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DialectInfo } from '../../storage/dialects/dialect.js'
 import {
   advanceIdSequences,
@@ -15,7 +16,6 @@ import {
   keptMessageIds,
   upsertKeptMessage,
 } from '../../storage/repositories/kept-messages.js'
-import type { MailboxKey } from '../../storage/repositories/mailbox-key.js'
 import { joinChangeGroup } from '../../storage/repositories/notification-outbox.js'
 import type { DB } from '../../storage/schema.js'
 import type { MessageChangesService } from '../message-changes.js'
@@ -304,13 +304,13 @@ export function messageKeeperOf(services: {
   database: { dialect: DialectInfo }
   blobs: BlobStore
   clock: Clock
-  changes: Pick<MessageChangesService, 'releaseBlobs'>
+  messageChanges: Pick<MessageChangesService, 'releaseBlobs'>
 }): MessageKeeper {
   return new MessageKeeper(
     services.db,
     services.database.dialect,
     services.blobs,
     services.clock,
-    services.changes,
+    services.messageChanges,
   )
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { BlobStore } from '../../blobs/blob-store.js'
 import type { Clock } from '../../domain/clock.js'
 import { errors } from '../../domain/errors.js'
+import type { MailboxPath } from '../../domain/mailbox.js'
 import type { Message } from '../../domain/message/model.js'
 import type { Principal } from '../../domain/principal.js'
 import type { DB } from '../../storage/schema.js'
@@ -19,12 +20,6 @@ export interface SendingDeps {
   lockRows: boolean
 }
 
-/** Where a send request is addressed: `…/account/{accountId}/extension/{extensionId}/…`. */
-export interface SendPath {
-  accountId: string
-  extensionId: string
-}
-
 /**
  * The four sending endpoints. Each answers the sender's own copy of the new message
  * (its record is rendered by the caller). Who may send is settled first: the app's
@@ -36,7 +31,7 @@ export class SendingService {
   /** `/sms`: SMS, or MMS when the multipart body carries files. */
   async sms(
     principal: Principal,
-    path: SendPath,
+    path: MailboxPath,
     body: unknown,
     files: IncomingFile[] = [],
   ): Promise<Message> {
@@ -45,7 +40,7 @@ export class SendingService {
   }
 
   /** `/mms`: like `/sms`, but the attachments are required. */
-  async mms(principal: Principal, path: SendPath, body: unknown, files: IncomingFile[]): Promise<Message> {
+  async mms(principal: Principal, path: MailboxPath, body: unknown, files: IncomingFile[]): Promise<Message> {
     const sender = await resolveSender(this.deps.db, principal, path.accountId, path.extensionId)
     const envelope = asEnvelope(body)
     if (files.length === 0) throw errors.required('attachment')
@@ -55,7 +50,7 @@ export class SendingService {
   /** `/fax` in multipart form: documents; in JSON: a re-send or forward of an earlier fax. */
   async fax(
     principal: Principal,
-    path: SendPath,
+    path: MailboxPath,
     body: unknown,
     files: IncomingFile[] | undefined,
   ): Promise<Message> {
@@ -66,7 +61,7 @@ export class SendingService {
   }
 
   /** `/company-pager`. */
-  async pager(principal: Principal, path: SendPath, body: unknown): Promise<Message> {
+  async pager(principal: Principal, path: MailboxPath, body: unknown): Promise<Message> {
     const sender = await resolveSender(this.deps.db, principal, path.accountId, path.extensionId)
     return sendPager(this.deps, sender, asEnvelope(body))
   }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 
 export interface AttachmentContentRow {
   contentType: string

@@ -1,8 +1,8 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { Direction, MessageType, ReadStatus } from '../../domain/message/model.js'
 import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 import { textMatches } from './text-search.js'
 
 /**

@@ -1,10 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { Availability, Direction, MessageType, ReadStatus } from '../../domain/message/model.js'
 import { AVAILABILITIES } from '../../domain/message/model.js'
 import type { DialectInfo } from '../dialects/dialect.js'
 import { PreparedStatement } from '../prepared.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 
 export interface ListFilter extends MailboxKey {
   availability: Availability[]

@@ -1,14 +1,6 @@
 import type { Kysely } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
-
-/**
- * A mailbox as every query on a tenant table names it: the account first, so that a
- * store sharded by account (src/storage/tenancy.ts) routes the query to one shard.
- */
-export interface MailboxKey {
-  accountId: string
-  extensionId: string
-}
 
 /**
  * The mailbox a job's payload names. Jobs enqueued before migration 0006 carry the

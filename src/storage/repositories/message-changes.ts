@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import { type MessageChange, transition } from '../../domain/message/lifecycle.js'
 import type {
   Attachment,
@@ -12,7 +13,6 @@ import type {
 } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import type { DB, MessagesTable } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 import { nextChangeSeq } from './messages.js'
 import { recordChange } from './notification-outbox.js'
 

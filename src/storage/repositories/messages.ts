@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import { participantsKey } from '../../domain/message/conversation.js'
 import type { Attachment, AttachmentType, Message, MessageExtra, Party } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
 import { digitsOf } from '../../lib/phone.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 import { recordChange } from './notification-outbox.js'
 
 export interface AttachmentDraft {

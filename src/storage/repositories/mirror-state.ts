@@ -1,13 +1,9 @@
 import type { Kysely, Selectable } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { MirrorMailboxesTable } from '../mirror-schema.js'
 import type { DB } from '../schema.js'
 
 export type MirrorMailboxRow = Selectable<MirrorMailboxesTable>
-
-export interface MailboxKey {
-  accountId: string
-  extensionId: string
-}
 
 /** The state of `msgstore mirror` per mailbox (migration 0012). */
 export class MirrorStateRepository {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Kysely } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import { onTransactionCommitted, type ReadNow } from '../commit-signal.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 import { type MessageState, recordHistory } from './message-history.js'
 
 /**

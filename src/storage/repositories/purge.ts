@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 
 /**
  * What the life-cycle sweep finds due: Deleted messages by `deleted_at` (to purge) and

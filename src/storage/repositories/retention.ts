@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import {
   type AccountRetention,
   type AgeRule,
@@ -6,7 +7,6 @@ import {
   OUTBOX_STATUSES,
 } from '../../domain/message/retention.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 
 /** The reads and bookkeeping of the retention sweep (see services/retention.ts). */
 

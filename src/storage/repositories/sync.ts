@@ -1,9 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { Cursor, Region, SyncFrame } from '../../domain/sync/frame.js'
 import type { DialectInfo } from '../dialects/dialect.js'
 import { PreparedStatement } from '../prepared.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 import { type FrameShape, type FrameValues, frameOf, frameShape, frameValues } from './sync-frame-shape.js'
 
 /**

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
+import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
-import type { MailboxKey } from './mailbox-key.js'
 
 /** A mailbox with a tombstone removed at or before `cutoff`, the oldest first. */
 export async function mailboxWithOldTombstones(

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../app/services.js'
 import { errors } from '../../../domain/errors.js'
+import type { MailboxKey } from '../../../domain/mailbox.js'
 import { parseMessageUpdate } from '../../../domain/message/lifecycle.js'
 import type { Query } from '../../../domain/message/list-query.js'
 import { renderRecord, withBaseUrl } from '../../../domain/message/record.js'
 import type { Principal } from '../../../domain/principal.js'
 import { tiffPageAsPng } from '../../../services/fax-pages.js'
 import type { InboxDirectory } from '../../../services/inbox-directory.js'
-import type { Mailbox } from '../../../services/mailbox-access.js'
 import { renderMessageList } from '../../presenters/message-list.js'
 import { contentDisposition, safeMediaType } from '../restapi/message-store/content.js'
 import type { MailboxParams, MessageParams } from '../restapi/message-store/params.js'
@@ -29,7 +29,7 @@ export async function registerInboxApi(
   services: Services,
   directory: InboxDirectory,
 ): Promise<void> {
-  const mailboxOf = async (params: MailboxParams): Promise<Mailbox> => {
+  const mailboxOf = async (params: MailboxParams): Promise<MailboxKey> => {
     const { accountId, extensionId } = params
     if (!ID.test(accountId)) throw errors.notFound('accountId')
     if (!ID.test(extensionId)) throw errors.notFound('extensionId')
@@ -37,7 +37,7 @@ export async function registerInboxApi(
     if (!(await directory.exists(mailbox))) throw errors.notFound('extensionId')
     return mailbox
   }
-  const restPath = (m: Mailbox) =>
+  const restPath = (m: MailboxKey) =>
     `/restapi/v1.0/account/${m.accountId}/extension/${m.extensionId}/message-store`
   const messageId = (text: string): number => {
     if (!/^\d{1,16}$/.test(text)) throw errors.notFound('messageId')
@@ -119,7 +119,7 @@ export async function registerInboxApi(
   app.patch<{ Params: MessageParams }>(`${MAILBOX}/message-store/:messageId`, async (request, reply) => {
     const mailbox = await mailboxOf(request.params)
     const update = parseMessageUpdate(request.body, 'PATCH')
-    const record = await services.changes.update(mailbox, messageId(request.params.messageId), update)
+    const record = await services.messageChanges.update(mailbox, messageId(request.params.messageId), update)
     return reply.type('application/json; charset=utf-8').send(withBaseUrl(record, services.publicUrl.bytes))
   })
 
@@ -129,7 +129,7 @@ export async function registerInboxApi(
     async (request, reply) => {
       const mailbox = await mailboxOf(request.params)
       const purge = request.query.purge === 'true'
-      await services.changes.delete(mailbox, messageId(request.params.messageId), purge)
+      await services.messageChanges.delete(mailbox, messageId(request.params.messageId), purge)
       return reply.status(204).send()
     },
   )
@@ -141,7 +141,7 @@ export async function registerInboxApi(
   }>(`${MAILBOX}/message-store/:messageId/content/:attachmentId`, async (request, reply) => {
     const mailbox = await mailboxOf(request.params)
     const { messageId: mid, attachmentId } = request.params
-    const content = await services.content.find(mailbox, mid, attachmentId)
+    const content = await services.attachments.find(mailbox, mid, attachmentId)
     const { as, page } = request.query
     if (as !== undefined) {
       if (as !== 'png') throw errors.invalidParameter('as', 'Only png is supported.')
@@ -165,7 +165,7 @@ export async function registerInboxApi(
   // Sending as the extension: the sending service itself, with the REST endpoints' bodies.
   await app.register(async (scope) => {
     registerSendBodyParsers(scope)
-    const as = (mailbox: Mailbox): Principal => ({
+    const as = (mailbox: MailboxKey): Principal => ({
       accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,
       role: 'User',

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { ApiError, errors } from '../../../../domain/errors.js'
+import type { MailboxKey } from '../../../../domain/mailbox.js'
 import { type MessageChange, parseMessageUpdate } from '../../../../domain/message/lifecycle.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
-import type { Mailbox } from '../../../../services/mailbox-access.js'
 import { MultipartMixedBody } from '../../../plugins/bulk-bodies.js'
 import {
   type BulkItem,
@@ -200,7 +200,7 @@ export function messageIdOf(text: string): number {
  */
 export async function runBulk(
   services: Services,
-  mailbox: Mailbox,
+  mailbox: MailboxKey,
   entries: BulkEntry[],
   changeOf: (entry: BulkEntry) => MessageChange,
 ): Promise<BulkItem[]> {
@@ -227,7 +227,7 @@ export async function runBulk(
       outcomes.push(err)
     }
   }
-  const results = await services.changes.changeMany(mailbox, work)
+  const results = await services.messageChanges.changeMany(mailbox, work)
   return entries.map((entry, i) => {
     const outcome = outcomes[i]!
     const result = typeof outcome === 'number' ? results[outcome < 0 ? -1 - outcome : outcome]! : outcome
@@ -259,7 +259,7 @@ export function updateHandler(services: Services, method: 'PUT' | 'PATCH') {
     const parsed = readUpdateRequest(request, messageId)
     if (!parsed.bulk) {
       const update = parseMessageUpdate(parsed.body, method)
-      const record = await services.changes.update(mailbox, messageIdOf(parsed.id), update)
+      const record = await services.messageChanges.update(mailbox, messageIdOf(parsed.id), update)
       return reply.type('application/json; charset=utf-8').send(withBaseUrl(record, services.publicUrl.bytes))
     }
     // One body for every id: when it is unusable, the whole request is (400, naming the field).

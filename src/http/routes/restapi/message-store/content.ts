@@ -27,7 +27,7 @@ export function registerMessageContent(app: FastifyInstance, services: Services)
       const mailbox = request.mailbox
       const disposition = dispositionParam(request.query)
       const filenameParam = single(request.query, 'contentDispositionFilename')
-      const content = await services.content.find(mailbox, messageId, attachmentId)
+      const content = await services.attachments.find(mailbox, messageId, attachmentId)
 
       const etag = `"${content.digest}"`
       reply.header('etag', etag).header('accept-ranges', 'bytes').header('cache-control', 'private')

@@ -36,7 +36,7 @@ export function registerDeleteMessagesByFilter(app: FastifyInstance, services: S
       const purge = booleanParam(query, 'purge') ?? false
       // "Received earlier than now": with the manual clock a message may carry exactly now.
       const dateTo = dateParam(query, 'dateTo') ?? services.clock.now() + 1
-      await services.changes.deleteByFilter(mailbox, {
+      await services.messageChanges.deleteByFilter(mailbox, {
         dateTo,
         conversationIds,
         types: !types || types.includes('All') ? undefined : (types as MessageType[]),

@@ -23,7 +23,7 @@ export function registerDeleteMessage(app: FastifyInstance, services: Services):
       enumValues(request.query, 'type', DELETE_TYPES)
       const parsed = readDeleteRequest(request, messageId)
       if (!parsed.bulk) {
-        await services.changes.delete(mailbox, messageIdOf(parsed.id), purge)
+        await services.messageChanges.delete(mailbox, messageIdOf(parsed.id), purge)
         return reply.status(204).send()
       }
       const items: BulkItem[] = await runBulk(services, mailbox, parsed.entries, () => ({

@@ -1,7 +1,7 @@
-export interface MailboxParams {
-  accountId: string
-  extensionId: string
-}
+import type { MailboxPath } from '../../../../domain/mailbox.js'
+
+/** The path's `{accountId}` and `{extensionId}`, as written (`~` for the caller's own). */
+export type MailboxParams = MailboxPath
 
 export interface MessageParams extends MailboxParams {
   messageId: string
