@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
 import yazl from 'yazl'
+import { useNativeCrc32 } from '../exports/yazl-internals.js'
 import { packageVersion } from '../lib/version.js'
 import { DATABASE_ENTRY, FORMAT, FORMAT_VERSION, MANIFEST, type Manifest } from './format.js'
 import { snapshotDatabase } from './snapshot.js'
@@ -54,6 +55,7 @@ async function writeBackup(databaseFile: string, dataDir: string, out: string): 
       attachmentFiles: blobKeys.length,
       exportFiles: exportFiles.length,
     }
+    useNativeCrc32()
     const zip = new yazl.ZipFile()
     const written = fs.createWriteStream(scratch, { flush: true })
     zip.outputStream.pipe(written)

@@ -12,7 +12,8 @@ import {
   recordsPage,
 } from '../storage/repositories/exports.js'
 import type { DB } from '../storage/schema.js'
-import { storedEntryBound, type ZipArchive, type ZipEntry, zipEndBound } from './zip.js'
+import { storedEntryBound, zipEndBound } from './yazl-internals.js'
+import type { ZipArchive, ZipEntry } from './zip.js'
 
 /**
  * The archives of a message store report, as entries pulled while the archive is

@@ -16,32 +16,11 @@
  */
 
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import { Readable, Transform, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import zlib from 'node:zlib'
 import yazl from 'yazl'
 import { SliceRing } from './slice-ring.js'
-
-/**
- * yazl computes CRC-32 with buffer-crc32, table-driven JavaScript (about 450 MB/s on the
- * bench machine, a tenth of an export's time); Node's zlib.crc32 (native, Node >= 20.15)
- * gives the same values about ten times faster. yazl looks `unsigned` up on that module
- * at every call, so it is swapped here, once, for buffers; anything else still goes to
- * the original. Without zlib.crc32, nothing changes.
- */
-function useNativeCrc32(): void {
-  if (typeof zlib.crc32 !== 'function') return
-  const crc = createRequire(import.meta.url)('buffer-crc32') as {
-    unsigned: (buf: unknown, previous?: unknown) => number
-  }
-  const original = crc.unsigned
-  crc.unsigned = (buf, previous) =>
-    Buffer.isBuffer(buf) && (previous === undefined || typeof previous === 'number')
-      ? zlib.crc32(buf, previous ?? 0)
-      : original(buf, previous)
-}
-useNativeCrc32()
+import { addBufferReleased, useNativeCrc32 } from './yazl-internals.js'
 
 export interface ZipEntry {
   /** Path inside the archive (forward slashes, no leading slash). */
@@ -251,6 +230,7 @@ function startZip(
   makeOutput: OutputStage,
   memory: ZipMemory,
 ): void {
+  useNativeCrc32()
   const zip = new yazl.ZipFile()
   const ring = memory.ring()
   let added = 0
@@ -388,45 +368,6 @@ function startZip(
 
 type StreamFunction = Parameters<yazl.ZipFile['addReadStreamLazy']>[2]
 
-/** What `addBufferReleased` touches of yazl's (3.x) entries, which are not its public API. */
-interface YazlEntry {
-  state?: unknown
-  doFileDataPump?: (() => void) | undefined
-}
-const YAZL_FILE_DATA_DONE = 3
-
-/**
- * `zip.addBuffer`, except that the entry lets go of its buffer once written. yazl keeps
- * every entry until the archive's central directory is written, and an addBuffer
- * entry keeps its pump function, whose closure holds the buffer and two contexts:
- * some 250 bytes an entry that outlive young collections, are promoted, and die at
- * once when the archive ends (5,000 entries an archive, a hundred thousand an export),
- * growing the old generation by tens of megabytes before a full collection. The
- * function is called once, when the entry's turn comes (or at once, if it is next),
- * so it is dropped after that. Should yazl's entries change shape, nothing is dropped
- * and nothing else changes.
- */
-function addBufferReleased(
-  zip: yazl.ZipFile,
-  bytes: Buffer,
-  name: string,
-  options: Partial<yazl.Options>,
-): void {
-  zip.addBuffer(bytes, name, options)
-  const entries = (zip as unknown as { entries?: YazlEntry[] }).entries
-  const entry = Array.isArray(entries) ? entries[entries.length - 1] : undefined
-  const pump = entry?.doFileDataPump
-  if (!entry || typeof pump !== 'function') return
-  if (entry.state === YAZL_FILE_DATA_DONE) {
-    entry.doFileDataPump = undefined
-    return
-  }
-  entry.doFileDataPump = function (this: unknown) {
-    entry.doFileDataPump = undefined
-    pump.call(this)
-  }
-}
-
 /*
  * The zip writer keeps an entry's stream function until the archive ends (thousands of
  * entries): made here rather than inline, it holds only what it needs, not the whole
@@ -459,27 +400,4 @@ async function readAll(stream: Readable): Promise<Buffer[]> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(chunk as Buffer)
   return chunks
-}
-
-const LOCAL_HEADER = 30
-const DATA_DESCRIPTOR_ZIP64 = 24
-const CENTRAL_RECORD = 46
-const TIMESTAMP_EXTRA = 9
-const ZIP64_EXTRA = 28
-const END_RECORDS = 22 + 56 + 20
-
-/**
- * The most bytes a stored entry takes in a yazl archive: local header and name, the
- * data, a ZIP64 data descriptor, and its central directory record with the extended
- * timestamp and ZIP64 fields (yazl's own size computation, with every optional ZIP64
- * part counted).
- */
-export function storedEntryBound(name: string, size: number): number {
-  const n = Buffer.byteLength(name)
-  return LOCAL_HEADER + n + size + DATA_DESCRIPTOR_ZIP64 + CENTRAL_RECORD + n + TIMESTAMP_EXTRA + ZIP64_EXTRA
-}
-
-/** The most bytes the end of a yazl archive takes: end records, ZIP64 ones included, and the comment. */
-export function zipEndBound(comment: string): number {
-  return END_RECORDS + Buffer.byteLength(comment)
 }

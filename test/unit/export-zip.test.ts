@@ -8,14 +8,8 @@ import { Readable } from 'node:stream'
 import { describe, test } from 'node:test'
 import zlib from 'node:zlib'
 import { attachmentFileName } from '../../src/exports/archive-writer.js'
-import {
-  storedEntryBound,
-  writeZipFile,
-  type ZipEntry,
-  ZipMemory,
-  zipEndBound,
-  zipStream,
-} from '../../src/exports/zip.js'
+import { storedEntryBound, zipEndBound } from '../../src/exports/yazl-internals.js'
+import { writeZipFile, type ZipEntry, ZipMemory, zipStream } from '../../src/exports/zip.js'
 import { unzip } from '../helpers/exports.js'
 
 async function collect(stream: Readable): Promise<Buffer> {
