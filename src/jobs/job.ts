@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { enqueueJob } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
 
@@ -22,9 +22,9 @@ export function jobKind<P extends object>(
   return Object.freeze({ name, version: options.version ?? 1, upgrade: options.upgrade })
 }
 
-export interface JobContext {
+export interface JobContext<D extends Kysely<DB> = Kysely<DB>> {
   /** The transaction the job's work runs in (transactional jobs), or the database. */
-  db: Kysely<DB>
+  db: D
   /** The store's clock, now. */
   now: number
   /** Adds a follow-up job in the same transaction. */
@@ -35,15 +35,25 @@ export interface JobContext {
  * What runs a kind of job: delivery steps, purges, retention sweeps, exports. Jobs run
  * when the store's clock reaches their time, exactly once across all nodes.
  */
-export interface JobDefinition<P> {
+export type JobDefinition<P> = TransactionalJob<P> | StandaloneJob<P>
+
+interface JobBase<P> {
   kind: JobKind<P>
-  /**
-   * Transactional jobs run inside one transaction together with the removal of their
-   * job row: their effects commit exactly once or not at all. Long jobs (exports)
-   * set this to false, run outside a transaction and must be safe to run again.
-   */
-  transactional: boolean
   maxAttempts?: number
+}
+
+/**
+ * Runs inside one transaction together with the removal of its job row: its effects
+ * commit exactly once or not at all. Its handler gets that transaction.
+ */
+export interface TransactionalJob<P> extends JobBase<P> {
+  transactional: true
+  handle(payload: P, ctx: JobContext<Transaction<DB>>): Promise<void>
+}
+
+/** A long job (an export): runs outside a transaction, under a lease, and must be safe to run again. */
+export interface StandaloneJob<P> extends JobBase<P> {
+  transactional: false
   handle(payload: P, ctx: JobContext): Promise<void>
 }
 

@@ -176,7 +176,7 @@ export class JobRunner {
     return attempt >= attempts ? DEAD : this.clock.now() + 1000 * 2 ** attempt
   }
 
-  private context(db: Kysely<DB>): JobContext {
+  private context<D extends Kysely<DB>>(db: D): JobContext<D> {
     return {
       db,
       now: this.clock.now(),

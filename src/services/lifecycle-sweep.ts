@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { type JobDefinition, jobKind } from '../jobs/job.js'
 import { changeMessage } from '../storage/repositories/message-changes.js'
 import { dueInMailbox, earliestIn, mailboxWithDue } from '../storage/repositories/purge.js'
@@ -49,7 +49,11 @@ const REMOVE_CHUNK = 500
  * the earliest message will be. One mailbox per step: the step holds one mailbox row,
  * so it cannot deadlock with a writer holding several.
  */
-export async function lifecycleStep(trx: Kysely<DB>, now: number, s: LifecycleSettings): Promise<SweepStep> {
+export async function lifecycleStep(
+  trx: Transaction<DB>,
+  now: number,
+  s: LifecycleSettings,
+): Promise<SweepStep> {
   const purgeCutoff = now - s.purgeAfter
   const toPurge = await mailboxWithDue(trx, 'Deleted', purgeCutoff)
   if (toPurge !== undefined) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { ageRules, type CappedFolder, cappedFolders, type MailboxCaps } from '../domain/message/retention.js'
 import { type JobDefinition, jobKind } from '../jobs/job.js'
 import { isMirroredAccount } from '../storage/repositories/mirror-state.js'
@@ -52,7 +52,7 @@ const CHUNK = 500
 const ACCOUNTS_PER_STEP = 50
 
 export async function retentionStep(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   now: number,
   pass: RetentionPass,
   s: RetentionSettings,
@@ -61,7 +61,7 @@ export async function retentionStep(
 }
 
 async function ageStep(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   now: number,
   pass: RetentionPass,
   s: RetentionSettings,
@@ -100,7 +100,7 @@ async function ageStep(
 }
 
 async function capsStep(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   now: number,
   pass: RetentionPass,
   s: RetentionSettings,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { type Channel, deliveryPlan, type Route } from '../../carriers/simulator.js'
 import { applyDeliveryStep, type DeliveryStep } from '../../domain/message/delivery.js'
 import type { Message } from '../../domain/message/model.js'
@@ -36,7 +36,7 @@ export const DELIVERY_STEP = jobKind<DeliveryStepPayload>('delivery.step')
  * (`Queued`): that is the send's answer; each step applied here is a change of its own.
  */
 export async function startDeliveries(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   message: Message,
   routes: Route[],
   channel: Channel,
@@ -67,7 +67,7 @@ export async function startDeliveries(
 }
 
 async function applyStep(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   p: DeliveryStepPayload,
   step: DeliveryStep,
   now: number,
@@ -91,7 +91,7 @@ async function applyStep(
  * however often the process dies.
  */
 export async function runDeliveryStep(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   p: DeliveryStepPayload,
   now: number,
   lockRows: boolean,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { errors } from '../../domain/errors.js'
 import type { Message, MessageExtra, Party } from '../../domain/message/model.js'
 import { enqueue, type JobDefinition, jobKind } from '../../jobs/job.js'
@@ -211,7 +211,7 @@ async function createFax(
  * faxPageCount; every recipient's delivery starts.
  */
 export async function dispatchFax(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   fax: Message,
   attachments: AttachmentDraft[],
   now: number,
@@ -253,7 +253,7 @@ export async function dispatchFax(
  * before then is cancelled, as the sending-faxes guide says.
  */
 export async function dispatchScheduledFax(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   payload: FaxDispatchPayload,
   now: number,
   lockRows: boolean,

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
 
@@ -23,7 +23,7 @@ export async function enqueueJob(
 }
 
 /** Removes a job that ran in the transaction that locked its row. */
-export async function deleteJob(trx: Kysely<DB>, id: number): Promise<void> {
+export async function deleteJob(trx: Transaction<DB>, id: number): Promise<void> {
   await trx.deleteFrom('jobs').where('id', '=', id).execute()
 }
 
@@ -108,7 +108,7 @@ export async function countDueJobs(db: Kysely<DB>, now: number): Promise<number>
  * again at once rather than when a lease would run out.
  */
 export async function lockNextDueJob(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   now: number,
   leaseNow: number,
 ): Promise<ClaimedJob | undefined> {
@@ -127,7 +127,11 @@ export async function lockNextDueJob(
 }
 
 /** Turns a locked job into a leased claim, for work that runs outside the transaction. */
-export async function leaseLockedJob(trx: Kysely<DB>, job: ClaimedJob, until: number): Promise<ClaimedJob> {
+export async function leaseLockedJob(
+  trx: Transaction<DB>,
+  job: ClaimedJob,
+  until: number,
+): Promise<ClaimedJob> {
   await trx
     .updateTable('jobs')
     .set({ attempts: job.attempts + 1, locked_until: until })

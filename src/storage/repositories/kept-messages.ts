@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely'
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import { participantsKey } from '../../domain/message/conversation.js'
 import type { Attachment, Message, Party } from '../../domain/message/model.js'
@@ -32,7 +32,7 @@ export interface KeepTarget extends MailboxKey {
 
 /** Upserts one message; call inside a transaction. Answers what happened and blob keys no longer referenced. */
 export async function upsertKeptMessage(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   target: KeepTarget,
   message: Message,
 ): Promise<{ outcome: KeptOutcome; releasedBlobKeys: string[] }> {
@@ -138,7 +138,7 @@ export async function upsertKeptMessage(
  * no longer lists removed. Answers the blob keys dropped.
  */
 async function keepAttachmentRows(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   target: KeepTarget,
   message: Message,
   existed: boolean,
@@ -213,7 +213,7 @@ export type KeptBytesOutcome =
  * size differs from the record's `size`, the record is corrected and takes a change number.
  */
 export async function attachKeptBytes(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   target: KeepTarget & { messageId: number; attachmentId: number },
   blob: { key: string; size: number },
 ): Promise<KeptBytesOutcome> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import { type MessageChange, transition } from '../../domain/message/lifecycle.js'
 import type {
@@ -47,7 +47,7 @@ export interface ChangeOutcome {
  * Throws the API error of a change the message's state does not allow (nothing is written).
  */
 export async function changeMessage(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   target: ChangeTarget,
   change: MessageChange,
   now: () => number,
@@ -171,7 +171,7 @@ export async function idsMatching(
  * the mailbox row first, then the message, the order every writer of a mailbox takes.
  */
 export async function lockMessage(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   target: ChangeTarget,
 ): Promise<Selectable<MessagesTable> | undefined> {
   if (target.lockRows) await lockMailbox(trx, target)
@@ -186,7 +186,7 @@ export async function lockMessage(
 }
 
 /** `SELECT … FOR UPDATE` of the mailbox row: only where the dialect has row locks (not SQLite). */
-export async function lockMailbox(trx: Kysely<DB>, mailbox: MailboxKey): Promise<void> {
+export async function lockMailbox(trx: Transaction<DB>, mailbox: MailboxKey): Promise<void> {
   await trx
     .selectFrom('mailboxes')
     .select('extension_id')

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
 
@@ -24,7 +24,7 @@ export interface HistoryChange extends MailboxKey {
  * called only by recordChanges (notification-outbox.ts), which every change that takes
  * a mailbox change number calls, so that no way of changing a message goes unrecorded.
  */
-export async function recordHistory(trx: Kysely<DB>, changes: HistoryChange[]): Promise<void> {
+export async function recordHistory(trx: Transaction<DB>, changes: HistoryChange[]): Promise<void> {
   if (changes.length === 0) return
   await trx
     .insertInto('message_history')

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import type { AttachmentType, Message } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
@@ -24,7 +24,7 @@ export type StatusTarget = ChangeTarget
  * Undefined when the message is gone from the mailbox.
  */
 export async function changeDelivery(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   target: StatusTarget,
   change: (message: Message) => void,
   now: number,
@@ -80,7 +80,7 @@ export async function changeDelivery(
  * wait for each other instead of deadlocking. Only where the database has row locks.
  */
 export async function lockMailboxes(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   accountId: string,
   extensionIds: string[],
 ): Promise<void> {
@@ -102,11 +102,11 @@ export async function lockMailboxes(
  * (purged) are left out.
  */
 export async function attachmentDraftsOf(
-  trx: Kysely<DB>,
+  db: Kysely<DB>,
   accountId: string,
   messageId: number,
 ): Promise<AttachmentDraft[]> {
-  const rows = await trx
+  const rows = await db
     .selectFrom('attachments')
     .select(['type', 'content_type', 'file_name', 'size', 'blob_key', 'extra'])
     .where('account_id', '=', accountId)

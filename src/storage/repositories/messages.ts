@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import { participantsKey } from '../../domain/message/conversation.js'
 import type { Attachment, AttachmentType, Message, MessageExtra, Party } from '../../domain/message/model.js'
@@ -25,7 +25,7 @@ export type MessageDraft = Omit<Message, 'id' | 'attachments' | 'lastModifiedTim
 }
 
 /** Numbers the next change of a mailbox; message sync reads changes in this order. */
-export async function nextChangeSeq(trx: Kysely<DB>, mailbox: MailboxKey): Promise<number> {
+export async function nextChangeSeq(trx: Transaction<DB>, mailbox: MailboxKey): Promise<number> {
   const row = await trx
     .updateTable('mailboxes')
     .set((eb) => ({ change_seq: eb('change_seq', '+', 1) }))
@@ -37,7 +37,11 @@ export async function nextChangeSeq(trx: Kysely<DB>, mailbox: MailboxKey): Promi
 }
 
 /** Stores a message and its attachments; call inside a transaction. */
-export async function insertMessage(trx: Kysely<DB>, draft: MessageDraft, now: number): Promise<Message> {
+export async function insertMessage(
+  trx: Transaction<DB>,
+  draft: MessageDraft,
+  now: number,
+): Promise<Message> {
   const seq = await nextChangeSeq(trx, draft)
   if (draft.conversationId !== undefined && draft.participants) {
     await trx

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import { onTransactionCommitted, type ReadNow } from '../commit-signal.js'
 import type { DB } from '../schema.js'
@@ -66,11 +66,11 @@ export interface OutboxChange extends MailboxKey {
   at: number
 }
 
-export async function recordChange(trx: Kysely<DB>, change: OutboxChange): Promise<void> {
+export async function recordChange(trx: Transaction<DB>, change: OutboxChange): Promise<void> {
   await recordChanges(trx, [change])
 }
 
-export async function recordChanges(trx: Kysely<DB>, changes: OutboxChange[]): Promise<void> {
+export async function recordChanges(trx: Transaction<DB>, changes: OutboxChange[]): Promise<void> {
   if (changes.length === 0) return
   const txn = groupOf(trx)
   const postedAt = Date.now()

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
 import { recordChanges } from './notification-outbox.js'
@@ -15,7 +15,11 @@ import { recordChanges } from './notification-outbox.js'
  * before any message of the mailbox is read, in the same order as every other writer
  * (mailbox, then messages). SQLite runs one writer at a time and needs none.
  */
-export async function lockMailbox(trx: Kysely<DB>, mailbox: MailboxKey, lockRows: boolean): Promise<boolean> {
+export async function lockMailbox(
+  trx: Transaction<DB>,
+  mailbox: MailboxKey,
+  lockRows: boolean,
+): Promise<boolean> {
   let query = trx
     .selectFrom('mailboxes')
     .select('extension_id')
@@ -27,7 +31,7 @@ export async function lockMailbox(trx: Kysely<DB>, mailbox: MailboxKey, lockRows
 
 /** Takes `count` consecutive change sequence numbers of the mailbox; answers the first. */
 export async function reserveChangeSeqs(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   mailbox: MailboxKey,
   count: number,
 ): Promise<number> {
@@ -53,7 +57,7 @@ export interface Removal {
  * mailbox (see lockMailbox).
  */
 export async function removeMessages(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   mailbox: MailboxKey,
   ids: number[],
   now: number,

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import {
   type AccountRetention,
@@ -115,7 +115,7 @@ export async function nextUncheckedMailbox(
 }
 
 /** Records that the mailbox's limits hold as of its current change sequence number. */
-export async function markChecked(trx: Kysely<DB>, mailbox: MailboxKey): Promise<void> {
+export async function markChecked(trx: Transaction<DB>, mailbox: MailboxKey): Promise<void> {
   await trx
     .updateTable('mailboxes')
     .set((eb) => ({ retention_seq: eb.ref('change_seq') }))

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import type { DB } from '../schema.js'
 
@@ -22,7 +22,11 @@ export async function mailboxWithOldTombstones(
  * `pruned_seq` to the highest change number among them, in the caller's transaction
  * (which holds the mailbox row). Answers how many it deleted.
  */
-export async function pruneTombstones(trx: Kysely<DB>, mailbox: MailboxKey, cutoff: number): Promise<number> {
+export async function pruneTombstones(
+  trx: Transaction<DB>,
+  mailbox: MailboxKey,
+  cutoff: number,
+): Promise<number> {
   const old = trx
     .selectFrom('message_tombstones')
     .where('account_id', '=', mailbox.accountId)
