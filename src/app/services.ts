@@ -138,20 +138,18 @@ export async function createServices(config: Config): Promise<StoreServices> {
     log,
     clock instanceof ManualClock && clock.shared ? () => clock.refresh() : undefined,
   )
-  const lockRows = database.dialect.supportsRowLocks
-  jobs.register(deliveryStepJob(lockRows))
-  jobs.register(faxDispatchJob(lockRows))
+  jobs.register(deliveryStepJob())
+  jobs.register(faxDispatchJob())
   // A single-node store has no other runner: claims left by a process that died are
   // void, so its jobs run again now rather than when their lease runs out.
   if (!database.dialect.sharedByNodes) await releaseJobLeases(db)
   // The message life cycle over time: purge, removal, retention (see services/sweeps.ts).
-  const changes = new MessageChangesService(db, database.dialect, blobs, clock)
+  const changes = new MessageChangesService(db, blobs, clock)
   registerSweeps(jobs, {
     purgeAfter: config.purgeAfter,
     removeAfter: config.removeAfter,
     interval: config.retentionInterval,
     caps: config.mailboxCaps,
-    lockRows,
     releaseBlobs: (keys) => changes.releaseBlobs(keys),
   })
   await scheduleSweeps(db, clock.now())
@@ -214,7 +212,7 @@ export async function createServices(config: Config): Promise<StoreServices> {
     attachments: new MessageContentService(db, blobs),
     sync: new SyncService(db, database.dialect, clock, await serverSecret(db, 'sync-token')),
     storeConfiguration: new MessageStoreConfigurationService(db, clock),
-    sending: new SendingService({ db, blobs, clock, lockRows }),
+    sending: new SendingService({ db, blobs, clock }),
     exports,
     jobs,
     controls,

@@ -29,8 +29,6 @@ export const SYNC_HORIZON_MS = 30 * 86_400_000
 export interface LifecycleSettings {
   purgeAfter: number
   removeAfter: number
-  /** Lock the mailbox row (PostgreSQL); see storage/dialects. */
-  lockRows: boolean
 }
 
 export interface SweepStep {
@@ -57,7 +55,7 @@ export async function lifecycleStep(
   const purgeCutoff = now - s.purgeAfter
   const toPurge = await mailboxWithDue(trx, 'Deleted', purgeCutoff)
   if (toPurge !== undefined) {
-    await lockMailbox(trx, toPurge, s.lockRows)
+    await lockMailbox(trx, toPurge)
     // Read again under the lock: a message restored meanwhile is no longer due.
     const due = await dueInMailbox(trx, toPurge, 'Deleted', purgeCutoff, PURGE_CHUNK)
     const blobKeys: string[] = []
@@ -66,7 +64,7 @@ export async function lifecycleStep(
       // sweep got to it (the manual clock may jump several days at once).
       const outcome = await changeMessage(
         trx,
-        { ...toPurge, messageId: m.id, lockRows: s.lockRows },
+        { ...toPurge, messageId: m.id },
         { kind: 'delete', purge: true },
         () => m.since + s.purgeAfter,
       )
@@ -78,7 +76,7 @@ export async function lifecycleStep(
   const removeCutoff = now - s.removeAfter
   const toRemove = await mailboxWithDue(trx, 'Purged', removeCutoff)
   if (toRemove !== undefined) {
-    await lockMailbox(trx, toRemove, s.lockRows)
+    await lockMailbox(trx, toRemove)
     const due = await dueInMailbox(trx, toRemove, 'Purged', removeCutoff, REMOVE_CHUNK)
     const removal = await removeMessages(
       trx,
@@ -92,7 +90,7 @@ export async function lifecycleStep(
   const horizon = now - SYNC_HORIZON_MS
   const toPrune = await mailboxWithOldTombstones(trx, horizon)
   if (toPrune !== undefined) {
-    await lockMailbox(trx, toPrune, s.lockRows)
+    await lockMailbox(trx, toPrune)
     await pruneTombstones(trx, toPrune, horizon)
     return { next: now, blobKeys: [] }
   }

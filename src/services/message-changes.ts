@@ -6,7 +6,6 @@ import type { MailboxKey } from '../domain/mailbox.js'
 import { deletableByFilter, type MessageChange, type MessageUpdate } from '../domain/message/lifecycle.js'
 import type { MessageType } from '../domain/message/model.js'
 import { enqueue } from '../jobs/job.js'
-import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
   type ChangeOutcome,
   changeMessage,
@@ -45,7 +44,6 @@ export interface DeleteByFilterRequest {
 export class MessageChangesService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly dialect: DialectInfo,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
   ) {}
@@ -147,7 +145,6 @@ export class MessageChangesService {
       accountId: mailbox.accountId,
       extensionId: mailbox.extensionId,
       messageId,
-      lockRows: this.dialect.supportsRowLocks,
     }
   }
 

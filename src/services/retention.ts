@@ -44,7 +44,6 @@ export const NEW_PASS: RetentionPass = { phase: 'age', after: null, nextDue: nul
 export interface RetentionSettings {
   /** The longest a pass waits for the next (store clock). */
   interval: number
-  lockRows: boolean
   caps: MailboxCaps
 }
 
@@ -57,14 +56,13 @@ export async function retentionStep(
   pass: RetentionPass,
   s: RetentionSettings,
 ): Promise<SweepStep & { pass: RetentionPass }> {
-  return pass.phase === 'age' ? ageStep(trx, now, pass, s) : capsStep(trx, now, pass, s)
+  return pass.phase === 'age' ? ageStep(trx, now, pass) : capsStep(trx, now, pass, s)
 }
 
 async function ageStep(
   trx: Transaction<DB>,
   now: number,
   pass: RetentionPass,
-  s: RetentionSettings,
 ): Promise<SweepStep & { pass: RetentionPass }> {
   const accounts = await accountsAfter(trx, pass.after, ACCOUNTS_PER_STEP)
   let { after, nextDue } = pass
@@ -83,7 +81,7 @@ async function ageStep(
         continue
       }
       const mailbox = { accountId: account.id, extensionId: oldest.extensionId }
-      await lockMailbox(trx, mailbox, s.lockRows)
+      await lockMailbox(trx, mailbox)
       const ids = await expiredIds(trx, account.id, oldest.extensionId, rule, now - rule.maxAge, CHUNK)
       const removal = await removeMessages(trx, mailbox, ids, now)
       // The same account again next step, until nothing of it is past its age.
@@ -114,7 +112,7 @@ async function capsStep(
     await markChecked(trx, mailbox)
     return { pass: { ...pass, after: mailbox.extensionId }, next: now, blobKeys: [] }
   }
-  await lockMailbox(trx, mailbox, s.lockRows)
+  await lockMailbox(trx, mailbox)
   const folders: CappedFolder[] = cappedFolders(s.caps)
   const counts = await folderCounts(trx, mailbox, folders)
   let budget = CHUNK

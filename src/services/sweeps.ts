@@ -17,10 +17,8 @@ export interface SweepSettings extends LifecycleSettings, Pick<RetentionSettings
 
 /** Registers the message life-cycle jobs with a runner. */
 export function registerSweeps(runner: JobRunner, s: SweepSettings): void {
-  runner.register(
-    purgeSweepJob({ purgeAfter: s.purgeAfter, removeAfter: s.removeAfter, lockRows: s.lockRows }),
-  )
-  runner.register(retentionSweepJob({ interval: s.interval, lockRows: s.lockRows, caps: s.caps }))
+  runner.register(purgeSweepJob({ purgeAfter: s.purgeAfter, removeAfter: s.removeAfter }))
+  runner.register(retentionSweepJob({ interval: s.interval, caps: s.caps }))
   runner.register(blobReleaseJob(s.releaseBlobs))
 }
 

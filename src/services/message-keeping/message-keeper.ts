@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely'
 import type { BlobStore, StoredBlob } from '../../blobs/blob-store.js'
 import type { Clock } from '../../domain/clock.js'
 import type { MailboxKey } from '../../domain/mailbox.js'
-import type { DialectInfo } from '../../storage/dialects/dialect.js'
 import {
   advanceIdSequences,
   attachKeptBytes,
@@ -60,7 +59,6 @@ export interface StoredBytes {
 export class MessageKeeper {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly dialect: DialectInfo,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     /** Frees the bytes a Purged or rewritten message no longer references (after commit). */
@@ -161,7 +159,7 @@ export class MessageKeeper {
    */
   async keepMessages(mailbox: MailboxKey, records: unknown[]): Promise<(KeptMessageResult | KeepRefused)[]> {
     const now = this.clock.now()
-    const target = { ...mailbox, lockRows: this.dialect.supportsRowLocks, now }
+    const target = { ...mailbox, now }
     const results: (KeptMessageResult | KeepRefused)[] = []
     const released: string[] = []
     let created = false
@@ -233,7 +231,6 @@ export class MessageKeeper {
    * (one durable commit for many attachments). Answers each item's outcome, in order.
    */
   async attachStoredBytes(items: StoredBytes[]): Promise<KeptBytesResult[]> {
-    const lockRows = this.dialect.supportsRowLocks
     // Mailbox by mailbox, messages in id order: the order every writer takes its locks in.
     const order = items
       .map((item, i) => ({ item, i }))
@@ -253,7 +250,6 @@ export class MessageKeeper {
             ...item.mailbox,
             messageId: item.messageId,
             attachmentId: item.attachmentId,
-            lockRows,
             now,
           }
           answered[i] = await attachKeptBytes(trx, target, item.blob)
@@ -301,16 +297,9 @@ export class MessageKeeper {
 /** The keeper of a composed store (app/services.ts). */
 export function messageKeeperOf(services: {
   db: Kysely<DB>
-  database: { dialect: DialectInfo }
   blobs: BlobStore
   clock: Clock
   messageChanges: Pick<MessageChangesService, 'releaseBlobs'>
 }): MessageKeeper {
-  return new MessageKeeper(
-    services.db,
-    services.database.dialect,
-    services.blobs,
-    services.clock,
-    services.messageChanges,
-  )
+  return new MessageKeeper(services.db, services.blobs, services.clock, services.messageChanges)
 }

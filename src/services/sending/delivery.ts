@@ -41,7 +41,6 @@ export async function startDeliveries(
   routes: Route[],
   channel: Channel,
   origin: number,
-  lockRows: boolean,
 ): Promise<void> {
   for (const [recipient, route] of routes.entries()) {
     const phoneNumber = message.to[recipient]?.phoneNumber ?? ''
@@ -58,7 +57,7 @@ export async function startDeliveries(
     }
     const plan = deliveryPlan(route, channel, phoneNumber)
     while (plan[payload.step] && plan[payload.step]!.afterMs <= 0) {
-      await applyStep(trx, payload, plan[payload.step]!, origin, lockRows)
+      await applyStep(trx, payload, plan[payload.step]!, origin)
       payload.step++
     }
     const next = plan[payload.step]
@@ -71,11 +70,10 @@ async function applyStep(
   p: DeliveryStepPayload,
   step: DeliveryStep,
   now: number,
-  lockRows: boolean,
 ): Promise<Message | undefined> {
   const mailbox = await payloadMailbox(trx, p)
   if (!mailbox) return undefined
-  const target = { ...mailbox, messageId: p.messageId, lockRows }
+  const target = { ...mailbox, messageId: p.messageId }
   return changeDelivery(
     trx,
     target,
@@ -94,13 +92,12 @@ export async function runDeliveryStep(
   trx: Transaction<DB>,
   p: DeliveryStepPayload,
   now: number,
-  lockRows: boolean,
   enqueueNext: JobContext['enqueue'],
 ): Promise<void> {
   const plan = deliveryPlan(p.route, p.channel, p.phoneNumber)
   const step = plan[p.step]
   if (!step) return
-  const changed = await applyStep(trx, p, step, now, lockRows)
+  const changed = await applyStep(trx, p, step, now)
   const next = plan[p.step + 1]
   if (changed && next) await enqueueNext(DELIVERY_STEP, { ...p, step: p.step + 1 }, p.origin + next.afterMs)
 }
@@ -111,10 +108,10 @@ export async function runDeliveryStep(
  * change sequence and the next step's job commit with the removal of this job, so a
  * restart at any point neither loses a step nor applies one twice.
  */
-export function deliveryStepJob(lockRows: boolean): JobDefinition<DeliveryStepPayload> {
+export function deliveryStepJob(): JobDefinition<DeliveryStepPayload> {
   return {
     kind: DELIVERY_STEP,
     transactional: true,
-    handle: (payload, ctx) => runDeliveryStep(ctx.db, payload, ctx.now, lockRows, ctx.enqueue),
+    handle: (payload, ctx) => runDeliveryStep(ctx.db, payload, ctx.now, ctx.enqueue),
   }
 }

@@ -3,6 +3,7 @@ import { errors } from '../../domain/errors.js'
 import type { Message, MessageExtra, Party } from '../../domain/message/model.js'
 import { enqueue, type JobDefinition, jobKind } from '../../jobs/job.js'
 import { parseIsoDate } from '../../lib/iso.js'
+import { canLockRows } from '../../storage/dialects/row-locks.js'
 import { payloadMailbox } from '../../storage/repositories/mailbox-key.js'
 import { attachmentDraftsOf, loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
 import { type AttachmentDraft, insertMessage } from '../../storage/repositories/messages.js'
@@ -30,11 +31,11 @@ interface FaxDispatchPayload {
  */
 export const FAX_DISPATCH = jobKind<FaxDispatchPayload>('fax.dispatch')
 
-export function faxDispatchJob(lockRows: boolean): JobDefinition<FaxDispatchPayload> {
+export function faxDispatchJob(): JobDefinition<FaxDispatchPayload> {
   return {
     kind: FAX_DISPATCH,
     transactional: true,
-    handle: (payload, ctx) => dispatchScheduledFax(ctx.db, payload, ctx.now, lockRows),
+    handle: (payload, ctx) => dispatchScheduledFax(ctx.db, payload, ctx.now),
   }
 }
 
@@ -164,7 +165,7 @@ async function createFax(
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
     const immediate = sendTime === undefined || sendTime <= now
-    if (deps.lockRows) {
+    if (canLockRows(trx)) {
       // Every mailbox this transaction writes, locked in one order first (see lockMailboxes).
       const numbers = to.map((p) => p.phoneNumber ?? '')
       const owners = immediate
@@ -199,7 +200,7 @@ async function createFax(
         sendTime,
       )
     } else {
-      await dispatchFax(trx, fax, attachments, now, deps.lockRows)
+      await dispatchFax(trx, fax, attachments, now)
     }
     return fax
   })
@@ -215,12 +216,11 @@ export async function dispatchFax(
   fax: Message,
   attachments: AttachmentDraft[],
   now: number,
-  lockRows: boolean,
 ): Promise<void> {
   const numbers = fax.to.map((p) => p.phoneNumber ?? '')
   const recipients = await resolvePhoneRecipients(trx, fax.accountId, numbers)
   const owners = internalOwners(recipients)
-  if (lockRows)
+  if (canLockRows(trx))
     await lockMailboxes(trx, fax.accountId, [fax.extensionId, ...owners.map((o) => o.extensionId)])
   for (const owner of owners) {
     await insertMessage(
@@ -245,7 +245,7 @@ export async function dispatchFax(
       now,
     )
   }
-  await startDeliveries(trx, fax, recipients.map(routeOf), 'Fax', now, lockRows)
+  await startDeliveries(trx, fax, recipients.map(routeOf), 'Fax', now)
 }
 
 /**
@@ -256,12 +256,11 @@ export async function dispatchScheduledFax(
   trx: Transaction<DB>,
   payload: FaxDispatchPayload,
   now: number,
-  lockRows: boolean,
 ): Promise<void> {
   const mailbox = await payloadMailbox(trx, payload)
   const fax = mailbox && (await loadMessage(trx, mailbox, payload.messageId))
   if (!fax || fax.availability !== 'Alive') return
-  await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.accountId, fax.id), now, lockRows)
+  await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.accountId, fax.id), now)
 }
 
 /**

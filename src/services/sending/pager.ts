@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { errors } from '../../domain/errors.js'
 import { conversationIdOf } from '../../domain/message/conversation.js'
 import type { Message, Party } from '../../domain/message/model.js'
+import { canLockRows } from '../../storage/dialects/row-locks.js'
 import { loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
 import { insertMessage } from '../../storage/repositories/messages.js'
 import type { DB } from '../../storage/schema.js'
@@ -64,7 +65,7 @@ export async function sendPager(deps: SendingDeps, sender: Sender, envelope: Env
     attachments,
   }
   return deps.db.transaction().execute(async (trx) => {
-    if (deps.lockRows)
+    if (canLockRows(trx))
       await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...recipients.map((r) => r.id)])
     const now = deps.clock.now()
     const outbound = await insertMessage(

@@ -16,8 +16,6 @@ export interface SendingDeps {
   db: Kysely<DB>
   blobs: BlobStore
   clock: Clock
-  /** The database has `SELECT … FOR UPDATE` (delivery steps lock the message they change). */
-  lockRows: boolean
 }
 
 /**

@@ -1,5 +1,6 @@
 import { conversationIdOf } from '../../domain/message/conversation.js'
 import type { Message, Party } from '../../domain/message/model.js'
+import { canLockRows } from '../../storage/dialects/row-locks.js'
 import { lockMailboxes } from '../../storage/repositories/message-status.js'
 import { insertMessage } from '../../storage/repositories/messages.js'
 import { storeAttachments, textFile } from './attachments.js'
@@ -58,7 +59,7 @@ export async function sendSms(
 
   const owners = internalOwners(recipients)
   return deps.db.transaction().execute(async (trx) => {
-    if (deps.lockRows)
+    if (canLockRows(trx))
       await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...owners.map((o) => o.extensionId)])
     const now = deps.clock.now()
     const outbound = await insertMessage(
@@ -91,7 +92,7 @@ export async function sendSms(
         now,
       )
     }
-    await startDeliveries(trx, outbound, recipients.map(routeOf), 'SMS', now, deps.lockRows)
+    await startDeliveries(trx, outbound, recipients.map(routeOf), 'SMS', now)
     return outbound
   })
 }

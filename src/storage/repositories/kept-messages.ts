@@ -3,6 +3,7 @@ import type { MailboxKey } from '../../domain/mailbox.js'
 import { participantsKey } from '../../domain/message/conversation.js'
 import type { Attachment, Message, Party } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
+import { canLockRows } from '../dialects/row-locks.js'
 import type { DB } from '../schema.js'
 import { lockMailbox, lockMessage, toMessage } from './message-changes.js'
 import { nextChangeSeq, partyDigits } from './messages.js'
@@ -25,7 +26,6 @@ export type KeptOutcome = 'created' | 'changed' | 'unchanged'
 export class KeptIdTaken extends Error {}
 
 export interface KeepTarget extends MailboxKey {
-  lockRows: boolean
   /** Store-clock time: when a message became Deleted or Purged here (the purge sweeps count from it). */
   now: number
 }
@@ -36,13 +36,14 @@ export async function upsertKeptMessage(
   target: KeepTarget,
   message: Message,
 ): Promise<{ outcome: KeptOutcome; releasedBlobKeys: string[] }> {
-  if (target.lockRows) await lockMailbox(trx, target)
+  const lockRows = canLockRows(trx)
+  if (lockRows) await lockMailbox(trx, target)
   let query = trx
     .selectFrom('messages')
     .selectAll()
     .where('account_id', '=', target.accountId)
     .where('id', '=', message.id)
-  if (target.lockRows) query = query.forUpdate()
+  if (lockRows) query = query.forUpdate()
   const existing = await query.executeTakeFirst()
   if (existing && existing.extension_id !== target.extensionId) {
     throw new KeptIdTaken(`message ${message.id} is already kept in extension ${existing.extension_id}`)

@@ -12,6 +12,7 @@ import type {
   ReadStatus,
 } from '../../domain/message/model.js'
 import { renderRecord } from '../../domain/message/record.js'
+import { canLockRows } from '../dialects/row-locks.js'
 import type { DB, MessagesTable } from '../schema.js'
 import { nextChangeSeq } from './messages.js'
 import { recordChange } from './notification-outbox.js'
@@ -30,8 +31,6 @@ import { recordChange } from './notification-outbox.js'
 
 export interface ChangeTarget extends MailboxKey {
   messageId: number
-  /** The database has `SELECT … FOR UPDATE` (see storage/dialects/dialect.ts). */
-  lockRows: boolean
 }
 
 export interface ChangeOutcome {
@@ -174,14 +173,15 @@ export async function lockMessage(
   trx: Transaction<DB>,
   target: ChangeTarget,
 ): Promise<Selectable<MessagesTable> | undefined> {
-  if (target.lockRows) await lockMailbox(trx, target)
+  const lockRows = canLockRows(trx)
+  if (lockRows) await lockMailbox(trx, target)
   let query = trx
     .selectFrom('messages')
     .selectAll()
     .where('account_id', '=', target.accountId)
     .where('id', '=', target.messageId)
     .where('extension_id', '=', target.extensionId)
-  if (target.lockRows) query = query.forUpdate()
+  if (lockRows) query = query.forUpdate()
   return query.executeTakeFirst()
 }
 

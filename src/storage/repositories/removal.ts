@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { MailboxKey } from '../../domain/mailbox.js'
+import { canLockRows } from '../dialects/row-locks.js'
 import type { DB } from '../schema.js'
 import { recordChanges } from './notification-outbox.js'
 
@@ -15,17 +16,13 @@ import { recordChanges } from './notification-outbox.js'
  * before any message of the mailbox is read, in the same order as every other writer
  * (mailbox, then messages). SQLite runs one writer at a time and needs none.
  */
-export async function lockMailbox(
-  trx: Transaction<DB>,
-  mailbox: MailboxKey,
-  lockRows: boolean,
-): Promise<boolean> {
+export async function lockMailbox(trx: Transaction<DB>, mailbox: MailboxKey): Promise<boolean> {
   let query = trx
     .selectFrom('mailboxes')
     .select('extension_id')
     .where('account_id', '=', mailbox.accountId)
     .where('extension_id', '=', mailbox.extensionId)
-  if (lockRows) query = query.forUpdate()
+  if (canLockRows(trx)) query = query.forUpdate()
   return (await query.executeTakeFirst()) !== undefined
 }
 
