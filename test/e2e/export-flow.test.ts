@@ -188,6 +188,20 @@ describe('message store report: create, poll, list, download (seed document 5)',
     assert.equal(JSON.parse(beyond.bytes.toString()).errorCode, 'CMN-107')
   })
 
+  test('an archive has an ETag: If-None-Match answers 304, If-Range guards a range', async () => {
+    const first = await download(alice, archives[1]!.uri)
+    const etag = first.headers.get('etag')
+    assert.ok(etag?.startsWith('"'), `a strong ETag: ${etag}`)
+    const again = await download(alice, archives[1]!.uri, { 'if-none-match': etag! })
+    assert.equal(again.status, 304)
+    assert.equal(again.bytes.length, 0)
+    const guarded = await download(alice, archives[1]!.uri, { range: 'bytes=0-9', 'if-range': etag! })
+    assert.equal(guarded.status, 206)
+    const stale = await download(alice, archives[1]!.uri, { range: 'bytes=0-9', 'if-range': '"stale"' })
+    assert.equal(stale.status, 200)
+    assert.ok(stale.bytes.equals(zips[1]!))
+  })
+
   test('archive 0 holds every message of the range, as listMessages answers it, and nothing else', async () => {
     const archive0 = await unzip(zips[0]!)
     assert.deepEqual([...archive0.entries.keys()].sort(), [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ApiError } from '../../src/domain/errors.js'
 import { parseMessageUpdate, transition } from '../../src/domain/message/lifecycle.js'
+import { parseRange } from '../../src/http/byte-response.js'
 import { MultipartMixedBody, parseMultipartMixed } from '../../src/http/plugins/bulk-bodies.js'
-import { parseRange } from '../../src/http/routes/restapi/message-store/content.js'
 
 const alive = { availability: 'Alive', readStatus: 'Unread' } as const
 const deleted = { availability: 'Deleted', readStatus: 'Unread' } as const

@@ -8,8 +8,8 @@ import { renderRecord, withBaseUrl } from '../../../domain/message/record.js'
 import type { Principal } from '../../../domain/principal.js'
 import { tiffPageAsPng } from '../../../services/fax-pages.js'
 import type { InboxDirectory } from '../../../services/inbox-directory.js'
+import { contentDisposition, sendBytes } from '../../byte-response.js'
 import { renderMessageList } from '../../presenters/message-list.js'
-import { contentDisposition, safeMediaType } from '../restapi/message-store/content.js'
 import type { MailboxParams, MessageParams } from '../restapi/message-store/params.js'
 import { readSendBody, registerSendBodyParsers } from '../restapi/messaging/send-body.js'
 
@@ -154,12 +154,13 @@ export async function registerInboxApi(
       return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png)
     }
     const kind = request.query.download === 'true' ? 'Attachment' : 'Inline'
-    reply
-      .header('content-disposition', contentDisposition(kind, content.fileName))
-      .header('content-length', content.size)
-      .header('cache-control', 'private, max-age=3600')
-      .type(safeMediaType(content.contentType))
-    return reply.send(await content.open())
+    // Ranges let the browser's audio player seek in a voicemail.
+    return sendBytes(
+      request,
+      reply,
+      { ...content, etag: `"${content.digest}"` },
+      { disposition: contentDisposition(kind, content.fileName), cacheControl: 'private, max-age=3600' },
+    )
   })
 
   // Sending as the extension: the sending service itself, with the REST endpoints' bodies.
