@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { FastifyReply } from 'fastify'
 
 /** One item of a bulk answer: its id, HTTP status and JSON body (bytes already rendered). */
 export interface BulkItem {
@@ -61,3 +62,14 @@ export function renderMultipartJson(items: BulkItem[]): Buffer {
 }
 
 const CRLF = Buffer.from('\r\n')
+
+/**
+ * A bulk read or write's answer: 207 with a status per item, as RingCentral's multipart+json
+ * when the client's `Accept` asks for it, else multipart/mixed.
+ */
+export function sendMultiStatus(reply: FastifyReply, items: BulkItem[], json: boolean): FastifyReply {
+  reply.status(207)
+  if (json) return reply.type(MULTIPART_JSON).send(renderMultipartJson(items))
+  const { contentType, body } = renderMultipartMixed(items)
+  return reply.type(contentType).send(body)
+}

@@ -8,8 +8,7 @@ import { MultipartMixedBody } from '../../../plugins/bulk-bodies.js'
 import {
   type BulkItem,
   MULTIPART_JSON,
-  renderMultipartJson,
-  renderMultipartMixed,
+  sendMultiStatus,
   wantsMultipartJson,
 } from '../../../presenters/multipart.js'
 import type { MessageParams } from './params.js'
@@ -243,14 +242,6 @@ export async function runBulk(
   })
 }
 
-/** A 207 with a status per item, as multipart+json or multipart/mixed. */
-export function sendBulk(reply: FastifyReply, items: BulkItem[], json: boolean): FastifyReply {
-  reply.status(207)
-  if (json) return reply.type(MULTIPART_JSON).send(renderMultipartJson(items))
-  const { contentType, body } = renderMultipartMixed(items)
-  return reply.type(contentType).send(body)
-}
-
 /** PUT and PATCH: one id answers 200 with the record; a bulk request answers 207 with a part per id. */
 export function updateHandler(services: Services, method: 'PUT' | 'PATCH') {
   return async (request: FastifyRequest<{ Params: MessageParams }>, reply: FastifyReply) => {
@@ -268,6 +259,6 @@ export function updateHandler(services: Services, method: 'PUT' | 'PATCH') {
       kind: 'update',
       ...parseMessageUpdate(entry.body, method),
     }))
-    return sendBulk(reply, items, parsed.jsonAnswer)
+    return sendMultiStatus(reply, items, parsed.jsonAnswer)
   }
 }

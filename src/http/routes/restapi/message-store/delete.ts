@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { booleanParam, enumValues, type Query } from '../../../../domain/message/list-query.js'
 import type { BulkItem } from '../../../presenters/multipart.js'
-import { messageIdOf, readDeleteRequest, runBulk, sendBulk } from './bulk.js'
+import { sendMultiStatus } from '../../../presenters/multipart.js'
+import { messageIdOf, readDeleteRequest, runBulk } from './bulk.js'
 import { DELETE_TYPES } from './delete-by-filter.js'
 import type { MessageParams } from './params.js'
 
@@ -31,7 +32,7 @@ export function registerDeleteMessage(app: FastifyInstance, services: Services):
         purge,
       }))
       if (items.every((item) => item.status === 200)) return reply.status(204).send()
-      return sendBulk(reply, items, parsed.jsonAnswer)
+      return sendMultiStatus(reply, items, parsed.jsonAnswer)
     },
   )
 }

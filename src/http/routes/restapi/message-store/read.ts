@@ -2,13 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { errors } from '../../../../domain/errors.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
-import {
-  type BulkItem,
-  MULTIPART_JSON,
-  renderMultipartJson,
-  renderMultipartMixed,
-  wantsMultipartJson,
-} from '../../../presenters/multipart.js'
+import { type BulkItem, sendMultiStatus, wantsMultipartJson } from '../../../presenters/multipart.js'
 import { type MessageParams, splitIds } from './params.js'
 
 export const MAX_BULK_IDS = 50
@@ -43,12 +37,7 @@ export function registerReadMessage(app: FastifyInstance, services: Services): v
           body: record ? withBaseUrl(record, base) : notFound,
         }
       })
-      reply.status(207)
-      if (wantsMultipartJson(request.headers.accept)) {
-        return reply.type(MULTIPART_JSON).send(renderMultipartJson(items))
-      }
-      const { contentType, body } = renderMultipartMixed(items)
-      return reply.type(contentType).send(body)
+      return sendMultiStatus(reply, items, wantsMultipartJson(request.headers.accept))
     },
   )
 }
