@@ -1,3 +1,5 @@
+import { extensionPath } from '../domain/uris.js'
+
 /**
  * Event filters of the message store, parsed from the strings clients send and
  * expanded (`~` replaced by ids) as SubscriptionInfo answers them.
@@ -78,7 +80,7 @@ export function resolveFilter(parsed: ParsedFilter, accountId: string, extension
   }
   const type = parsed.query.get('type')
   const direction = parsed.query.get('direction')
-  const base = `/restapi/v1.0/account/${accountId}/extension/${extensionId}`
+  const base = extensionPath(accountId, extensionId)
   const normalType = type === null ? undefined : MESSAGE_TYPES[type.toLowerCase()]
   const normalDirection = direction === null ? undefined : DIRECTIONS[direction.toLowerCase()]
   const query = new URLSearchParams()

@@ -4,6 +4,7 @@ import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
 import { errors } from '../domain/errors.js'
 import type { Principal } from '../domain/principal.js'
+import { subscriptionPath } from '../domain/uris.js'
 import type { SubscriptionsTable } from '../storage/notifications-schema.js'
 import type { DB } from '../storage/schema.js'
 import { subscriptionErrors } from './errors.js'
@@ -133,7 +134,7 @@ export class SubscriptionService {
       .orderBy('created_at')
       .execute()
     return {
-      uri: `${this.publicUrl.value}/restapi/v1.0/subscription`,
+      uri: `${this.publicUrl.value}${subscriptionPath()}`,
       records: rows.map((r) => this.info(r)),
     }
   }
@@ -186,7 +187,7 @@ export class SubscriptionService {
   info(row: SubscriptionRow): Record<string, unknown> {
     const now = this.clock.now()
     const info: Record<string, unknown> = {
-      uri: `${this.publicUrl.value}/restapi/v1.0/subscription/${row.id}`,
+      uri: `${this.publicUrl.value}${subscriptionPath(row.id)}`,
       id: row.id,
       creationTime: new Date(Number(row.created_at)).toISOString(),
       status: row.status,

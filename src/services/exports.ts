@@ -13,6 +13,7 @@ import {
   taskTime,
 } from '../domain/export/task.js'
 import type { Principal } from '../domain/principal.js'
+import { reportPath } from '../domain/uris.js'
 import { type ArchiveStore, BlobArchiveStore, FileArchiveStore } from '../exports/archive-store.js'
 import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
 import { openReadConnection } from '../exports/read-connection.js'
@@ -209,7 +210,7 @@ export class ExportService {
   }
 
   private taskUri(task: Pick<TaskRow, 'id' | 'accountId'>): string {
-    return `${this.deps.publicUrl.value}/restapi/v1.0/account/${task.accountId}/message-store-report/${task.id}`
+    return `${this.deps.publicUrl.value}${reportPath(task.accountId, task.id)}`
   }
 
   /** The `MessageStoreReport` record, in the seed document's field order. */

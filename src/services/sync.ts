@@ -15,6 +15,7 @@ import {
   widenDates,
 } from '../domain/sync/frame.js'
 import { checkTokenMailbox, encodeSyncToken, openSyncToken, type SyncState } from '../domain/sync/token.js'
+import { messagePath } from '../domain/uris.js'
 import type { DialectInfo } from '../storage/dialects/dialect.js'
 import {
   type ChangedRecord,
@@ -206,6 +207,6 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 /** What a client needs to drop a message: its id and availability (a removed message reads Purged). */
 function gone(mailbox: MailboxKey, change: ChangedRecord): string {
   const availability = change.availability === 'Removed' ? 'Purged' : change.availability
-  const uri = `${BASE_MARK}/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store/${change.id}`
+  const uri = `${BASE_MARK}${messagePath(mailbox, change.id)}`
   return `{"uri":"${uri}","id":${change.id},"availability":"${availability}"}`
 }

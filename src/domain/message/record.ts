@@ -1,3 +1,4 @@
+import { conversationPath, messagePath } from '../uris.js'
 import type { Message } from './model.js'
 
 /**
@@ -21,7 +22,7 @@ export function renderRecord(m: Message): Buffer {
 
 /** The record as text, for callers that place the bytes themselves (the seed's batches). */
 export function renderRecordText(m: Message): string {
-  const mailbox = `${BASE_MARK}/restapi/v1.0/account/${m.accountId}/extension/${m.extensionId}/message-store/${m.id}`
+  const mailbox = `${BASE_MARK}${messagePath(m, m.id)}`
   let out = `{"uri":"${mailbox}","id":${m.id},"to":${q(m.to)}`
   if (m.from) out += `,"from":${q(m.from)}`
   out += `,"type":"${m.type}","creationTime":"${new Date(m.creationTime).toISOString()}"`
@@ -43,7 +44,7 @@ export function renderRecordText(m: Message): string {
     if (value !== undefined) out += `,${q(key)}:${q(value)}`
   }
   if (m.conversationId !== undefined) {
-    out += `,"conversationId":${m.conversationId},"conversation":{"id":"${m.conversationId}","uri":"${BASE_MARK}/restapi/v1.0/conversation/${m.conversationId}"}`
+    out += `,"conversationId":${m.conversationId},"conversation":{"id":"${m.conversationId}","uri":"${BASE_MARK}${conversationPath(m.conversationId)}"}`
   }
   out += `,"lastModifiedTime":"${new Date(m.lastModifiedTime).toISOString()}"}`
   return out

@@ -1,3 +1,4 @@
+import { accountPath, dictionaryPath } from '../../domain/uris.js'
 import type { AccountRow, ExtensionRow, NumberRow } from '../../services/account-directory.js'
 
 /**
@@ -13,7 +14,7 @@ export function idValue(id: string): number | string {
   return Number.isSafeInteger(n) ? n : id
 }
 
-const dictionary = (base: string, kind: string, id: string) => `${base}/restapi/v1.0/dictionary/${kind}/${id}`
+const dictionary = (base: string, kind: string, id: string) => `${base}${dictionaryPath(kind, id)}`
 
 function unitedStates(base: string) {
   return {
@@ -44,7 +45,7 @@ export function regionalSettings(base: string) {
   }
 }
 
-const accountUri = (base: string, accountId: string) => `${base}/restapi/v1.0/account/${accountId}`
+const accountUri = (base: string, accountId: string) => `${base}${accountPath(accountId)}`
 
 export function presentAccount(account: AccountRow, base: string) {
   const uri = accountUri(base, account.id)

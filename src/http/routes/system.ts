@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../app/services.js'
+import { API_ROOT } from '../../domain/uris.js'
 
 const RELEASE_DATE = '2026-11-01T00:00:00.000Z'
 
 /** `GET /restapi`, `GET /restapi/v1.0` and `GET /healthz`: no authentication. */
 export function registerSystemRoutes(app: FastifyInstance, services: Services): void {
   const version = () => ({
-    uri: `${services.publicUrl.value}/restapi/v1.0`,
+    uri: `${services.publicUrl.value}${API_ROOT}`,
     versionString: '1.0.0',
     releaseDate: RELEASE_DATE,
     uriString: 'v1.0',

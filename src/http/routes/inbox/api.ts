@@ -6,6 +6,7 @@ import { parseMessageUpdate } from '../../../domain/message/lifecycle.js'
 import type { Query } from '../../../domain/message/list-query.js'
 import { renderRecord, withBaseUrl } from '../../../domain/message/record.js'
 import type { Principal } from '../../../domain/principal.js'
+import { messageStorePath } from '../../../domain/uris.js'
 import { tiffPageAsPng } from '../../../services/fax-pages.js'
 import type { InboxDirectory } from '../../../services/inbox-directory.js'
 import { contentDisposition, sendBytes } from '../../byte-response.js'
@@ -37,8 +38,7 @@ export async function registerInboxApi(
     if (!(await directory.exists(mailbox))) throw errors.notFound('extensionId')
     return mailbox
   }
-  const restPath = (m: MailboxKey) =>
-    `/restapi/v1.0/account/${m.accountId}/extension/${m.extensionId}/message-store`
+  const restPath = messageStorePath
   const messageId = (text: string): number => {
     if (!/^\d{1,16}$/.test(text)) throw errors.notFound('messageId')
     return Number(text)

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import type { Query } from '../../../../domain/message/list-query.js'
+import { accountPath, extensionPath } from '../../../../domain/uris.js'
 import {
   presentAccount,
   presentExtension,
@@ -39,7 +40,7 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     readAccounts,
     async (request) => {
       const page = await directory.extensions(request.principal, request.params.accountId, request.query)
-      const path = `/restapi/v1.0/account/${request.principal.accountId}/extension`
+      const path = `${accountPath(request.principal.accountId)}/extension`
       const records = page.records.map((e) => presentExtensionSummary(e, base()))
       return renderPagedList(records, page, base(), path, search(request))
     },
@@ -63,7 +64,7 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
         extensionId,
         request.query,
       )
-      const path = `/restapi/v1.0/account/${owner.accountId}/extension/${owner.id}/phone-number`
+      const path = `${extensionPath(owner.accountId, owner.id)}/phone-number`
       const records = page.records.map((n) => presentNumber(n, owner.accountId, base()))
       return renderPagedList(records, page, base(), path, search(request))
     },
@@ -75,7 +76,7 @@ export function registerAccountRoutes(app: FastifyInstance, services: Services):
     async (request) => {
       const page = await directory.accountNumbers(request.principal, request.params.accountId, request.query)
       const accountId = request.principal.accountId
-      const path = `/restapi/v1.0/account/${accountId}/phone-number`
+      const path = `${accountPath(accountId)}/phone-number`
       const records = page.records.map((n) => presentNumber(n, accountId, base()))
       return renderPagedList(records, page, base(), path, search(request))
     },

@@ -4,6 +4,7 @@ import { ApiError, errors } from '../../../../domain/errors.js'
 import type { MailboxKey } from '../../../../domain/mailbox.js'
 import { type MessageChange, parseMessageUpdate } from '../../../../domain/message/lifecycle.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
+import { messageStorePath } from '../../../../domain/uris.js'
 import { MultipartMixedBody } from '../../../plugins/bulk-bodies.js'
 import {
   type BulkItem,
@@ -204,7 +205,7 @@ export async function runBulk(
   changeOf: (entry: BulkEntry) => MessageChange,
 ): Promise<BulkItem[]> {
   const base = services.publicUrl.bytes
-  const mailboxUri = `${services.publicUrl.value}/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store`
+  const mailboxUri = `${services.publicUrl.value}${messageStorePath(mailbox)}`
   const outcomes: (Buffer | ApiError | number)[] = []
   const work: { messageId: number; change: MessageChange }[] = []
   const firstOf = new Map<number, number>()

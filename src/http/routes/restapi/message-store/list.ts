@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import type { Query } from '../../../../domain/message/list-query.js'
+import { messageStorePath } from '../../../../domain/uris.js'
 import { ByteLru } from '../../../../lib/byte-lru.js'
 import { RecentKeys } from '../../../../lib/recent-keys.js'
 import type { PageValidity } from '../../../../services/message-store.js'
@@ -42,7 +43,7 @@ export function registerListMessages(app: FastifyInstance, services: Services): 
 
       const page = await services.messages.list(mailbox, request.query)
       // Links name the mailbox by its ids (not `~`), as RingCentral's do.
-      const path = `/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store`
+      const path = messageStorePath(mailbox)
       const bytes = renderMessageList(page, services.publicUrl.value, path, search)
       if (page.validity && queries.askedBefore(key)) pages.set(key, { bytes, validity: page.validity })
       else pages.delete(key)

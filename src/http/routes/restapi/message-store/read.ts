@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
 import { errors } from '../../../../domain/errors.js'
 import { withBaseUrl } from '../../../../domain/message/record.js'
+import { messageStorePath } from '../../../../domain/uris.js'
 import { type BulkItem, sendMultiStatus, wantsMultipartJson } from '../../../presenters/multipart.js'
 import { type MessageParams, splitIds } from './params.js'
 
@@ -26,7 +27,7 @@ export function registerReadMessage(app: FastifyInstance, services: Services): v
         if (!record) throw errors.notFound('messageId')
         return reply.type('application/json; charset=utf-8').send(withBaseUrl(record, base))
       }
-      const mailboxUri = `${services.publicUrl.value}/restapi/v1.0/account/${mailbox.accountId}/extension/${mailbox.extensionId}/message-store`
+      const mailboxUri = `${services.publicUrl.value}${messageStorePath(mailbox)}`
       const notFound = Buffer.from(JSON.stringify(errors.notFound('messageId').body()))
       const items: BulkItem[] = ids.map((id) => {
         const record = ID.test(id) ? found.get(Number(id)) : undefined
