@@ -74,6 +74,8 @@ export class OutboxDispatcher {
     /** A subscription as `GET /subscription/{id}` answers it (the body of a reminder). */
     private readonly describe: (row: SubscriptionRow) => Record<string, unknown>,
     private readonly log: { error(obj: object, msg: string): void },
+    /** Resolves once every commit so far is on disk (DialectInfo.durable). */
+    private readonly durable: () => Promise<void>,
     private readonly listenUrl?: string,
   ) {}
 
@@ -194,6 +196,7 @@ export class OutboxDispatcher {
       rows = rows.filter((r) => Number(r.id) > this.maxSeen)
       if (rows.length > 0) this.maxSeen = Number(rows[rows.length - 1]!.id)
     }
+    if (rows.length > 0) await this.durable()
     this.deliver(rows, live)
   }
 

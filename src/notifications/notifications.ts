@@ -47,12 +47,16 @@ export class Notifications {
 
   constructor(private readonly deps: NotificationDeps) {
     this.subscriptions = new SubscriptionService(deps.db, deps.clock, deps.publicUrl, deps.settings)
+    // What was read may be a commit whose fsync still runs (SQLite's group commit): nothing
+    // is sent out before it is on disk.
+    const durable = () => deps.dialect.durable?.() ?? Promise.resolve()
     this.webhooks = new WebhookWorker(
       deps.db,
       deps.clock,
       deps.settings.webhookTimeout,
       deps.log,
       deps.dialect.sharedByNodes,
+      durable,
     )
     this.report = new SubscriptionReport(deps.db, deps.clock, this.subscriptions)
     this.dispatcher = new OutboxDispatcher(
@@ -64,6 +68,7 @@ export class Notifications {
       this.webhooks,
       (row) => this.subscriptions.info(row),
       deps.log,
+      durable,
       deps.dialect.name === 'postgres' ? deps.databaseUrl : undefined,
     )
   }

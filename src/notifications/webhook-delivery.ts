@@ -76,6 +76,8 @@ export class WebhookWorker {
      * and the start of the process voids what a dead one left.
      */
     private readonly shared: boolean,
+    /** Resolves once every commit so far is on disk (DialectInfo.durable). */
+    private readonly durable: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   start(): void {
@@ -200,6 +202,7 @@ export class WebhookWorker {
         .limit(BATCH)
         .execute()
       if (items.length === 0) return
+      await this.durable()
       const attempts: Attempt[] = []
       for (const item of items) {
         if (this.stopped) break

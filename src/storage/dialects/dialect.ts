@@ -31,6 +31,13 @@ export interface DialectInfo {
    * autovacuum came) planned the folder counts for an empty table: a sort spilled to disk.
    */
   afterBulkWrite?(db: Kysely<DB>, tables: readonly string[]): Promise<void>
+  /**
+   * Resolves once every commit made so far is on disk. Where it is absent (PostgreSQL), a
+   * commit is on disk before it is visible. On SQLite another statement may read a commit
+   * while its fsync runs (group commit): whatever sends what it read to the outside
+   * (notifications, webhooks) waits for this first.
+   */
+  durable?(): Promise<void>
   /** A faster way to write many rows at once (`msgstore seed`), where the database has one. */
   readonly bulkLoad?: BulkLoad
 }

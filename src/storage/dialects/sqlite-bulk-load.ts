@@ -33,13 +33,12 @@ interface SuspendedIndex {
 }
 
 /**
- * Connection settings of the bulk phase:
- * - synchronous NORMAL: each batch is still one transaction; after a power loss the last
- *   batches may be gone, but the file stays consistent (WAL syncs at checkpoints only);
- * - a 256 MB page cache: building an index sorts its entries in memory up to the cache's
- *   size and spills to temporary files beyond it (an index of 1M messages is about 90 MB).
+ * Connection settings of the bulk phase: a 256 MB page cache. Building an index sorts its
+ * entries in memory up to the cache's size and spills to temporary files beyond it (an
+ * index of 1M messages is about 90 MB). Each batch is one transaction, on disk when its
+ * commit resolves, as any other (sqlite-group-commit.ts).
  */
-const BULK_PRAGMAS = { synchronous: 'NORMAL', cache_size: '-262144' } as const
+const BULK_PRAGMAS = { cache_size: '-262144' } as const
 
 export function sqliteBulkLoad(): BulkLoad {
   let saved: Record<string, unknown> | undefined

@@ -6,7 +6,7 @@ import type { DB } from '../schema.js'
 import { statementLog } from '../statement-log.js'
 import type { OpenedDialect } from './dialect.js'
 import { sqliteBulkLoad } from './sqlite-bulk-load.js'
-import { withCommitSignal } from './sqlite-commit-signal.js'
+import { GroupCommit, withGroupCommit } from './sqlite-group-commit.js'
 
 /** The embedded default: one file, one writer, WAL so that readers run beside it. */
 /**
@@ -19,16 +19,18 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const sqlite = new SqliteDatabase(file)
   sqlite.pragma('journal_mode = WAL')
-  // FULL: a commit is on disk before it is acknowledged, power loss included.
-  sqlite.pragma('synchronous = FULL')
+  // A commit is on disk before it is acknowledged, power loss included: not by FULL, whose
+  // fsync would run on the event loop, but by the group commit (sqlite-group-commit.ts).
+  sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   // Another process (the CLI beside a running server) waits instead of failing at once.
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -65536')
   const cached = withStatementCache(sqlite, shared)
+  const group = new GroupCommit(file)
   return {
     db: new Kysely<DB>({
-      dialect: withCommitSignal(new SqliteDialect({ database: cached }), sqlite, cached),
+      dialect: withGroupCommit(new SqliteDialect({ database: cached }), sqlite, cached, group),
       log: statementLog(),
     }),
     info: {
@@ -43,6 +45,7 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
       joinRecords: (column) => sql`cast(group_concat(${column}, ',') as blob)`,
       recordText: (column) => sql`cast(${column} as text)`,
       bulkLoad: sqliteBulkLoad(),
+      durable: () => group.durable(),
     },
   }
 }
@@ -53,7 +56,10 @@ const STATEMENT_CACHE = 500
  * Kysely prepares a statement for every query; preparing costs as much as running a
  * small query. The same SQL text (parameters are separate) reuses its statement.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, shared: boolean): SqliteDatabase.Database {
+export function withStatementCache(
+  sqlite: SqliteDatabase.Database,
+  shared: boolean,
+): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>()
   const prepare = sqlite.prepare.bind(sqlite)
   return new Proxy(sqlite, {
