@@ -2,8 +2,9 @@
  * The cost of the test controls when unused: the list route (unfiltered, perPage 100, the
  * polling shape) on a server as shipped (journal on, no fault rules, rate limits off)
  * against the same build with the controls' hooks not registered
- * (bench/server.ts with MSGSTORE_BENCH_CONTROLS_OFF=1). Both servers read one seeded store and are loaded at
- * the same time in each round, so that the machine's drifting speed falls on both alike.
+ * (bench/server.ts with MSGSTORE_BENCH_CONTROLS_OFF=1). Each server reads its own copy of one
+ * seeded store, and both are loaded at the same time in each round, so that the machine's
+ * drifting speed falls on both alike.
  *
  *   npm run bench:controls        (BENCH_CONTROLS_MESSAGES, BENCH_CONTROLS_SECONDS, BENCH_CONTROLS_ROUNDS,
  *                                 BENCH_SERVER_NODE_ARGS)
@@ -27,10 +28,9 @@ const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(
 
 /** Starts a server over `dir` with the controls' hooks (`controls`) or without them. */
 async function start(dir: string, controls: boolean): Promise<Server> {
-  // Two processes over one store: `--shared-store` (docs/processes.md) lets the second past the serve lock.
   if (!controls || same) process.env.MSGSTORE_BENCH_CONTROLS_OFF = '1'
   try {
-    return await startServer(dir, nodeArgs, undefined, ['--shared-store'])
+    return await startServer(dir, nodeArgs)
   } finally {
     delete process.env.MSGSTORE_BENCH_CONTROLS_OFF
   }
@@ -38,7 +38,15 @@ async function start(dir: string, controls: boolean): Promise<Server> {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-bench-controls-'))
 try {
-  const { summary } = await runSeed(dir, { accounts: 1, extensionsPerAccount: 10, messages })
+  const { summary } = await runSeed(path.join(dir, 'seeded'), {
+    accounts: 1,
+    extensionsPerAccount: 10,
+    messages,
+  })
+  // Each server reads its own copy of the store: two processes over one SQLite file share
+  // its lock and WAL index, and whichever took them first ran up to 10% faster.
+  const copies = { on: path.join(dir, 'on'), off: path.join(dir, 'off') }
+  for (const copy of Object.values(copies)) fs.cpSync(path.join(dir, 'seeded'), copy, { recursive: true })
   const user = summary.accounts[0]!.extensions[1]!
   const dateFrom = new Date(Date.now() - 40 * 86_400_000).toISOString()
   const request = async (baseUrl: string) => ({
@@ -54,16 +62,24 @@ try {
   // whichever of two servers was started first ran 8–14% slower than the other in either
   // order, which the first bench of this kind counted as the controls' cost.
   for (const controlsFirst of [true, false]) {
-    const first = await start(dir, controlsFirst)
-    const second = await start(dir, !controlsFirst).catch(async (err: unknown) => {
-      await first.stop()
-      throw err
-    })
+    const first = await start(controlsFirst ? copies.on : copies.off, controlsFirst)
+    const second = await start(controlsFirst ? copies.off : copies.on, !controlsFirst).catch(
+      async (err: unknown) => {
+        await first.stop()
+        throw err
+      },
+    )
     const [on, off] = controlsFirst ? [first, second] : [second, first]
     try {
       await Promise.all([waitIdle(on.pid), waitIdle(off.pid)])
       const withControls = await request(on.baseUrl)
       const without = await request(off.baseUrl)
+      // A first round, not counted: in it both servers ran at half their later speed and
+      // their ratio strayed by up to 12% (compiling, filling caches).
+      await Promise.all([
+        measure(on.baseUrl, withControls, CONNECTIONS, seconds, 0),
+        measure(off.baseUrl, without, CONNECTIONS, seconds, 0),
+      ])
       for (let round = 1; round <= Math.ceil(rounds / 2); round++) {
         // Both servers at once, on the same core(s), each with its own connections: whatever
         // share of the cores other work leaves, the scheduler splits it evenly between two
