@@ -5,10 +5,11 @@ import { enqueue, type JobDefinition, jobKind } from '../../jobs/job.js'
 import { parseIsoDate } from '../../lib/iso.js'
 import { canLockRows } from '../../storage/dialects/row-locks.js'
 import { payloadMailbox } from '../../storage/repositories/mailbox-key.js'
-import { attachmentDraftsOf, loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
-import { type AttachmentDraft, insertMessage } from '../../storage/repositories/messages.js'
+import { attachmentDraftsOf, loadMessage } from '../../storage/repositories/message-status.js'
+import type { AttachmentDraft } from '../../storage/repositories/messages.js'
 import type { DB } from '../../storage/schema.js'
 import { type CheckedFile, storeAttachments } from './attachments.js'
+import { storeCopies } from './copies.js'
 import { renderCoverPage } from './cover-page.js'
 import { startDeliveries } from './delivery.js'
 import { type Envelope, type IncomingFile, type NumberRecipient, readToNumbers } from './envelope.js'
@@ -165,33 +166,41 @@ async function createFax(
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now()
     const immediate = sendTime === undefined || sendTime <= now
-    if (canLockRows(trx)) {
-      // Every mailbox this transaction writes, locked in one order first (see lockMailboxes).
-      const numbers = to.map((p) => p.phoneNumber ?? '')
-      const owners = immediate
-        ? internalOwners(await resolvePhoneRecipients(trx, sender.accountId, numbers))
+    // A fax sent now also writes its recipients' copies (dispatchFax): they are locked with the sender's.
+    const recipientsNow =
+      immediate && canLockRows(trx)
+        ? internalOwners(
+            await resolvePhoneRecipients(
+              trx,
+              sender.accountId,
+              to.map((p) => p.phoneNumber ?? ''),
+            ),
+          ).map((o) => o.extensionId)
         : []
-      await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...owners.map((o) => o.extensionId)])
-    }
-    const fax = await insertMessage(
+    const fax = (await storeCopies(
       trx,
       {
         accountId: sender.accountId,
-        extensionId: sender.extensionId,
-        type: 'Fax',
-        direction: 'Outbound',
-        availability: 'Alive',
-        readStatus: 'Read',
-        messageStatus: 'Queued',
-        priority: 'Normal',
-        from,
-        to: to.map((p) => ({ ...p, messageStatus: 'Queued' })),
-        creationTime: now,
-        extra,
-        attachments,
+        outbound: {
+          accountId: sender.accountId,
+          extensionId: sender.extensionId,
+          type: 'Fax',
+          direction: 'Outbound',
+          availability: 'Alive',
+          readStatus: 'Read',
+          messageStatus: 'Queued',
+          priority: 'Normal',
+          from,
+          to: to.map((p) => ({ ...p, messageStatus: 'Queued' })),
+          creationTime: now,
+          extra,
+          attachments,
+        },
+        inbound: [],
+        alsoWrites: recipientsNow,
       },
       now,
-    )
+    ))!
     if (!immediate) {
       await enqueue(
         trx,
@@ -220,12 +229,11 @@ export async function dispatchFax(
   const numbers = fax.to.map((p) => p.phoneNumber ?? '')
   const recipients = await resolvePhoneRecipients(trx, fax.accountId, numbers)
   const owners = internalOwners(recipients)
-  if (canLockRows(trx))
-    await lockMailboxes(trx, fax.accountId, [fax.extensionId, ...owners.map((o) => o.extensionId)])
-  for (const owner of owners) {
-    await insertMessage(
-      trx,
-      {
+  await storeCopies(
+    trx,
+    {
+      accountId: fax.accountId,
+      inbound: owners.map((owner) => ({
         accountId: fax.accountId,
         extensionId: owner.extensionId,
         type: 'Fax',
@@ -241,10 +249,11 @@ export async function dispatchFax(
         creationTime: now,
         extra: { faxResolution: fax.extra.faxResolution, faxPageCount: fax.extra.faxPageCount },
         attachments,
-      },
-      now,
-    )
-  }
+      })),
+      alsoWrites: [fax.extensionId],
+    },
+    now,
+  )
   await startDeliveries(trx, fax, recipients.map(routeOf), 'Fax', now)
 }
 

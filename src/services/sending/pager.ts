@@ -2,11 +2,10 @@ import type { Kysely } from 'kysely'
 import { errors } from '../../domain/errors.js'
 import { conversationIdOf } from '../../domain/message/conversation.js'
 import type { Message, Party } from '../../domain/message/model.js'
-import { canLockRows } from '../../storage/dialects/row-locks.js'
-import { loadMessage, lockMailboxes } from '../../storage/repositories/message-status.js'
-import { insertMessage } from '../../storage/repositories/messages.js'
+import { loadMessage } from '../../storage/repositories/message-status.js'
 import type { DB } from '../../storage/schema.js'
 import { storeAttachments, textFile } from './attachments.js'
+import { storeCopies } from './copies.js'
 import type { Envelope } from './envelope.js'
 import { readText } from './envelope.js'
 import { type AccountExtension, accountDirectory } from './recipients.js'
@@ -65,36 +64,31 @@ export async function sendPager(deps: SendingDeps, sender: Sender, envelope: Env
     attachments,
   }
   return deps.db.transaction().execute(async (trx) => {
-    if (canLockRows(trx))
-      await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...recipients.map((r) => r.id)])
     const now = deps.clock.now()
-    const outbound = await insertMessage(
+    const outbound = await storeCopies(
       trx,
       {
-        ...common,
-        extensionId: sender.extensionId,
-        direction: 'Outbound',
-        readStatus: 'Read',
-        messageStatus: 'Sent',
-        creationTime: now,
-      },
-      now,
-    )
-    for (const recipient of recipients) {
-      await insertMessage(
-        trx,
-        {
+        accountId: sender.accountId,
+        outbound: {
+          ...common,
+          extensionId: sender.extensionId,
+          direction: 'Outbound',
+          readStatus: 'Read',
+          messageStatus: 'Sent',
+          creationTime: now,
+        },
+        inbound: recipients.map((recipient) => ({
           ...common,
           extensionId: recipient.id,
           direction: 'Inbound',
           readStatus: 'Unread',
           messageStatus: 'Received',
           creationTime: now,
-        },
-        now,
-      )
-    }
-    return outbound
+        })),
+      },
+      now,
+    )
+    return outbound!
   })
 }
 

@@ -1,9 +1,7 @@
 import { conversationIdOf } from '../../domain/message/conversation.js'
 import type { Message, Party } from '../../domain/message/model.js'
-import { canLockRows } from '../../storage/dialects/row-locks.js'
-import { lockMailboxes } from '../../storage/repositories/message-status.js'
-import { insertMessage } from '../../storage/repositories/messages.js'
 import { storeAttachments, textFile } from './attachments.js'
+import { storeCopies } from './copies.js'
 import { startDeliveries } from './delivery.js'
 import { type Envelope, type IncomingFile, readFromNumber, readText, readToNumbers } from './envelope.js'
 import { checkMmsAttachments } from './mms.js'
@@ -59,27 +57,22 @@ export async function sendSms(
 
   const owners = internalOwners(recipients)
   return deps.db.transaction().execute(async (trx) => {
-    if (canLockRows(trx))
-      await lockMailboxes(trx, sender.accountId, [sender.extensionId, ...owners.map((o) => o.extensionId)])
     const now = deps.clock.now()
-    const outbound = await insertMessage(
+    const outbound = (await storeCopies(
       trx,
       {
-        ...common,
-        extensionId: sender.extensionId,
-        direction: 'Outbound',
-        readStatus: 'Read',
-        messageStatus: 'Queued',
-        to: toParties.map((p) => ({ ...p, messageStatus: 'Queued' })),
-        creationTime: now,
-        extra: {},
-      },
-      now,
-    )
-    for (const owner of owners) {
-      await insertMessage(
-        trx,
-        {
+        accountId: sender.accountId,
+        outbound: {
+          ...common,
+          extensionId: sender.extensionId,
+          direction: 'Outbound',
+          readStatus: 'Read',
+          messageStatus: 'Queued',
+          to: toParties.map((p) => ({ ...p, messageStatus: 'Queued' })),
+          creationTime: now,
+          extra: {},
+        },
+        inbound: owners.map((owner) => ({
           ...common,
           extensionId: owner.extensionId,
           direction: 'Inbound',
@@ -88,10 +81,10 @@ export async function sendSms(
           to: toParties,
           creationTime: now,
           extra: {},
-        },
-        now,
-      )
-    }
+        })),
+      },
+      now,
+    ))!
     await startDeliveries(trx, outbound, recipients.map(routeOf), 'SMS', now)
     return outbound
   })
