@@ -1,42 +1,26 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely'
+import type { Kysely, SelectQueryBuilder } from 'kysely'
 import pg from 'pg'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
 import { outboxCommits } from '../storage/repositories/notification-outbox.js'
 import type { DB } from '../storage/schema.js'
-import { type ChangeGroup, envelope, eventsFor, groupChanges, type OutboxRow } from './events.js'
-import { filtersFromStored } from './filters.js'
+import { type ChangeGroup, envelope, eventsFor, groupChanges } from './events.js'
 import type { Gateway } from './gateway.js'
 import { notificationCounters } from './metrics.js'
-import { REMINDER_CHECK_MS, reminderDue, reminderEvent, reminderOf } from './reminders.js'
+import { OUTBOX_BATCH, OUTBOX_COLUMNS, type OutboxSelect, toRow } from './outbox-rows.js'
+import { REMINDER_CHECK_MS } from './reminders.js'
 import type { SubscriptionRow } from './subscriptions.js'
 import type { WebhookWorker } from './webhook-delivery.js'
+import { WebhookFanOut } from './webhook-fan-out.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: the selection is spelled once, in outboxRows
 type OutboxQuery = SelectQueryBuilder<DB, 'notification_outbox', any>
 
 /** The longest a dispatcher waits before looking at the outbox again (the safety net). */
 const POLL_MS = 100
-const BATCH = 1000
 /** An outbox id this old (real time) is settled: no transaction still holding a lower id commits later. */
 const SETTLED_MS = 10_000
 const KEEP_MS = 5 * 60_000
-/** With no webhook subscription, how often pending outbox rows are marked done (one write for all). */
-const IDLE_MARK_MS = 1000
-/** What a pass reads of an outbox row. */
-const OUTBOX_COLUMNS = [
-  'id',
-  'account_id',
-  'extension_id',
-  'txn',
-  'message_id',
-  'message_type',
-  'direction',
-  'kind',
-  'record',
-  'created_at',
-  'posted_at',
-] as const
 
 /**
  * Reads the outbox. Every node pushes the rows to its own WebSocket sessions (each
@@ -51,6 +35,7 @@ export class OutboxDispatcher {
   /** The highest id pushed. */
   private maxSeen = 0
   private readonly pushed = new Map<number, number>()
+  private readonly webhookFanOut: WebhookFanOut
   private timer?: NodeJS.Timeout
   private immediate?: NodeJS.Immediate
   private stopped = true
@@ -59,7 +44,6 @@ export class OutboxDispatcher {
   private listener?: pg.Client
   private lastPrune = 0
   private lastReminderCheck = 0
-  private lastIdleMark = 0
   private readonly onCommit = () => this.kick()
   /** In-process listeners of every change group (the web inbox's event stream). */
   private readonly listeners = new Set<(groups: ChangeGroup[]) => void>()
@@ -72,12 +56,14 @@ export class OutboxDispatcher {
     private readonly gateway: () => Gateway | undefined,
     private readonly webhooks: WebhookWorker,
     /** A subscription as `GET /subscription/{id}` answers it (the body of a reminder). */
-    private readonly describe: (row: SubscriptionRow) => Record<string, unknown>,
+    describe: (row: SubscriptionRow) => Record<string, unknown>,
     private readonly log: { error(obj: object, msg: string): void },
     /** Resolves once every commit so far is on disk (DialectInfo.durable). */
     private readonly durable: () => Promise<void>,
     private readonly listenUrl?: string,
-  ) {}
+  ) {
+    this.webhookFanOut = new WebhookFanOut(db, lockRows, clock, publicUrl, describe)
+  }
 
   async start(): Promise<void> {
     this.stopped = false
@@ -164,10 +150,10 @@ export class OutboxDispatcher {
     this.busy = true
     try {
       await this.pushToSockets()
-      let queued = await this.fanOut()
+      let queued = await this.webhookFanOut.queueChanges()
       if (Date.now() - this.lastReminderCheck >= REMINDER_CHECK_MS) {
         this.lastReminderCheck = Date.now()
-        queued += await this.remindWebhooks()
+        queued += await this.webhookFanOut.queueReminders()
         this.gateway()?.remindSessions(this.clock.now())
       }
       if (queued > 0) this.webhooks.wake()
@@ -178,7 +164,7 @@ export class OutboxDispatcher {
   }
 
   private async pushToSockets(): Promise<void> {
-    const fresh = await this.outboxRows((q) => q.where('id', '>', this.maxSeen).limit(BATCH))
+    const fresh = await this.outboxRows((q) => q.where('id', '>', this.maxSeen).limit(OUTBOX_BATCH))
     let rows = fresh
     if (this.lockRows) {
       for (const r of fresh) this.pushed.set(Number(r.id), Number(r.posted_at))
@@ -264,7 +250,7 @@ export class OutboxDispatcher {
       .execute()
     const missing = ids.filter((r) => !this.pushed.has(Number(r.id))).map((r) => Number(r.id))
     const late = missing.length
-      ? await this.outboxRows((q) => q.where('id', 'in', missing.slice(0, BATCH)))
+      ? await this.outboxRows((q) => q.where('id', 'in', missing.slice(0, OUTBOX_BATCH)))
       : []
     for (const r of late) this.pushed.set(Number(r.id), Number(r.posted_at))
     const settled = Date.now() - SETTLED_MS
@@ -282,103 +268,6 @@ export class OutboxDispatcher {
     ).execute() as Promise<OutboxSelect[]>
   }
 
-  /**
-   * Runs `work` in a transaction as the one node that fans out (PostgreSQL: holding
-   * `notification_state`'s row; another node holding it means this pass has nothing to do).
-   */
-  private async asFanOutNode(work: (trx: Transaction<DB>) => Promise<number>): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      if (this.lockRows) {
-        const locked = await trx
-          .selectFrom('notification_state')
-          .select('id')
-          .where('id', '=', 1)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst()
-        if (!locked) return 0
-      }
-      return work(trx)
-    })
-  }
-
-  /**
-   * Turns pending outbox rows into webhook queue rows; answers how many queue rows it wrote.
-   * With no active webhook subscription nothing is queued, and marking the rows done is the
-   * pass's only write: it is then made at most once per IDLE_MARK_MS for all pending rows,
-   * so that a store without webhooks does not pay a durable commit per change.
-   */
-  private fanOut(): Promise<number> {
-    return this.asFanOutNode(async (trx) => {
-      const now = this.clock.now()
-      const allSubs = await trx
-        .selectFrom('subscriptions')
-        .select(['id', 'account_id', 'extension_id', 'event_filters'])
-        .where('transport', '=', 'WebHook')
-        .where('status', '=', 'Active')
-        .where('expires_at', '>', now)
-        .orderBy('created_at')
-        .execute()
-      if (allSubs.length === 0 && Date.now() - this.lastIdleMark < IDLE_MARK_MS) return 0
-      const rows = (await trx
-        .selectFrom('notification_outbox')
-        .select(OUTBOX_COLUMNS)
-        .where('fanned_out', '=', 0)
-        .orderBy('id')
-        .limit(BATCH)
-        .execute()) as OutboxSelect[]
-      if (rows.length === 0) return 0
-      if (allSubs.length === 0) this.lastIdleMark = Date.now()
-      const groups = groupChanges(rows.map(toRow))
-      const accounts = new Set(groups.map((g) => g.accountId))
-      const subs = allSubs.filter((s) => accounts.has(s.account_id))
-      const queue = queueRows(groups, subs, this.publicUrl.bytes, now)
-      await insertQueue(trx, queue)
-      const ids = rows.map((r) => Number(r.id))
-      for (let i = 0; i < ids.length; i += 500) {
-        await trx
-          .updateTable('notification_outbox')
-          .set({ fanned_out: 1 })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute()
-      }
-      return queue.length
-    })
-  }
-
-  /**
-   * Queues the renewal reminders that are due for webhook subscriptions (WebSocket
-   * sessions are reminded by the node that holds them); answers how many it queued.
-   */
-  private remindWebhooks(): Promise<number> {
-    return this.asFanOutNode(async (trx) => {
-      const now = this.clock.now()
-      const subs = await trx
-        .selectFrom('subscriptions')
-        .selectAll()
-        .where('transport', '=', 'WebHook')
-        .where('status', '=', 'Active')
-        .where('expires_at', '>', now)
-        .where('event_filters', 'like', '%/subscription/~?%')
-        .orderBy('created_at')
-        .execute()
-      const queue: QueueRow[] = []
-      for (const sub of subs) {
-        const filter = reminderOf(filtersFromStored(JSON.parse(sub.event_filters)))
-        if (!filter || !reminderDue(filter, Number(sub.expires_at), sub.reminded_at, now)) continue
-        const event = reminderEvent(filter, this.describe(sub), now)
-        queue.push({
-          subscription_id: sub.id,
-          body: JSON.stringify(envelope(event, sub.id, sub.extension_id)),
-          created_at: now,
-        })
-        await trx.updateTable('subscriptions').set({ reminded_at: now }).where('id', '=', sub.id).execute()
-      }
-      await insertQueue(trx, queue)
-      return queue.length
-    })
-  }
-
   private async prune(): Promise<void> {
     this.lastPrune = Date.now()
     await this.db
@@ -386,73 +275,5 @@ export class OutboxDispatcher {
       .where('fanned_out', '=', 1)
       .where('posted_at', '<', Date.now() - KEEP_MS)
       .execute()
-  }
-}
-
-interface QueueRow {
-  subscription_id: string
-  body: string
-  created_at: number
-}
-
-async function insertQueue(trx: Transaction<DB>, queue: QueueRow[]): Promise<void> {
-  for (let i = 0; i < queue.length; i += 200) {
-    await trx
-      .insertInto('webhook_queue')
-      .values(queue.slice(i, i + 200))
-      .execute()
-  }
-}
-
-function queueRows(
-  groups: ChangeGroup[],
-  subs: { id: string; extension_id: string; event_filters: string }[],
-  base: Buffer,
-  now: number,
-): QueueRow[] {
-  const parsed = subs.map((s) => ({ ...s, filters: filtersFromStored(JSON.parse(s.event_filters)) }))
-  const out: QueueRow[] = []
-  for (const group of groups) {
-    for (const sub of parsed) {
-      for (const filter of sub.filters) {
-        for (const event of eventsFor(filter, group, base)) {
-          out.push({
-            subscription_id: sub.id,
-            body: JSON.stringify(envelope(event, sub.id, sub.extension_id)),
-            created_at: now,
-          })
-        }
-      }
-    }
-  }
-  return out
-}
-
-interface OutboxSelect {
-  id: number
-  account_id: string
-  extension_id: string
-  txn: string
-  message_id: number
-  message_type: string
-  direction: string
-  kind: 'new' | 'updated' | 'removed'
-  record: Buffer | null
-  created_at: number
-  posted_at: number
-}
-
-function toRow(r: OutboxSelect): OutboxRow {
-  return {
-    id: Number(r.id),
-    accountId: r.account_id,
-    extensionId: r.extension_id,
-    txn: r.txn,
-    messageId: Number(r.message_id),
-    type: r.message_type,
-    direction: r.direction,
-    kind: r.kind,
-    record: r.record,
-    at: Number(r.created_at),
   }
 }
