@@ -102,3 +102,36 @@ function safe(taskId: string): string {
   if (!/^[\w-]+$/.test(taskId)) throw new Error(`bad task id: ${taskId}`)
   return taskId
 }
+
+/**
+ * Both stores, as a node of this store uses them: new archives go where blobs go (files
+ * under the data folder, or the shared database); an archive is read, and a task's
+ * archives removed, from wherever its location says they are.
+ */
+export class ArchiveStores {
+  private readonly files: FileArchiveStore
+  private readonly blobArchives: BlobArchiveStore
+
+  constructor(
+    dataDir: string,
+    blobs: BlobStore,
+    private readonly blobStore: 'fs' | 'database',
+  ) {
+    this.files = new FileArchiveStore(dataDir)
+    this.blobArchives = new BlobArchiveStore(blobs)
+  }
+
+  /** Where new archives are written. */
+  forNew(): ArchiveStore {
+    return this.blobStore === 'database' ? this.blobArchives : this.files
+  }
+
+  of(location: string): ArchiveStore {
+    return location.startsWith('blob:') ? this.blobArchives : this.files
+  }
+
+  async removeTask(taskId: string, locations: string[]): Promise<void> {
+    await this.files.removeTask(taskId)
+    await this.blobArchives.removeTask(taskId, locations)
+  }
+}
