@@ -87,7 +87,7 @@ export function readFaxOptions(envelope: Envelope): FaxOptions {
   return { to, faxResolution, coverIndex, coverPageText: text || undefined, sendTime }
 }
 
-function integer(value: unknown): number | undefined {
+export function integer(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value
   return typeof n === 'number' && Number.isInteger(n) ? n : undefined
 }
@@ -154,7 +154,7 @@ export async function sendFax(
 }
 
 /** Writes the sender's copy; dispatches it now, or schedules the dispatch. */
-async function createFax(
+export async function createFax(
   deps: SendingDeps,
   sender: Sender,
   from: Party,
@@ -270,43 +270,4 @@ export async function dispatchScheduledFax(
   const fax = mailbox && (await loadMessage(trx, mailbox, payload.messageId))
   if (!fax || fax.availability !== 'Alive') return
   await dispatchFax(trx, fax, await attachmentDraftsOf(trx, fax.accountId, fax.id), now)
-}
-
-/**
- * createFaxMessage in its JSON form: re-sends a fax of the sender's own whose sending
- * failed, or forwards any of them to new recipients (`to`), with its documents.
- */
-export async function resendFax(deps: SendingDeps, sender: Sender, envelope: Envelope): Promise<Message> {
-  const id = integer(envelope.originalMessageId)
-  if (id === undefined) throw errors.required('originalMessageId')
-  const original = await loadMessage(deps.db, sender, id)
-  if (
-    !original ||
-    original.type !== 'Fax' ||
-    original.direction !== 'Outbound' ||
-    original.availability !== 'Alive'
-  ) {
-    throw errors.notFound('originalMessageId', 400)
-  }
-  const forward = envelope.to !== undefined
-  if (!forward && original.messageStatus !== 'SendingFailed' && original.messageStatus !== 'DeliveryFailed') {
-    throw errors.faxResendNotAllowed()
-  }
-  const to = forward
-    ? readToNumbers(envelope, FAX_MAX_RECIPIENTS).map(
-        (t): Party => ({ phoneNumber: t.phoneNumber, name: t.name }),
-      )
-    : original.to.map((p): Party => ({ phoneNumber: p.phoneNumber, name: p.name }))
-  const options = readFaxOptions({ ...envelope, to: to.map((p) => ({ phoneNumber: p.phoneNumber })) })
-  const attachments = await attachmentDraftsOf(deps.db, original.accountId, original.id)
-  const { faxResolution, faxPageCount, coverIndex, coverPageText } = original.extra
-  return createFax(
-    deps,
-    sender,
-    original.from ?? { phoneNumber: faxNumber(sender), name: sender.name },
-    to,
-    { faxResolution, faxPageCount, coverIndex, coverPageText },
-    attachments,
-    options.sendTime,
-  )
 }
