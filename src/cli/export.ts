@@ -11,7 +11,11 @@ import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../
 import { openReadConnection } from '../exports/read-connection.js'
 import { GIB, parseByteSize } from '../exports/settings.js'
 import { ZipMemory } from '../exports/zip.js'
-import { countExportMessages, type ExportScope, newestMessageId } from '../storage/repositories/exports.js'
+import {
+  countExportMessages,
+  type ExportScope,
+  newestMessageId,
+} from '../storage/repositories/export-reads.js'
 import type { DB } from '../storage/schema.js'
 import { withStore } from './offline.js'
 import { addStoreOptions, type StoreOptions } from './store-options.js'

@@ -10,7 +10,7 @@ import {
   type ExportScope,
   type RecordRow,
   recordsPage,
-} from '../storage/repositories/exports.js'
+} from '../storage/repositories/export-reads.js'
 import type { DB } from '../storage/schema.js'
 import { storedEntryBound, zipEndBound } from './yazl-internals.js'
 import type { ZipArchive, ZipEntry } from './zip.js'

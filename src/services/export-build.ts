@@ -6,20 +6,19 @@ import { openReadConnection } from '../exports/read-connection.js'
 import { ZipMemory } from '../exports/zip.js'
 import { enqueue, type JobContext } from '../jobs/job.js'
 import { collectGarbage } from '../lib/collect-garbage.js'
+import { type ExportScope, newestMessageId } from '../storage/repositories/export-reads.js'
 import {
   type ArchiveRow,
   acquireTask,
   deleteTask,
-  type ExportScope,
   findTask,
   listArchives,
   markArchiveDone,
-  newestMessageId,
   renewLease,
   savePlan,
   type TaskRow,
   updateOwnedTask,
-} from '../storage/repositories/exports.js'
+} from '../storage/repositories/export-tasks.js'
 import type { DB } from '../storage/schema.js'
 import { EXPORT_BUILD, EXPORT_EXPIRE } from './export-jobs.js'
 import type { ExportServiceDeps } from './exports.js'

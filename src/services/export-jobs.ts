@@ -9,7 +9,7 @@ export interface ExportTaskPayload {
  * finished archive and, run again after a crash, writes only the missing ones. A failed
  * attempt marks the task `AttemptFailed` and throws, and the runner tries again after its
  * backoff; the task itself counts attempts and turns `Failed` after the last, well before
- * the runner's own limit. (storage/repositories/exports.ts finds these rows by their
+ * the runner's own limit. (storage/repositories/export-tasks.ts finds these rows by their
  * version-1 payload text, `{"taskId":"…"}`: a new version must change that query too.)
  */
 export const EXPORT_BUILD = jobKind<ExportTaskPayload>('export-build')

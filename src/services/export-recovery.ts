@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { encodePayload } from '../jobs/job.js'
-import { requeueBuild, takeOrphanedTasks, tasksWithoutJob } from '../storage/repositories/exports.js'
+import { requeueBuild, takeOrphanedTasks, tasksWithoutJob } from '../storage/repositories/export-tasks.js'
 import { DEAD } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
 import { EXPORT_BUILD } from './export-jobs.js'
