@@ -1,19 +1,16 @@
-import { jwtVerify, SignJWT } from 'jose'
 import { type Insertable, type Kysely, sql } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import { errors, oauthErrors } from '../domain/errors.js'
 import type { Principal } from '../domain/principal.js'
-import { toE164 } from '../lib/phone.js'
-import { randomToken, sameSecret, sha256, verifyPassword } from '../lib/secrets.js'
+import { randomToken, sameSecret, sha256 } from '../lib/secrets.js'
 import { PreparedStatement } from '../storage/prepared.js'
 import type { DB, OAuthTokensTable } from '../storage/schema.js'
+import { Credentials } from './oauth-credentials.js'
 import { PrincipalCache } from './principal-cache.js'
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const ACCESS_TTL = { min: 600, max: 3600, default: 3600 }
 const REFRESH_TTL = { min: 600, max: 604800, default: 604800 }
-const JWT_ISSUER = 'msgstore'
-const JWT_AUDIENCE = 'msgstore:oauth'
 
 export interface App {
   clientId: string
@@ -39,14 +36,16 @@ export type TokenRequest = Record<string, string | undefined>
 export class OAuthService {
   /** Callers of recent requests (see principal-cache.ts for why and how stale); none when nodes share the store. */
   private readonly principals: PrincipalCache | undefined
+  private readonly credentials: Credentials
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock,
-    private readonly jwtSecret: Uint8Array,
+    jwtSecret: Uint8Array,
     options: { cachePrincipals: boolean },
   ) {
     this.principals = options.cachePrincipals ? new PrincipalCache() : undefined
+    this.credentials = new Credentials(db, clock, jwtSecret)
   }
 
   /** Client authentication: HTTP Basic, or `client_id` in the body for apps without a secret in hand. */
@@ -98,7 +97,9 @@ export class OAuthService {
     const refreshTtl = clampTtl(body.refresh_token_ttl, REFRESH_TTL)
     if (grant === 'refresh_token') return this.refresh(app, body.refresh_token, accessTtl, refreshTtl)
     const extension =
-      grant === 'password' ? await this.checkPassword(body) : await this.checkJwt(body.assertion)
+      grant === 'password'
+        ? await this.credentials.password(body)
+        : await this.credentials.jwt(body.assertion)
     const sessionId = randomToken(18)
     await this.db
       .insertInto('oauth_sessions')
@@ -168,107 +169,9 @@ export class OAuthService {
   }
 
   /** A JWT credential for the JWT bearer grant, as the developer console issues one. */
-  async issueJwt(accountId: string, extensionId: string): Promise<string> {
-    const account = await this.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', '=', accountId)
-      .executeTakeFirst()
-    if (!account) throw errors.notFound('accountId')
-    const ext = await this.db
-      .selectFrom('extensions')
-      .select('id')
-      .where('id', '=', extensionId)
-      .where('account_id', '=', accountId)
-      .where('type', '=', 'User')
-      .executeTakeFirst()
-    if (!ext) throw errors.notFound('extensionId')
-    return new SignJWT({ account_id: accountId })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(JWT_ISSUER)
-      .setAudience(JWT_AUDIENCE)
-      .setSubject(extensionId)
-      .setIssuedAt(Math.floor(this.clock.now() / 1000))
-      .setJti(randomToken(12))
-      .sign(this.jwtSecret)
-  }
-
-  private async checkPassword(body: TokenRequest) {
-    const { username, password } = body
-    if (!username) throw oauthErrors.invalidRequest('Parameter [username] is required')
-    if (!password) throw oauthErrors.invalidRequest('Parameter [password] is required')
-    // "number*ext", or the number with a separate `extension` field as the older SDK sends it.
-    const star = username.indexOf('*')
-    const numberText = star >= 0 ? username.slice(0, star) : username
-    const extensionNumber = star >= 0 ? username.slice(star + 1) : body.extension || undefined
-    const number = toE164(numberText)
-    if (!number) throw oauthErrors.badCredentials()
-    const account = await this.accountOfNumber(number)
-    if (!account) throw oauthErrors.badCredentials()
-    const ext = extensionNumber
-      ? await this.db
-          .selectFrom('extensions')
-          .selectAll()
-          .where('account_id', '=', account.accountId)
-          .where('extension_number', '=', extensionNumber)
-          .executeTakeFirst()
-      : account.extensionId
-        ? await this.db
-            .selectFrom('extensions')
-            .selectAll()
-            .where('account_id', '=', account.accountId)
-            .where('id', '=', account.extensionId)
-            .executeTakeFirst()
-        : undefined
-    if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
-    if (!ext.password_hash || !(await verifyPassword(password, ext.password_hash)))
-      throw oauthErrors.badCredentials()
-    if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
-    return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
-  }
-
-  /** The account a number belongs to, and the extension when it is a direct number. */
-  private async accountOfNumber(
-    number: string,
-  ): Promise<{ accountId: string; extensionId?: string } | undefined> {
-    const direct = await this.db
-      .selectFrom('phone_numbers')
-      .select(['account_id', 'extension_id'])
-      .where('phone_number', '=', number)
-      .executeTakeFirst()
-    if (direct) return { accountId: direct.account_id, extensionId: direct.extension_id }
-    const main = await this.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('main_number', '=', number)
-      .executeTakeFirst()
-    return main ? { accountId: main.id } : undefined
-  }
-
-  private async checkJwt(assertion: string | undefined) {
-    if (!assertion) throw oauthErrors.invalidRequest('Parameter [assertion] is required')
-    let claims: { sub?: string; account_id?: unknown }
-    try {
-      const verified = await jwtVerify(assertion, this.jwtSecret, {
-        issuer: JWT_ISSUER,
-        audience: JWT_AUDIENCE,
-        algorithms: ['HS256'],
-        currentDate: new Date(this.clock.now()),
-      })
-      claims = verified.payload
-    } catch (err) {
-      throw oauthErrors.badJwt(err instanceof Error ? err.message : 'unreadable')
-    }
-    const accountId = typeof claims.account_id === 'string' ? claims.account_id : ''
-    const ext = await this.db
-      .selectFrom('extensions')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', '=', claims.sub ?? '')
-      .executeTakeFirst()
-    if (!ext || ext.type !== 'User') throw oauthErrors.extensionNotFound()
-    if (ext.status !== 'Enabled') throw oauthErrors.extensionState()
-    return { id: ext.id, accountId: ext.account_id, role: ext.role, status: ext.status }
+  /** A JWT credential for a user extension, as the developer portal issues one. */
+  issueJwt(accountId: string, extensionId: string): Promise<string> {
+    return this.credentials.issueJwt(accountId, extensionId)
   }
 
   private async refresh(app: App, refreshToken: string | undefined, accessTtl: number, refreshTtl: number) {
