@@ -8,7 +8,7 @@ import {
   type SourceExtension,
   type StoredBytes,
 } from '../services/message-keeping/message-keeper.js'
-import type { KeptAttachment } from '../storage/repositories/kept-messages.js'
+import type { KeptAttachment } from '../storage/repositories/kept-attachments.js'
 import { attachmentOfFile, type ExportEntry, exportEntryOf } from './export-layout.js'
 import { jsonRecords } from './json-records.js'
 import { ZipReader } from './zip-reader.js'

@@ -4,14 +4,16 @@ import type { BlobStore, StoredBlob } from '../../blobs/blob-store.js'
 import type { Clock } from '../../domain/clock.js'
 import type { MailboxKey } from '../../domain/mailbox.js'
 import {
-  advanceIdSequences,
   attachKeptBytes,
   attachmentsWithoutBytes,
   type KeptAttachment,
   type KeptBytesOutcome,
+  keptAttachments,
+} from '../../storage/repositories/kept-attachments.js'
+import {
+  advanceIdSequences,
   KeptIdTaken,
   type KeptOutcome,
-  keptAttachments,
   keptMessageIds,
   upsertKeptMessage,
 } from '../../storage/repositories/kept-messages.js'
