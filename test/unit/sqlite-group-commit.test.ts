@@ -39,12 +39,12 @@ class RecordedGroupCommit extends GroupCommit {
   }
 }
 
-async function openStore(name: string) {
+async function openStore(name: string, shared = false) {
   const file = path.join(dir, name)
   const sqlite = new SqliteDatabase(file)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
-  const group = new RecordedGroupCommit(file)
+  const group = new RecordedGroupCommit(file, shared)
   // As openSqlite does: the wrapper asks the statement cache whether a statement wrote.
   const cached = withStatementCache(sqlite, false)
   const store = new Kysely({
@@ -121,4 +121,19 @@ test('statements after a commit on one held connection (a migration) take the co
   // The connection is free again: another statement does not wait forever.
   assert.equal((await store.selectFrom('t').selectAll().execute()).length, 3)
   await store.destroy()
+})
+
+test('a reader waits for an fsync of its own store only if something is pending, and always where processes share the file', async () => {
+  const own = await openStore('d.db')
+  own.group.syncs = 0
+  await own.group.readsDurable()
+  assert.equal(own.group.syncs, 0, 'nothing committed since the last fsync: nothing to wait for')
+  await own.store.destroy()
+
+  // Another process may have committed to the same file: its commits are covered only by an fsync begun now.
+  const shared = await openStore('e.db', true)
+  shared.group.syncs = 0
+  await shared.group.readsDurable()
+  assert.equal(shared.group.syncs, 1)
+  await shared.store.destroy()
 })

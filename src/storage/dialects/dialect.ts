@@ -32,7 +32,7 @@ export interface DialectInfo {
    */
   afterBulkWrite?(db: Kysely<DB>, tables: readonly string[]): Promise<void>
   /**
-   * Resolves once every commit made so far is on disk. Where it is absent (PostgreSQL), a
+   * Resolves once every commit made so far (that a read may have seen) is on disk. Where it is absent (PostgreSQL), a
    * commit is on disk before it is visible. On SQLite another statement may read a commit
    * while its fsync runs (group commit): whatever sends what it read to the outside
    * (notifications, webhooks) waits for this first.

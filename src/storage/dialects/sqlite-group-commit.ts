@@ -32,7 +32,11 @@ export class GroupCommit {
   private running?: Promise<void>
   private fd?: number
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    /** Other processes write the same file (`--shared-store`). */
+    private readonly shared = false,
+  ) {}
 
   /** Counts a commit made on the connection; answers its number. */
   commitMade(): number {
@@ -54,6 +58,15 @@ export class GroupCommit {
       }
       await this.running
     }
+  }
+
+  /**
+   * Resolves once whatever a read made so far may have seen is on disk: this process's
+   * commits, and where other processes write the same file, theirs too (an fsync that
+   * begins now covers every write to the file before it, whichever process made it).
+   */
+  readsDurable(): Promise<void> {
+    return this.durable(this.shared ? ++this.committed : this.committed)
   }
 
   close(): void {

@@ -27,7 +27,7 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('cache_size = -65536')
   const cached = withStatementCache(sqlite, shared)
-  const group = new GroupCommit(file)
+  const group = new GroupCommit(file, shared)
   return {
     db: new Kysely<DB>({
       dialect: withGroupCommit(new SqliteDialect({ database: cached }), sqlite, cached, group),
@@ -45,7 +45,7 @@ export function openSqlite(file: string, shared = false): OpenedDialect {
       joinRecords: (column) => sql`cast(group_concat(${column}, ',') as blob)`,
       recordText: (column) => sql`cast(${column} as text)`,
       bulkLoad: sqliteBulkLoad(),
-      durable: () => group.durable(),
+      durable: () => group.readsDurable(),
     },
   }
 }
