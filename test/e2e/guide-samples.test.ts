@@ -31,9 +31,9 @@ const SKIPPED: Record<string, string> = {
   'messaging--sms--receiving-sms-mms.md#2':
     'an edit of #1 (replaces its notification handler to download MMS attachments), not a program',
   'notifications--websockets--subscribing.md#1':
-    'subscribes to notifications (the notifications work covers it)',
+    'a ConnectionDetails frame in JavaScript notation, not a program (notify-gateway.test.ts checks the frame)',
   'notifications--websockets--subscribing.md#2':
-    'subscribes to notifications (the notifications work covers it)',
+    'a subscription ClientRequest frame in JavaScript notation, not a program (notify-gateway.test.ts sends it)',
 }
 const RUN = [
   'messaging--sms--receiving-sms-mms.md#1',
