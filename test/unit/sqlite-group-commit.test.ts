@@ -137,3 +137,25 @@ test('a reader waits for an fsync of its own store only if something is pending,
   assert.equal(shared.group.syncs, 1)
   await shared.store.destroy()
 })
+
+test('a stream after a commit on one held connection takes the connection again: others wait for the scope', async () => {
+  const { store } = await openStore('f.db')
+  const order: string[] = []
+  let outside: Promise<unknown> | undefined
+  await store.connection().execute(async (conn) => {
+    await conn.insertInto('t').values({ v: 'one' }).execute()
+    const rows = conn.selectFrom('t').selectAll().stream()[Symbol.asyncIterator]()
+    await rows.next()
+    outside = store
+      .insertInto('t')
+      .values({ v: 'outside' })
+      .execute()
+      .then(() => order.push('outside'))
+    await new Promise((r) => setTimeout(r, 50))
+    order.push('scope')
+    await rows.return?.()
+  })
+  await outside
+  assert.deepEqual(order, ['scope', 'outside'])
+  await store.destroy()
+})

@@ -131,9 +131,9 @@ interface Lease extends DatabaseConnection {
  * to the next waiting statement; and resolves once the commit is on disk (GroupCommit).
  * ROLLBACK, or a statement that failed and ended the transaction, tells nothing.
  *
- * Kysely's release of a lease handed on this way does nothing. A lease that runs another
- * statement after its commit (a migration's statements, each its own transaction, in one
- * `db.connection()`) takes the connection again first.
+ * Kysely's release of a lease handed on this way does nothing. A lease that runs or
+ * streams another statement after its commit (a migration's statements, each its own
+ * transaction, in one `db.connection()`) takes the connection again first.
  */
 export function withGroupCommit(
   dialect: Dialect,
@@ -174,7 +174,13 @@ export function withGroupCommit(
           }
           return result
         },
-        streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+        async *streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
+          if (!self.held) {
+            await driver.acquireConnection()
+            self.held = true
+          }
+          yield* connection.streamQuery<R>(query, chunkSize)
+        },
       }
       return self
     }
