@@ -7,7 +7,7 @@ import type { StoreServices } from '../app/services.js'
 import { ApiError } from '../domain/errors.js'
 import { parseReportRequest, REPORT_MESSAGE_TYPES } from '../domain/export/task.js'
 import { writeZipAtomically } from '../exports/archive-store.js'
-import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
+import { planReportArchives, reportArchive } from '../exports/archive-writer.js'
 import { openReadConnection } from '../exports/read-connection.js'
 import { GIB, parseByteSize } from '../exports/settings.js'
 import { ZipMemory } from '../exports/zip.js'
@@ -127,23 +127,18 @@ async function exportArchives(
   const recordsBar = bars.create(messages, 0, { name: 'messages   ', unit: 'records' })
   // One read-ahead ring and file buffer for all the archives.
   const memory = new ZipMemory()
-  const first = fileOf(0)
-  const records = messagesArchive(db, scope, baseUrl, {
-    label,
-    mtime: new Date(services.clock.now()),
-    onRecords: (n) => recordsBar.increment(n),
-  })
-  archives.push({ file: first, size: await writeZipAtomically(first, { ...records, memory }) })
-
-  const plans = await planAttachmentArchives(db, scope, maxBytes, label)
+  const plans = await planReportArchives(db, scope, maxBytes, label)
   const totalBytes = plans.reduce((sum, p) => sum + p.bytes, 0)
   const mb = (bytes: number) => Math.round(bytes / 1e6)
   const bytesBar = bars.create(mb(totalBytes), 0, { name: 'attachments', unit: 'MB' })
   let done = 0
   for (const plan of plans) {
     const file = fileOf(plan.idx)
-    const zip = attachmentsArchive(db, services.blobs, scope, plan, {
+    const zip = reportArchive(db, services.blobs, scope, plan, {
       label,
+      mtime: new Date(services.clock.now()),
+      baseUrl,
+      onRecords: (n) => recordsBar.increment(n),
       onAttachment: (bytes) => {
         done += bytes
         bytesBar.update(mb(done))

@@ -1,6 +1,5 @@
 import type {
   Attachment,
-  AttachmentType,
   Direction,
   Message,
   MessageExtra,
@@ -11,6 +10,8 @@ import type {
 } from '../domain/message/model.js'
 import { renderRecordText } from '../domain/message/record.js'
 import { INBOX_FAX_VOICEMAIL_CAP, SENT_FAX_MAX_AGE, TEXT_FOLDER_CAP } from '../domain/message/retention.js'
+import type { Contact, Payload, PlannedMailbox, SeedKind, SeedPlan } from './plan.js'
+import { type Cell, encodeAttachment, encodeMessage, type RowBatch, StringCodes } from './row-codec.js'
 
 /**
  * The rows of `msgstore seed`, generated without touching the database so that a
@@ -19,240 +20,6 @@ import { INBOX_FAX_VOICEMAIL_CAP, SENT_FAX_MAX_AGE, TEXT_FOLDER_CAP } from '../d
  * included: the writer checks, inside each batch's transaction, that the store
  * still stands where the plan says (see seed-store.ts).
  */
-
-export type SeedKind = 'SMS' | 'MMS' | 'VoiceMail' | 'Fax'
-
-/** An attachment that every seeded message of its kind may point at. */
-export interface Payload {
-  type: AttachmentType
-  contentType: string
-  fileName?: string
-  size: number
-  blobKey: string
-  vmDuration?: number
-  width?: number
-  height?: number
-  /** The `attachments.extra` column. */
-  extraJson: string
-}
-
-export interface Payloads {
-  texts: { text: string; payload: Payload }[]
-  images: Payload[]
-  recordings: Payload[]
-  faxes: (Payload & { pages: number })[]
-}
-
-/** One outside number a mailbox exchanges messages with, and their SMS conversation. */
-export interface Contact {
-  party: Party
-  partyJson: string
-  conversationId: number
-  participants: string
-  /** `party_digits` of a message from this contact to the mailbox, and the other way. */
-  inboundDigits: string
-  outboundDigits: string
-}
-
-export interface PlannedMailbox {
-  accountId: string
-  extensionId: string
-  party: Party
-  partyJson: string
-  contacts: Contact[]
-  /** The mailbox's change sequence before seeding. */
-  changeSeq: number
-}
-
-/** Everything needed to generate the rows; plain data, so it can be sent to a worker. */
-export interface SeedPlan {
-  mailboxes: PlannedMailbox[]
-  payloads: Payloads
-  now: number
-  /** Creation times lie in [now - span, now]. */
-  span: number
-  total: number
-  batchSize: number
-  /** The first free message and attachment ids. */
-  nextMessageId: number
-  nextAttachmentId: number
-}
-
-/**
- * The columns written, each a number (`n`, NaN for null) or a string (`s`). Rows
- * cross from the worker as numbers only: strings become codes of a string table
- * that grows as new strings appear (most repeat: ids, enums, parties, texts), so
- * the writing thread decodes a batch without deserialising a string per cell.
- * A string the generator knows to be one of a kind (the delivery time of an SMS in
- * `extra`) is not kept in the table, which would only grow: it travels with its batch
- * and its cell holds a negative code, -1 for the batch's first such string.
- */
-const MESSAGE_FIELDS = [
-  ['id', 'n'],
-  ['account_id', 's'],
-  ['extension_id', 's'],
-  ['type', 's'],
-  ['direction', 's'],
-  ['availability', 's'],
-  ['read_status', 's'],
-  ['message_status', 's'],
-  ['priority', 's'],
-  ['subject', 's'],
-  ['from_party', 's'],
-  ['to_parties', 's'],
-  ['party_digits', 's'],
-  ['conversation_id', 'n'],
-  ['creation_time', 'n'],
-  ['last_modified_time', 'n'],
-  ['change_seq', 'n'],
-  ['extra', 's'],
-] as const
-
-const ATTACHMENT_FIELDS = [
-  ['id', 'n'],
-  ['message_id', 'n'],
-  ['account_id', 's'],
-  ['position', 'n'],
-  ['type', 's'],
-  ['content_type', 's'],
-  ['file_name', 's'],
-  ['size', 'n'],
-  ['blob_key', 's'],
-  ['extra', 's'],
-] as const
-
-type Kind = 'n' | 's'
-type Cell = string | number | null
-
-/** `messages` columns as written: the fields above, then the pre-rendered record. */
-export const MESSAGE_COLUMNS = [...MESSAGE_FIELDS.map(([name]) => name), 'record' as const]
-export const ATTACHMENT_COLUMNS = ATTACHMENT_FIELDS.map(([name]) => name)
-const MESSAGE_KINDS: readonly Kind[] = MESSAGE_FIELDS.map(([, kind]) => kind)
-const EXTRA_CELL = MESSAGE_FIELDS.findIndex(([name]) => name === 'extra')
-const ATTACHMENT_KINDS: readonly Kind[] = ATTACHMENT_FIELDS.map(([, kind]) => kind)
-
-/** One transaction's worth of rows. */
-export interface RowBatch {
-  messages: number
-  firstMessageId: number
-  attachments: number
-  firstAttachmentId: number
-  /** Strings first used in this batch; they take the next codes of the string table, in order. */
-  strings: string[]
-  /** Strings used once, by negative codes: -1 is the first. */
-  onceStrings: string[]
-  /** `messages` rows, MESSAGE_FIELDS order, strings as codes; the records are in `records`. */
-  messageCells: Float64Array
-  /** Every record of the batch, one after the other; `recordEnds[i]` is where message i's ends. */
-  records: Uint8Array
-  recordEnds: Uint32Array
-  attachmentCells: Float64Array
-  conversations: { id: number; accountId: string; participants: string; createdAt: number }[]
-  /** Per mailbox touched: its change sequence before the batch and the number of messages added. */
-  changes: { extensionId: string; before: number; added: number }[]
-  byKind: Record<SeedKind, number>
-}
-
-/** Strings by code, on the side that generates rows. Code 0 is null. */
-class StringCodes {
-  private readonly codes = new Map<string, number>()
-  private fresh: string[] = []
-  private once: string[] = []
-
-  /** A code for a string of its own, that no other row will use. */
-  onceCode(value: string): number {
-    this.once.push(value)
-    return -this.once.length
-  }
-
-  code(value: string | null): number {
-    if (value === null) return 0
-    let code = this.codes.get(value)
-    if (code === undefined) {
-      code = this.codes.size + 1
-      this.codes.set(value, code)
-      this.fresh.push(value)
-    }
-    return code
-  }
-
-  /** Strings coded since the last call. */
-  takeFresh(): string[] {
-    const fresh = this.fresh
-    this.fresh = []
-    return fresh
-  }
-
-  /** One-off strings coded since the last call. */
-  takeOnce(): string[] {
-    const once = this.once
-    this.once = []
-    return once
-  }
-}
-
-/** Turns batches back into flat parameter lists, on the writing side. */
-export class RowDecoder {
-  private readonly strings: (string | null)[] = [null]
-
-  /** Flat `messages` rows in MESSAGE_COLUMNS order, the record pointing into the batch's bytes. */
-  messages(batch: RowBatch): unknown[] {
-    for (const s of batch.strings) this.strings.push(s)
-    const values = decode(batch.messageCells, MESSAGE_KINDS, this.strings, batch.onceStrings, 1)
-    const records = Buffer.from(batch.records.buffer, batch.records.byteOffset, batch.records.byteLength)
-    const width = MESSAGE_COLUMNS.length
-    let start = 0
-    for (let i = 0; i < batch.messages; i++) {
-      const end = batch.recordEnds[i]!
-      values[i * width + width - 1] = records.subarray(start, end)
-      start = end
-    }
-    return values
-  }
-
-  /** Flat `attachments` rows; call after `messages` for the same batch. */
-  attachments(batch: RowBatch): unknown[] {
-    return decode(batch.attachmentCells, ATTACHMENT_KINDS, this.strings, batch.onceStrings, 0)
-  }
-}
-
-function decode(
-  cells: Float64Array,
-  kinds: readonly Kind[],
-  strings: (string | null)[],
-  once: string[],
-  spare: number,
-) {
-  const rows = cells.length / kinds.length
-  const values: unknown[] = new Array(rows * (kinds.length + spare))
-  let out = 0
-  let at = 0
-  for (let r = 0; r < rows; r++) {
-    for (const kind of kinds) {
-      const cell = cells[at++]!
-      values[out++] =
-        kind === 's' ? (cell < 0 ? once[-cell - 1] : strings[cell]) : Number.isNaN(cell) ? null : cell
-    }
-    out += spare
-  }
-  return values
-}
-
-/** Appends a row's cells; `once`, when given, is the index of the row's one-off string. */
-function encode(row: Cell[], kinds: readonly Kind[], codes: StringCodes, cells: number[], once = -1): void {
-  for (let i = 0; i < kinds.length; i++) {
-    const value = row[i] ?? null
-    cells.push(
-      kinds[i] === 'n'
-        ? value === null
-          ? Number.NaN
-          : (value as number)
-        : i === once
-          ? codes.onceCode(value as string)
-          : codes.code(value as string | null),
-    )
-  }
-}
 
 interface Draft {
   mailbox: PlannedMailbox
@@ -273,7 +40,7 @@ interface Draft {
   lastModifiedTime: number
   extra: MessageExtra
   extraJson: string
-  /** `extraJson` is one of a kind (see MESSAGE_FIELDS). */
+  /** `extraJson` is one of a kind (see MESSAGE_KIND). */
   extraOnce: boolean
   attachments: Payload[]
 }
@@ -566,7 +333,7 @@ export class RowGenerator {
           p.blobKey,
           p.extraJson,
         ]
-        encode(row, ATTACHMENT_KINDS, this.codes, attachmentCells)
+        encodeAttachment(row, this.codes, attachmentCells)
         return a
       })
       const message: Message = {
@@ -609,7 +376,7 @@ export class RowGenerator {
       ]
       row.push('Normal', d.subject ?? null, d.fromJson, d.toJson, d.digits, conversationId ?? null)
       row.push(d.creationTime, d.lastModifiedTime, seq, d.extraJson)
-      encode(row, MESSAGE_KINDS, this.codes, messageCells, d.extraOnce ? EXTRA_CELL : -1)
+      encodeMessage(row, this.codes, messageCells, d.extraOnce)
     })
     return {
       messages: drafts.length,

@@ -8,24 +8,16 @@ import { conversationIdOf, participantsKey } from '../domain/message/conversatio
 import type { AttachmentType, Party } from '../domain/message/model.js'
 import { GRANT_TYPES, PERMISSIONS } from '../domain/provisioning-file.js'
 import { hashPassword } from '../lib/secrets.js'
-import { provision } from '../services/provisioning.js'
+import { provision } from '../services/provisioning/provisioning.js'
 import type { Database } from '../storage/database.js'
 import { BulkInsert, maxId, syncIdGenerator } from '../storage/repositories/bulk-insert.js'
 import { partyDigits } from '../storage/repositories/messages.js'
+import { ATTACHMENT_INSERT_COLUMNS, MESSAGE_INSERT_COLUMNS } from '../storage/repositories/row-columns.js'
 import type { DB } from '../storage/schema.js'
 import { AREAS, FIRST_NAMES, faxes, images, LAST_NAMES, recordings, smsTexts } from './payloads.js'
-import {
-  ATTACHMENT_COLUMNS,
-  MESSAGE_COLUMNS,
-  type Payload,
-  type Payloads,
-  type PlannedMailbox,
-  type RowBatch,
-  RowDecoder,
-  RowGenerator,
-  type SeedKind,
-  type SeedPlan,
-} from './row-generator.js'
+import type { Payload, Payloads, PlannedMailbox, SeedKind, SeedPlan } from './plan.js'
+import { type RowBatch, RowDecoder } from './row-codec.js'
+import { RowGenerator } from './row-generator.js'
 
 /**
  * `msgstore seed`: fills a store with synthetic accounts, extensions and messages of
@@ -413,8 +405,8 @@ class WorkerSource implements BatchSource {
 class BatchWriter {
   attachments = 0
   conversations = 0
-  private readonly messageRows = new BulkInsert('messages', MESSAGE_COLUMNS)
-  private readonly attachmentRows = new BulkInsert('attachments', ATTACHMENT_COLUMNS)
+  private readonly messageRows = new BulkInsert('messages', MESSAGE_INSERT_COLUMNS)
+  private readonly attachmentRows = new BulkInsert('attachments', ATTACHMENT_INSERT_COLUMNS)
   private readonly decoder = new RowDecoder()
 
   constructor(private readonly db: Kysely<DB>) {}

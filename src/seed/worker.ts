@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { RowGenerator, type SeedPlan } from './row-generator.js'
+import type { SeedPlan } from './plan.js'
+import { RowGenerator } from './row-generator.js'
 
 /**
  * The worker thread of `msgstore seed`: answers each request with the next batch of

@@ -18,7 +18,7 @@ export interface ControlSettings {
 
 export interface ControlDeps extends Omit<ResetDeps, 'forgetNodeState'> {
   clock: Clock
-  /** Forgets the callers of tokens this node keeps (see principal-cache.ts). */
+  /** Forgets the callers of tokens this node keeps (see services/oauth/principal-cache.ts). */
   forgetPrincipals(): void
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Principal } from '../../src/domain/principal.js'
-import { PrincipalCache } from '../../src/services/principal-cache.js'
+import { PrincipalCache } from '../../src/services/oauth/principal-cache.js'
 
 const caller = (sessionId: string): Principal => ({
   accountId: '1001',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errors } from '../../domain/errors.js'
 import { sameSecret } from '../../lib/secrets.js'
-import type { InboxLogin } from '../../services/inbox-login.js'
+import type { InboxLogin } from '../../services/inbox/login.js'
 
 /**
  * The admin API takes only the admin token; application tokens get a 401. A browser

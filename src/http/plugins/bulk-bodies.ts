@@ -1,12 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-// multipasta parses any multipart body (not only multipart/form-data, which is all that
-// busboy, @fastify/busboy and @fastify/multipart accept): parts without
-// Content-Disposition, such as the JSON parts of a RingCentral bulk request, come out in
-// order with their headers. It is small, has no dependencies, is actively maintained
-// (it is the multipart parser of the Effect platform) and enforces part-count and
-// part-size limits itself, so no hand-written boundary scanning is needed here.
-import * as Multipasta from 'multipasta'
 import { errors } from '../../domain/errors.js'
+import { readMultipart } from '../multipart-reader.js'
 import { MULTIPART_JSON } from '../presenters/multipart.js'
 
 /** One part of a multipart/mixed request body. */
@@ -50,32 +44,10 @@ export function registerBulkBodyParsers(app: FastifyInstance): void {
 }
 
 export function parseMultipartMixed(contentType: string, body: Buffer): MultipartMixedBody {
-  const parts: MixedPart[] = []
-  let failure: Multipasta.MultipartError | undefined
-  let finished = false
-  const parser = Multipasta.make({
-    headers: { 'content-type': contentType },
-    // Every part is a small JSON document: collect each whole, within the limits.
-    isFile: () => false,
+  const parts = readMultipart(contentType, body, {
     maxParts: MAX_PARTS,
-    maxFieldSize: MAX_PART_SIZE,
-    onField: (info, value) => {
-      parts.push({ contentType: info.contentType, body: Buffer.from(value) })
-    },
-    onFile: () => () => {},
-    onError: (error) => {
-      failure ??= error
-    },
-    onDone: () => {
-      finished = true
-    },
+    maxPartSize: MAX_PART_SIZE,
+    tooManyParts: () => errors.batchLimit(MAX_PARTS),
   })
-  parser.write(body)
-  parser.end()
-  if (failure?._tag === 'ReachedLimit') {
-    throw failure.limit === 'MaxParts' ? errors.batchLimit(MAX_PARTS) : errors.payloadTooLarge()
-  }
-  if (failure?._tag === 'InvalidBoundary') throw errors.unparsableRequest('multipart/mixed needs a boundary')
-  if (failure || !finished) throw errors.unparsableRequest('malformed multipart/mixed body')
-  return new MultipartMixedBody(parts)
+  return new MultipartMixedBody(parts.map((part) => ({ contentType: part.contentType, body: part.body })))
 }

@@ -1,11 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ApiError, errors, oauthErrors } from '../../domain/errors.js'
-import {
-  type BodyPart,
-  isEnvelopePart,
-  isFieldPart,
-  SendBody,
-} from '../routes/restapi/messaging/send-body.js'
+import type { BodyPart } from '../multipart-reader.js'
+import { isEnvelopePart, isFieldPart, SendBody } from '../routes/restapi/messaging/send-body.js'
 import { MultipartMixedBody } from './bulk-bodies.js'
 
 /**

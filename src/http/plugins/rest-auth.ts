@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors } from '../../domain/errors.js'
 import type { Principal } from '../../domain/principal.js'
-import type { OAuthService } from '../../services/oauth.js'
+import type { OAuthService } from '../../services/oauth/oauth.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

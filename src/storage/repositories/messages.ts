@@ -6,6 +6,7 @@ import { renderRecord } from '../../domain/message/record.js'
 import { digitsOf } from '../../lib/phone.js'
 import type { DB } from '../schema.js'
 import { recordChange } from './notification-outbox.js'
+import type { NewAttachmentRow, NewMessageRow } from './row-columns.js'
 
 export interface AttachmentDraft {
   type: AttachmentType
@@ -78,7 +79,7 @@ export async function insertMessage(
       change_seq: seq,
       extra: JSON.stringify(draft.extra),
       record: Buffer.alloc(0),
-    })
+    } satisfies NewMessageRow)
     .returning('id')
     .executeTakeFirstOrThrow()
   const attachments: Attachment[] = []
@@ -96,7 +97,7 @@ export async function insertMessage(
         size: a.size,
         blob_key: a.blobKey,
         extra: JSON.stringify(extra),
-      })
+      } satisfies NewAttachmentRow)
       .returning('id')
       .executeTakeFirstOrThrow()
     attachments.push({

@@ -8,7 +8,7 @@ import { renderRecord, withBaseUrl } from '../../../domain/message/record.js'
 import type { Principal } from '../../../domain/principal.js'
 import { messageStorePath } from '../../../domain/uris.js'
 import { tiffPageAsPng } from '../../../services/fax-pages.js'
-import type { InboxDirectory } from '../../../services/inbox-directory.js'
+import type { InboxDirectory } from '../../../services/inbox/directory.js'
 import { contentDisposition, sendBytes } from '../../byte-response.js'
 import { renderMessageList } from '../../presenters/message-list.js'
 import type { MailboxParams, MessageParams } from '../restapi/message-store/params.js'
@@ -50,7 +50,7 @@ export async function registerInboxApi(
     records: await directory.folders(await mailboxOf(request.params)),
   }))
 
-  // A folder's page by key (services/inbox-folders.ts): what the inbox lists.
+  // A folder's page by key (services/inbox/folders.ts): what the inbox lists.
   app.get<{ Params: MailboxParams & { folder: string }; Querystring: Query }>(
     `${MAILBOX}/folders/:folder/messages`,
     async (request, reply) => {

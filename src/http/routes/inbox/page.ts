@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type ApiError, errors } from '../../../domain/errors.js'
-import type { InboxLogin } from '../../../services/inbox-login.js'
+import type { InboxLogin } from '../../../services/inbox/login.js'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Services } from '../../../app/services.js'
 import { oauthErrors } from '../../../domain/errors.js'
-import type { TokenRequest } from '../../../services/oauth.js'
+import type { TokenRequest } from '../../../services/oauth/oauth.js'
 
 /** A form body, with query parameters as a fallback (RingCentral accepts `token` in either). */
 function formOf(request: FastifyRequest): TokenRequest {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
+import { renderReportArchives } from '../../../presenters/message-store-report.js'
 import { REPORTS, type TaskParams } from './params.js'
 
 /** readMessageStoreReportArchive: `GET …/message-store-report/{taskId}/archive` lists `{ size, uri }` per archive. */
@@ -9,7 +10,8 @@ export function registerListReportArchives(app: FastifyInstance, services: Servi
     { config: { permission: 'ReadMessages' } },
     async (request) => {
       const { accountId, taskId } = request.params
-      return services.exports.archives(request.principal, accountId, taskId)
+      const { task, archives } = await services.exports.archives(request.principal, accountId, taskId)
+      return renderReportArchives(task, archives, services.publicUrl.value)
     },
   )
 }

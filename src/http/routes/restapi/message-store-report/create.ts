@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
+import { renderReportTask } from '../../../presenters/message-store-report.js'
 import { REPORTS, type ReportParams } from './params.js'
 
 /** createMessageStoreReport: `POST …/message-store-report` answers 202 with the new task. */
@@ -9,7 +10,7 @@ export function registerCreateReport(app: FastifyInstance, services: Services): 
     { config: { permission: 'ReadMessages' } },
     async (request, reply) => {
       const task = await services.exports.create(request.principal, request.params.accountId, request.body)
-      return reply.status(202).send(task)
+      return reply.status(202).send(renderReportTask(task, services.publicUrl.value))
     },
   )
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '../../../../app/services.js'
+import { renderReportTask } from '../../../presenters/message-store-report.js'
 import { REPORTS, type TaskParams } from './params.js'
 
 /** readMessageStoreReportTask: `GET …/message-store-report/{taskId}`. */
@@ -9,7 +10,8 @@ export function registerReadReportTask(app: FastifyInstance, services: Services)
     { config: { permission: 'ReadMessages' } },
     async (request) => {
       const { accountId, taskId } = request.params
-      return services.exports.get(request.principal, accountId, taskId)
+      const task = await services.exports.get(request.principal, accountId, taskId)
+      return renderReportTask(task, services.publicUrl.value)
     },
   )
 }

@@ -1,19 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-// The same multipart parser as the bulk bodies (see plugins/bulk-bodies.ts): it reads
-// multipart/mixed as well as multipart/form-data, parts with or without
-// Content-Disposition, in order with their headers, and enforces the part count.
-import * as Multipasta from 'multipasta'
 import { type ApiError, errors } from '../../../../domain/errors.js'
 import type { Envelope, IncomingFile } from '../../../../services/sending/envelope.js'
-
-/** One part of a multipart send request. */
-export interface BodyPart {
-  /** The form field name; empty in multipart/mixed. */
-  name: string
-  fileName?: string
-  contentType: string
-  body: Buffer
-}
+import { type BodyPart, readMultipart } from '../../../multipart-reader.js'
 
 /** A multipart send request body, its parts in order. */
 export class SendBody {
@@ -46,43 +34,10 @@ export function registerSendBodyParsers(scope: FastifyInstance): void {
 }
 
 function parseSendBody(contentType: string, body: Buffer): SendBody {
-  const parts: BodyPart[] = []
-  let failure: Multipasta.MultipartError | undefined
-  let finished = false
-  const parser = Multipasta.make({
-    headers: { 'content-type': contentType },
-    isFile: () => true,
+  const parts = readMultipart(contentType, body, {
     maxParts: MAX_PARTS,
-    onField: () => {},
-    onFile: (info) => {
-      const chunks: Buffer[] = []
-      return (chunk) => {
-        if (chunk !== null) {
-          chunks.push(Buffer.from(chunk))
-          return
-        }
-        parts.push({
-          name: info.name ?? '',
-          fileName: info.filename,
-          contentType: info.contentType,
-          body: Buffer.concat(chunks),
-        })
-      }
-    },
-    onError: (error) => {
-      failure ??= error
-    },
-    onDone: () => {
-      finished = true
-    },
+    tooManyParts: () => errors.invalidParameter('attachment', `At most ${MAX_PARTS} parts in one request.`),
   })
-  parser.write(body)
-  parser.end()
-  if (failure?._tag === 'ReachedLimit') {
-    throw errors.invalidParameter('attachment', `At most ${MAX_PARTS} parts in one request.`)
-  }
-  if (failure?._tag === 'InvalidBoundary') throw errors.unparsableRequest('a multipart body needs a boundary')
-  if (failure || !finished) throw errors.unparsableRequest('malformed multipart body')
   return new SendBody(parts)
 }
 

@@ -1,4 +1,4 @@
-import type { Principal } from '../domain/principal.js'
+import type { Principal } from '../../domain/principal.js'
 
 /** How long a node trusts what it read of a token without reading it again. */
 export const PRINCIPAL_CACHE_MS = 1000

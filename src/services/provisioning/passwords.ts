@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import { numberOf, type ProvisioningFile } from '../domain/provisioning-file.js'
-import { hashPassword, verifyPassword } from '../lib/secrets.js'
-import type { DB } from '../storage/schema.js'
+import { numberOf, type ProvisioningFile } from '../../domain/provisioning-file.js'
+import { hashPassword, verifyPassword } from '../../lib/secrets.js'
+import type { DB } from '../../storage/schema.js'
 
 /** The password hashes a provisioning transaction stores, worked out before it begins. */
 export interface PasswordHashes {

@@ -1,14 +1,14 @@
 import type { Transaction } from 'kysely'
-import { errors } from '../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import {
   type CompanyNumber,
   companyNumbersOf,
   defaultCompanyFeatures,
   type NumberType,
   type PhoneFeature,
-} from '../domain/phone-number.js'
-import { type AccountSpec, type NumberSpec, numberOf } from '../domain/provisioning-file.js'
-import type { DB } from '../storage/schema.js'
+} from '../../domain/phone-number.js'
+import { type AccountSpec, type NumberSpec, numberOf } from '../../domain/provisioning-file.js'
+import type { DB } from '../../storage/schema.js'
 
 /**
  * The phone numbers of a provisioning file: an extension's own numbers with their

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely'
-import { isTerminal, type TaskStatus } from '../domain/export/task.js'
-import type { ArchiveStore, ArchiveStores } from '../exports/archive-store.js'
-import { attachmentsArchive, messagesArchive, planAttachmentArchives } from '../exports/archive-writer.js'
-import { openReadConnection } from '../exports/read-connection.js'
-import { ZipMemory } from '../exports/zip.js'
-import { enqueue, type JobContext } from '../jobs/job.js'
-import { collectGarbage } from '../lib/collect-garbage.js'
-import { type ExportScope, newestMessageId } from '../storage/repositories/export-reads.js'
+import { isTerminal, type TaskStatus } from '../../domain/export/task.js'
+import type { ArchiveStore, ArchiveStores } from '../../exports/archive-store.js'
+import { planReportArchives, reportArchive } from '../../exports/archive-writer.js'
+import { openReadConnection } from '../../exports/read-connection.js'
+import { ZipMemory } from '../../exports/zip.js'
+import { enqueue, type JobContext } from '../../jobs/job.js'
+import { collectGarbage } from '../../lib/collect-garbage.js'
+import { type ExportScope, newestMessageId } from '../../storage/repositories/export-reads.js'
 import {
   type ArchiveRow,
   acquireTask,
@@ -18,10 +18,10 @@ import {
   savePlan,
   type TaskRow,
   updateOwnedTask,
-} from '../storage/repositories/export-tasks.js'
-import type { DB } from '../storage/schema.js'
-import { EXPORT_BUILD, EXPORT_EXPIRE } from './export-jobs.js'
-import type { ExportServiceDeps } from './exports.js'
+} from '../../storage/repositories/export-tasks.js'
+import type { DB } from '../../storage/schema.js'
+import { EXPORT_BUILD, EXPORT_EXPIRE } from './jobs.js'
+import type { ExportServiceDeps } from './report-api.js'
 
 /** A build holds its task for this long (real time) unless it renews the claim. */
 export const LEASE_MS = 15_000
@@ -146,13 +146,12 @@ export class ExportBuild {
     let snapshot = task.snapshotMessageId
     if (snapshot === null || archives.length === 0) {
       snapshot = await newestMessageId(source)
-      const plans = await planAttachmentArchives(
+      const planned = await planReportArchives(
         source,
         this.scopeOf(task, snapshot),
         this.deps.settings.archiveMaxBytes,
         task.id,
       )
-      const planned = [{ idx: 0, firstAttachmentId: null, lastAttachmentId: null, entries: 0 }, ...plans]
       if (!(await savePlan(db, task.id, task.accountId, owner, snapshot, planned))) throw new LeaseLost()
       archives = await listArchives(db, task.id)
     }
@@ -176,23 +175,11 @@ export class ExportBuild {
     for (const archive of archives) {
       if (lost()) throw new LeaseLost()
       if (archive.status === 'done') continue
-      const zip =
-        archive.idx === 0
-          ? messagesArchive(source, scope, this.deps.publicUrl.bytes, {
-              label: task.id,
-              mtime: new Date(task.createdAt),
-            })
-          : attachmentsArchive(
-              source,
-              this.deps.blobs,
-              scope,
-              {
-                idx: archive.idx,
-                firstAttachmentId: archive.firstAttachmentId!,
-                lastAttachmentId: archive.lastAttachmentId!,
-              },
-              { label: task.id },
-            )
+      const zip = reportArchive(source, this.deps.blobs, scope, archive, {
+        label: task.id,
+        mtime: new Date(task.createdAt),
+        baseUrl: this.deps.publicUrl.bytes,
+      })
       const saved = await store.save(task.id, archive.idx, { ...zip, memory })
       if (!(await markArchiveDone(db, task.id, archive.idx, owner, saved.size, saved.location))) {
         throw new LeaseLost()

@@ -1,4 +1,4 @@
-import { type JobContext, type JobDefinition, jobKind } from '../jobs/job.js'
+import { type JobContext, type JobDefinition, jobKind } from '../../jobs/job.js'
 
 export interface ExportTaskPayload {
   taskId: string

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
-import type { MailboxKey } from '../domain/mailbox.js'
-import { availabilityTallies, outboxByReadStatus } from '../storage/repositories/inbox-page.js'
-import { type HistoryEntry, historyOf } from '../storage/repositories/message-history.js'
-import { mailboxSeq } from '../storage/repositories/messages.js'
-import type { DB } from '../storage/schema.js'
+import type { MailboxKey } from '../../domain/mailbox.js'
+import { availabilityTallies, outboxByReadStatus } from '../../storage/repositories/inbox-page.js'
+import { type HistoryEntry, historyOf } from '../../storage/repositories/message-history.js'
+import { mailboxSeq } from '../../storage/repositories/messages.js'
+import type { DB } from '../../storage/schema.js'
 
 /** Mailboxes whose folder counts are kept (a few bytes each). */
 const MAILBOXES_COUNTED = 10_000

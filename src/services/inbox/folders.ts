@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
-import { errors } from '../domain/errors.js'
-import type { MailboxKey } from '../domain/mailbox.js'
-import { dateParam, enumValues, positiveInt, type Query, single } from '../domain/message/list-query.js'
-import { DIRECTIONS, MESSAGE_TYPES, READ_STATUSES } from '../domain/message/model.js'
-import type { DialectInfo } from '../storage/dialects/dialect.js'
+import { errors } from '../../domain/errors.js'
+import type { MailboxKey } from '../../domain/mailbox.js'
+import { dateParam, enumValues, positiveInt, type Query, single } from '../../domain/message/list-query.js'
+import { DIRECTIONS, MESSAGE_TYPES, READ_STATUSES } from '../../domain/message/model.js'
+import type { DialectInfo } from '../../storage/dialects/dialect.js'
 import {
   type FolderFilter,
   type FolderName,
@@ -11,9 +11,9 @@ import {
   folderHasBeyond,
   folderRows,
   type PageKey,
-} from '../storage/repositories/inbox-page.js'
-import { mailboxSeq } from '../storage/repositories/messages.js'
-import type { DB } from '../storage/schema.js'
+} from '../../storage/repositories/inbox-page.js'
+import { mailboxSeq } from '../../storage/repositories/messages.js'
+import type { DB } from '../../storage/schema.js'
 
 export const FOLDER_NAMES: readonly FolderName[] = ['Inbox', 'Outbox', 'Sent', 'Deleted', 'All']
 const MAX_PER_PAGE = 250

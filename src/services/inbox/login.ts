@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { randomToken, sameSecret } from '../lib/secrets.js'
+import { randomToken, sameSecret } from '../../lib/secrets.js'
 
 /** The cookie that carries an inbox browser's login; it opens the admin API like the admin token. */
 export const INBOX_COOKIE = 'msgstore_inbox'

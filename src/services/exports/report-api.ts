@@ -1,23 +1,22 @@
 import { randomBytes } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
-import type { BlobStore } from '../blobs/blob-store.js'
-import type { Clock } from '../domain/clock.js'
-import { errors } from '../domain/errors.js'
-import { newTaskId, parseReportRequest, TASK_ID, type TaskStatus, taskTime } from '../domain/export/task.js'
-import type { Principal } from '../domain/principal.js'
-import { reportPath } from '../domain/uris.js'
-import { ArchiveStores } from '../exports/archive-store.js'
-import type { ExportSettings } from '../exports/settings.js'
-import { enqueue, type JobContext } from '../jobs/job.js'
-import type { JobRunner } from '../jobs/runner.js'
-import type { DialectInfo } from '../storage/dialects/dialect.js'
-import { findTask, insertTask, listArchives, type TaskRow } from '../storage/repositories/export-tasks.js'
-import type { DB } from '../storage/schema.js'
-import { ExportBuild } from './export-build.js'
-import { EXPORT_BUILD, exportJobs } from './export-jobs.js'
-import { ExportRecovery } from './export-recovery.js'
-import { resolveAccount } from './mailbox-access.js'
+import type { BlobStore } from '../../blobs/blob-store.js'
+import type { Clock } from '../../domain/clock.js'
+import { errors } from '../../domain/errors.js'
+import { newTaskId, parseReportRequest, TASK_ID, type TaskStatus } from '../../domain/export/task.js'
+import type { Principal } from '../../domain/principal.js'
+import { ArchiveStores } from '../../exports/archive-store.js'
+import type { ExportSettings } from '../../exports/settings.js'
+import { enqueue, type JobContext } from '../../jobs/job.js'
+import type { JobRunner } from '../../jobs/runner.js'
+import type { DialectInfo } from '../../storage/dialects/dialect.js'
+import { findTask, insertTask, listArchives, type TaskRow } from '../../storage/repositories/export-tasks.js'
+import type { DB } from '../../storage/schema.js'
+import { resolveAccount } from '../mailbox-access.js'
+import { ExportBuild } from './build.js'
+import { EXPORT_BUILD, exportJobs } from './jobs.js'
+import { ExportRecovery } from './recovery.js'
 
 /** The user permission the report calls need: an account administrator's. */
 const ADMIN_PERMISSION = 'Users'
@@ -40,6 +39,26 @@ export interface ExportServiceDeps {
   log: { error(obj: object, msg: string): void }
 }
 
+/** A report task as the API shows it (http/presenters/message-store-report.ts renders it). */
+export type ReportTask = Pick<
+  TaskRow,
+  | 'id'
+  | 'accountId'
+  | 'extensionId'
+  | 'status'
+  | 'dateFrom'
+  | 'dateTo'
+  | 'messageTypes'
+  | 'createdAt'
+  | 'finishTime'
+>
+
+/** One finished archive of a task. */
+export interface ReportArchive {
+  idx: number
+  size: number
+}
+
 export interface ArchiveDownload {
   size: number
   etag: string
@@ -50,8 +69,8 @@ export interface ArchiveDownload {
 /**
  * Message store reports (createMessageStoreReport and the calls that follow it): the
  * report API. Tasks run as jobs on the store clock and write zip archives: the build and
- * the expiry are in export-build.ts, the recovery of builds a stopped node left in
- * export-recovery.ts.
+ * the expiry are in build.ts, the recovery of builds a stopped node left in
+ * recovery.ts.
  */
 export class ExportService {
   readonly nodeId = randomBytes(8).toString('hex')
@@ -74,7 +93,7 @@ export class ExportService {
   // The API ---------------------------------------------------------------------------
 
   /** createMessageStoreReport: a new task, `Accepted`, its build job due now. */
-  async create(principal: Principal, accountParam: string, body: unknown): Promise<Record<string, unknown>> {
+  async create(principal: Principal, accountParam: string, body: unknown): Promise<ReportTask> {
     const accountId = this.authorize(principal, accountParam)
     const now = this.deps.clock.now()
     const range = parseReportRequest(body, now)
@@ -92,12 +111,12 @@ export class ExportService {
       await insertTask(trx, task)
       await enqueue(trx, EXPORT_BUILD, { taskId: task.id }, now)
     })
-    return this.present({ ...task, finishTime: null })
+    return { ...task, finishTime: null }
   }
 
   /** readMessageStoreReportTask */
-  async get(principal: Principal, accountParam: string, taskId: string): Promise<Record<string, unknown>> {
-    return this.present(await this.findOwnTask(principal, accountParam, taskId))
+  get(principal: Principal, accountParam: string, taskId: string): Promise<ReportTask> {
+    return this.findOwnTask(principal, accountParam, taskId)
   }
 
   /** readMessageStoreReportArchive: the archives of a `Completed` task (none before). */
@@ -105,14 +124,13 @@ export class ExportService {
     principal: Principal,
     accountParam: string,
     taskId: string,
-  ): Promise<{ records: { size: number; uri: string }[] }> {
+  ): Promise<{ task: ReportTask; archives: ReportArchive[] }> {
     const task = await this.findOwnTask(principal, accountParam, taskId)
-    if (task.status !== 'Completed') return { records: [] }
+    if (task.status !== 'Completed') return { task, archives: [] }
     const archives = await listArchives(this.db, task.id)
     return {
-      records: archives
-        .filter((a) => a.status === 'done')
-        .map((a) => ({ size: a.size!, uri: `${this.taskUri(task)}/archive/${a.idx}` })),
+      task,
+      archives: archives.filter((a) => a.status === 'done').map((a) => ({ idx: a.idx, size: a.size! })),
     }
   }
 
@@ -159,46 +177,12 @@ export class ExportService {
     return task
   }
 
-  private taskUri(task: Pick<TaskRow, 'id' | 'accountId'>): string {
-    return `${this.deps.publicUrl.value}${reportPath(task.accountId, task.id)}`
-  }
-
-  /** The `MessageStoreReport` record, in the seed document's field order. */
-  private present(
-    task: Pick<
-      TaskRow,
-      | 'id'
-      | 'accountId'
-      | 'extensionId'
-      | 'status'
-      | 'dateFrom'
-      | 'dateTo'
-      | 'messageTypes'
-      | 'createdAt'
-      | 'finishTime'
-    >,
-  ): Record<string, unknown> {
-    const record: Record<string, unknown> = {
-      uri: this.taskUri(task),
-      id: task.id,
-      status: task.status,
-      startTime: taskTime(task.createdAt),
-    }
-    if (task.finishTime !== null) record.finishTime = taskTime(task.finishTime)
-    record.accountId = task.accountId
-    record.extensionId = task.extensionId
-    record.dateFrom = taskTime(task.dateFrom)
-    record.dateTo = taskTime(task.dateTo)
-    if (task.messageTypes) record.messageTypes = task.messageTypes
-    return record
-  }
-
-  /** The build job (export-build.ts). */
+  /** The build job (build.ts). */
   build(taskId: string, ctx: JobContext): Promise<void> {
     return this.builds.build(taskId, ctx)
   }
 
-  /** The expiry job (export-build.ts). */
+  /** The expiry job (build.ts). */
   expire(taskId: string, ctx: JobContext): Promise<void> {
     return this.builds.expire(taskId, ctx)
   }
@@ -217,7 +201,7 @@ export class ExportService {
     return this.recovery.stop()
   }
 
-  /** One sweep now (export-recovery.ts). */
+  /** One sweep now (recovery.ts). */
   sweep(startup: boolean): Promise<void> {
     return this.recovery.sweep(startup)
   }

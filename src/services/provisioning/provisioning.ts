@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import { errors } from '../domain/errors.js'
+import { errors } from '../../domain/errors.js'
 import {
   type AccountSpec,
   type AppSpec,
@@ -7,12 +7,12 @@ import {
   numberOf,
   type ProvisioningFile,
   validateProvisioningFile,
-} from '../domain/provisioning-file.js'
-import { randomDigits, sha256 } from '../lib/secrets.js'
-import type { DialectInfo } from '../storage/dialects/dialect.js'
-import type { DB } from '../storage/schema.js'
-import { applyCompanyNumbers, applyExtensionNumbers, companyNumberOwner } from './provisioning-numbers.js'
-import { type PasswordHashes, preparePasswords } from './provisioning-passwords.js'
+} from '../../domain/provisioning-file.js'
+import { randomDigits, sha256 } from '../../lib/secrets.js'
+import type { DialectInfo } from '../../storage/dialects/dialect.js'
+import type { DB } from '../../storage/schema.js'
+import { applyCompanyNumbers, applyExtensionNumbers, companyNumberOwner } from './numbers.js'
+import { type PasswordHashes, preparePasswords } from './passwords.js'
 
 export interface ProvisionResult {
   accounts: {

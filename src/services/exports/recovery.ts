@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
-import { encodePayload } from '../jobs/job.js'
-import { requeueBuild, takeOrphanedTasks, tasksWithoutJob } from '../storage/repositories/export-tasks.js'
-import { DEAD } from '../storage/repositories/jobs.js'
-import type { DB } from '../storage/schema.js'
-import { EXPORT_BUILD } from './export-jobs.js'
-import type { ExportServiceDeps } from './exports.js'
+import { encodePayload } from '../../jobs/job.js'
+import { requeueBuild, takeOrphanedTasks, tasksWithoutJob } from '../../storage/repositories/export-tasks.js'
+import { DEAD } from '../../storage/repositories/jobs.js'
+import type { DB } from '../../storage/schema.js'
+import { EXPORT_BUILD } from './jobs.js'
+import type { ExportServiceDeps } from './report-api.js'
 
 /** How often a node looks for tasks a stopped node left unfinished. */
 const SWEEP_MS = 5_000
