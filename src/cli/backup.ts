@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { backupEmbeddedStore } from '../backup/backup.js'
 import { addStoreOptions, storeUrl } from './store-options.js'
 
 /** `msgstore backup --out FILE [--data DIR | --database URL]`: embedded stores; PostgreSQL has pg_dump. */
@@ -18,6 +17,8 @@ export function registerBackupCommand(program: Command): void {
         'backup copies embedded (SQLite) stores; back up PostgreSQL with pg_dump (docs/backups.md)',
       )
     }
+    // Loaded when the command runs, not on every start of msgstore (see cli/program.ts).
+    const { backupEmbeddedStore } = await import('../backup/backup.js')
     const summary = await backupEmbeddedStore(databaseUrl.slice('sqlite:'.length), dataDir, opts.out)
     console.log(
       `backup written to ${summary.file}: ${summary.bytes} bytes, ${summary.attachmentFiles} attachment files, ${summary.exportFiles} export archives`,

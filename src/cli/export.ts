@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import cliProgress from 'cli-progress'
 import { type Command, Option } from 'commander'
 import type { Kysely } from 'kysely'
 import type { StoreServices } from '../app/services.js'
@@ -120,6 +119,8 @@ async function exportArchives(
   const archives: ExportSummary['archives'] = []
 
   const messages = await countExportMessages(db, scope)
+  // Loaded when the command runs, not on every start of msgstore (see cli/program.ts).
+  const { default: cliProgress } = await import('cli-progress')
   const bars = new cliProgress.MultiBar(
     { format: '{name} {bar} {percentage}% | {value}/{total} {unit}', hideCursor: true },
     cliProgress.Presets.shades_classic,

@@ -1,7 +1,6 @@
-import cliProgress from 'cli-progress'
 import { type Command, Option } from 'commander'
 import { sql } from 'kysely'
-import { type ImportSummary, importArchives } from '../imports/archive-import.js'
+import type { ImportSummary } from '../imports/archive-import.js'
 import { messageKeeperOf } from '../services/message-keeping/message-keeper.js'
 import { withStore } from './offline.js'
 import { addStoreOptions, type StoreOptions } from './store-options.js'
@@ -32,6 +31,11 @@ export function registerImportCommand(program: Command): void {
       .requiredOption('--account <id>', 'the account to import into (provisioned first)')
       .addOption(new Option('--json', 'print the summary as JSON (the progress bar still goes to stderr)')),
   ).action(async (files: string[], opts: ImportCommandOptions) => {
+    // Loaded when the command runs, not on every start of msgstore (see cli/program.ts).
+    const [{ default: cliProgress }, { importArchives }] = await Promise.all([
+      import('cli-progress'),
+      import('../imports/archive-import.js'),
+    ])
     const summary = await withStore(opts, async (services) => {
       // The import writes each page about once and reads few back: SQLite's page cache
       // (64 MB for a server) would only fill up resident memory, so it is kept small.

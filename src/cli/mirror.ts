@@ -1,8 +1,5 @@
 import { type Command, Option } from 'commander'
 import { parseIsoDuration } from '../lib/iso.js'
-import { Mirror } from '../mirror/mirror.js'
-import { SourceClient } from '../mirror/source.js'
-import { storeKeeper } from '../mirror/store-keeper.js'
 import { MirrorStateRepository } from '../storage/repositories/mirror-state.js'
 import { withStore } from './offline.js'
 import { addStoreOptions, type StoreOptions } from './store-options.js'
@@ -55,6 +52,12 @@ export function registerMirrorCommand(program: Command): void {
         ),
       ),
   ).action(async (opts: MirrorCommandOptions) => {
+    // Loaded when the command runs, not on every start of msgstore (see cli/program.ts).
+    const [{ Mirror }, { SourceClient }, { storeKeeper }] = await Promise.all([
+      import('../mirror/mirror.js'),
+      import('../mirror/source.js'),
+      import('../mirror/store-keeper.js'),
+    ])
     const concurrency = Number(opts.concurrency)
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
       throw new Error('--concurrency: expected a whole number from 1 to 64')

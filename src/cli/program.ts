@@ -16,10 +16,27 @@ import { applyProvisionFile, serve } from './serve.js'
 import { addStoreOptions } from './store-options.js'
 
 /**
- * The msgstore command line. `extensions` are for programs that embed it (the
- * benchmark's server, bench/server.ts); main.ts runs it as it is.
+ * The msgstore command line. Each command's options are registered here; what only one
+ * command needs (the mirror's SDK clients, the seed, import, backup and restore, the
+ * progress bars, the PostgreSQL driver on SQLite) is loaded when that command runs, so
+ * that `serve` and every other command start without it. `extensions` are for programs
+ * that embed it (the benchmark's server, bench/server.ts); main.ts runs it as it is.
  */
 export function runCli(argv: string[], extensions: HttpExtensions = {}): void {
+  buildProgram(extensions)
+    .parseAsync(argv)
+    .catch((err: unknown) => {
+      if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {
+        console.error(`msgstore: ${err.message}`)
+      } else {
+        console.error('msgstore:', err)
+      }
+      process.exit(1)
+    })
+}
+
+/** Every command and its options, not yet run (test/e2e/docs-coverage.test.ts reads their help). */
+export function buildProgram(extensions: HttpExtensions = {}): Command {
   const program = new Command()
   program
     .name('msgstore')
@@ -151,13 +168,5 @@ export function runCli(argv: string[], extensions: HttpExtensions = {}): void {
   registerBackupCommand(program)
   registerRestoreCommand(program)
   registerMirrorCommand(program)
-
-  program.parseAsync(argv).catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof ApiError || err instanceof Error) {
-      console.error(`msgstore: ${err.message}`)
-    } else {
-      console.error('msgstore:', err)
-    }
-    process.exit(1)
-  })
+  return program
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { restoreEmbeddedStore } from '../backup/restore.js'
 
 /** `msgstore restore FILE --data DIR`: unpacks a backup into an empty data folder. */
 export function registerRestoreCommand(program: Command): void {
@@ -9,6 +8,8 @@ export function registerRestoreCommand(program: Command): void {
     .argument('<file>', 'backup file')
     .requiredOption('--data <dir>', 'data folder to restore into (must be empty or absent)')
     .action(async (file: string, opts: { data: string }) => {
+      // Loaded when the command runs, not on every start of msgstore (see cli/program.ts).
+      const { restoreEmbeddedStore } = await import('../backup/restore.js')
       const manifest = await restoreEmbeddedStore(file, opts.data)
       console.log(
         `restored ${file} (taken ${manifest.createdAt} by msgstore ${manifest.msgstoreVersion}) into ${opts.data}: serve it with msgstore serve --data ${opts.data}`,

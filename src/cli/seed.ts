@@ -1,6 +1,6 @@
-import cliProgress from 'cli-progress'
 import { type Command, Option } from 'commander'
-import { SEED_APP, SEED_PASSWORD, type SeedResult, seedStore } from '../seed/seed-store.js'
+import { SEED_APP, SEED_PASSWORD } from '../seed/seed-account.js'
+import type { SeedResult } from '../seed/seed-store.js'
 import { withStore } from './offline.js'
 import { addStoreOptions, type StoreOptions } from './store-options.js'
 
@@ -32,6 +32,11 @@ export function registerSeedCommand(program: Command): void {
       .addOption(new Option('--no-worker', 'generate the rows in the writing thread (slower; for diagnosis)'))
       .addOption(new Option('--json', 'print the summary as JSON (the progress bar still goes to stderr)')),
   ).action(async (opts: SeedCommandOptions) => {
+    // Loaded when the command runs, not on every start of msgstore (see cli/program.ts).
+    const [{ default: cliProgress }, { seedStore }] = await Promise.all([
+      import('cli-progress'),
+      import('../seed/seed-store.js'),
+    ])
     const options = {
       accounts: count(opts.accounts, '--accounts', 1),
       extensions: count(opts.extensions, '--extensions', 1),

@@ -1,5 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import type { PublicUrl } from '../app/services.js'
 import type { Clock } from '../domain/clock.js'
 import { outboxCommits } from '../storage/repositories/notification-outbox.js'
@@ -101,7 +101,9 @@ export class OutboxDispatcher {
   }
 
   private async listen(url: string): Promise<void> {
-    const client = new pg.Client({ connectionString: url })
+    // PostgreSQL only: the driver is loaded here, not on every start (see storage/database.ts).
+    const { default: driver } = await import('pg')
+    const client = new driver.Client({ connectionString: url })
     client.on('error', () => {})
     client.on('notification', () => this.kick())
     await client.connect()

@@ -18,6 +18,7 @@ import { AREAS, FIRST_NAMES, faxes, images, LAST_NAMES, recordings, smsTexts } f
 import type { Payload, Payloads, PlannedMailbox, SeedKind, SeedPlan } from './plan.js'
 import { type RowBatch, RowDecoder } from './row-codec.js'
 import { RowGenerator } from './row-generator.js'
+import { SEED_APP, SEED_PASSWORD } from './seed-account.js'
 
 /**
  * `msgstore seed`: fills a store with synthetic accounts, extensions and messages of
@@ -36,9 +37,6 @@ import { RowGenerator } from './row-generator.js'
  * batch instead of row by row, when the seed at least doubles the store; the time of
  * building them counts as time of writing the messages.
  */
-
-export const SEED_APP = { clientId: 'seed-client', clientSecret: 'seed-secret' } as const
-export const SEED_PASSWORD = 'seed-password'
 
 export interface SeedOptions {
   accounts: number
