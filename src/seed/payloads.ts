@@ -1,4 +1,7 @@
 import { deflateSync } from 'node:zlib'
+import type { BlobStore } from '../blobs/blob-store.js'
+import type { AttachmentType } from '../domain/message/model.js'
+import type { Payload, Payloads } from './plan.js'
 
 /**
  * Synthetic content for `msgstore seed`: message texts, names, and small but valid
@@ -205,4 +208,61 @@ function pdf(pages: number): Buffer {
   for (let id = 1; id < objects.length; id++) body += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`
   body += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
   return Buffer.from(body, 'latin1')
+}
+
+/** Stores each payload once (the blob store is content-addressed) and describes it for the rows that point at it. */
+export async function storePayloads(
+  blobs: BlobStore,
+): Promise<{ payloads: Payloads; blobs: { count: number; bytes: number } }> {
+  const stats = { count: 0, bytes: 0 }
+  const put = async (bytes: Buffer) => {
+    const stored = await blobs.put(bytes)
+    stats.count++
+    stats.bytes += stored.size
+    return stored
+  }
+  const payload = (
+    type: AttachmentType,
+    contentType: string,
+    stored: { key: string; size: number },
+    more: { fileName?: string; vmDuration?: number; width?: number; height?: number } = {},
+  ): Payload => ({
+    type,
+    contentType,
+    size: stored.size,
+    blobKey: stored.key,
+    ...more,
+    extraJson: JSON.stringify({ vmDuration: more.vmDuration, width: more.width, height: more.height }),
+  })
+  const texts = []
+  for (const text of smsTexts()) {
+    texts.push({ text, payload: payload('Text', 'text/plain', await put(Buffer.from(text, 'utf8'))) })
+  }
+  const imagePayloads = []
+  for (const image of images()) {
+    imagePayloads.push(
+      payload('MmsAttachment', 'image/png', await put(image.bytes), {
+        fileName: image.fileName,
+        width: image.width,
+        height: image.height,
+      }),
+    )
+  }
+  const recordingPayloads = []
+  for (const recording of recordings()) {
+    recordingPayloads.push(
+      payload('AudioRecording', 'audio/x-wav', await put(recording.bytes), { vmDuration: recording.seconds }),
+    )
+  }
+  const faxPayloads = []
+  for (const fax of faxes()) {
+    faxPayloads.push({
+      ...payload('RenderedDocument', 'application/pdf', await put(fax.bytes)),
+      pages: fax.pages,
+    })
+  }
+  return {
+    payloads: { texts, images: imagePayloads, recordings: recordingPayloads, faxes: faxPayloads },
+    blobs: stats,
+  }
 }

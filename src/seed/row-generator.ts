@@ -1,57 +1,23 @@
-import type {
-  Attachment,
-  Direction,
-  Message,
-  MessageExtra,
-  MessageStatus,
-  MessageType,
-  Party,
-  ReadStatus,
-} from '../domain/message/model.js'
-import { renderRecordText } from '../domain/message/record.js'
+import type { MessageExtra, ReadStatus } from '../domain/message/model.js'
 import { INBOX_FAX_VOICEMAIL_CAP, SENT_FAX_MAX_AGE, TEXT_FOLDER_CAP } from '../domain/message/retention.js'
-import type { Contact, Payload, PlannedMailbox, SeedKind, SeedPlan } from './plan.js'
-import { type Cell, encodeAttachment, encodeMessage, type RowBatch, StringCodes } from './row-codec.js'
+import { type Draft, DraftRows } from './draft-rows.js'
+import type { SeedKind, SeedPlan } from './plan.js'
+import type { RowBatch } from './row-codec.js'
 
 /**
  * The rows of `msgstore seed`, generated without touching the database so that a
  * worker thread can build them while the main thread writes the previous batch.
- * Everything a row holds is decided here, ids and change sequence numbers
- * included: the writer checks, inside each batch's transaction, that the store
- * still stands where the plan says (see seed-store.ts).
+ * Here each message is decided (its mailbox, kind, time, folder and state, as a draft);
+ * draft-rows.ts gives the drafts their ids and change sequence numbers and encodes them.
+ * The writer checks, inside each batch's transaction, that the store still stands
+ * where the plan says (see batch-pipeline.ts).
  */
-
-interface Draft {
-  mailbox: PlannedMailbox
-  mailboxIndex: number
-  kind: SeedKind
-  type: MessageType
-  direction: Direction
-  readStatus: ReadStatus
-  messageStatus: MessageStatus
-  subject?: string
-  from: Party
-  to: Party[]
-  fromJson: string
-  toJson: string
-  digits: string
-  contact?: Contact
-  creationTime: number
-  lastModifiedTime: number
-  extra: MessageExtra
-  extraJson: string
-  /** `extraJson` is one of a kind (see MESSAGE_KIND). */
-  extraOnce: boolean
-  attachments: Payload[]
-}
 
 const DAY = 24 * 60 * 60 * 1000
 const random = Math.random
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
 
 const EMPTY_EXTRA = '{}'
-/** A seeded record is about 800 bytes. */
-const RECORD_BYTES_GUESS = 1024
 const VOICEMAIL_EXTRA: MessageExtra = { vmTranscriptionStatus: 'NotAvailable' }
 const VOICEMAIL_EXTRA_JSON = JSON.stringify(VOICEMAIL_EXTRA)
 
@@ -100,19 +66,15 @@ export class RowGenerator {
   private readonly counts: number[]
   private readonly groupSize: number
   private readonly faxExtras: { extra: MessageExtra; json: string }[]
-  private readonly seqs: number[]
   /** Per mailbox: messages still to generate, and what each capped folder may still take. */
   private readonly left: number[]
   private readonly budgets: Record<Folder, number>[]
-  private readonly storedConversations = new Set<number>()
-  private readonly codes = new StringCodes()
   /** Per mailbox: `to_parties` of its outbound messages (by contact) and of its inbound ones. */
   private readonly toJson: { outbound: string[]; inbound: string }[]
   private queue: { mailbox: number; time: number }[] = []
   private position = 0
   private nextMailbox = 0
-  private nextMessageId: number
-  private nextAttachmentId: number
+  private readonly rows: DraftRows
   private generated = 0
 
   constructor(private readonly plan: SeedPlan) {
@@ -123,7 +85,6 @@ export class RowGenerator {
       const extra: MessageExtra = { faxResolution: 'High', faxPageCount: fax.pages }
       return { extra, json: JSON.stringify(extra) }
     })
-    this.seqs = plan.mailboxes.map((m) => m.changeSeq)
     // Built once: a string made anew for every row would be hashed anew by the string table.
     this.toJson = plan.mailboxes.map((m) => ({
       outbound: m.contacts.map((c) => `[${c.partyJson}]`),
@@ -131,8 +92,7 @@ export class RowGenerator {
     }))
     this.left = [...this.counts]
     this.budgets = plan.mailboxes.map(() => ({ ...FOLDER_BUDGETS }))
-    this.nextMessageId = plan.nextMessageId
-    this.nextAttachmentId = plan.nextAttachmentId
+    this.rows = new DraftRows(plan)
   }
 
   /** The next batch, or undefined when every message is out. */
@@ -146,7 +106,7 @@ export class RowGenerator {
       const { mailbox, time } = this.queue[this.position++]!
       drafts[i] = this.draft(mailbox, time)
     }
-    return this.rows(drafts)
+    return this.rows.rows(drafts)
   }
 
   /** The next group of mailboxes' messages, in creation-time order. */
@@ -275,125 +235,6 @@ export class RowGenerator {
   }
 
   /** Ids, change sequence numbers and rendered records for a batch of drafts. */
-  private rows(drafts: Draft[]): RowBatch {
-    const firstMessageId = this.nextMessageId
-    const firstAttachmentId = this.nextAttachmentId
-    const messageCells: number[] = []
-    const attachmentCells: number[] = []
-    // The records go straight into one buffer of its own (not a slice of Node's pool), so
-    // that it can be transferred to the writing thread: no buffer per record.
-    let records = Buffer.allocUnsafeSlow(drafts.length * RECORD_BYTES_GUESS)
-    const recordEnds = new Uint32Array(drafts.length)
-    let recordBytes = 0
-    const conversations: RowBatch['conversations'] = []
-    const changes = new Map<number, { extensionId: string; before: number; added: number }>()
-    const byKind: Record<SeedKind, number> = { SMS: 0, MMS: 0, VoiceMail: 0, Fax: 0 }
-    drafts.forEach((d, i) => {
-      const { accountId, extensionId } = d.mailbox
-      const id = this.nextMessageId++
-      const index = d.mailboxIndex
-      let change = changes.get(index)
-      if (!change) {
-        change = { extensionId, before: this.seqs[index]!, added: 0 }
-        changes.set(index, change)
-      }
-      change.added++
-      const seq = ++this.seqs[index]!
-      byKind[d.kind]++
-      const conversationId = d.contact?.conversationId
-      if (d.contact && conversationId !== undefined && !this.storedConversations.has(conversationId)) {
-        this.storedConversations.add(conversationId)
-        conversations.push({
-          id: conversationId,
-          accountId,
-          participants: d.contact.participants,
-          createdAt: d.creationTime,
-        })
-      }
-      const attachments = d.attachments.map((p, position): Attachment => {
-        const a: Attachment = {
-          id: this.nextAttachmentId++,
-          type: p.type,
-          contentType: p.contentType,
-          size: p.size,
-        }
-        if (p.fileName !== undefined) a.fileName = p.fileName
-        if (p.vmDuration !== undefined) a.vmDuration = p.vmDuration
-        if (p.width !== undefined) a.width = p.width
-        if (p.height !== undefined) a.height = p.height
-        const row = [
-          a.id,
-          id,
-          accountId,
-          position,
-          p.type,
-          p.contentType,
-          p.fileName ?? null,
-          p.size,
-          p.blobKey,
-          p.extraJson,
-        ]
-        encodeAttachment(row, this.codes, attachmentCells)
-        return a
-      })
-      const message: Message = {
-        id,
-        accountId,
-        extensionId,
-        type: d.type,
-        direction: d.direction,
-        availability: 'Alive',
-        readStatus: d.readStatus,
-        messageStatus: d.messageStatus,
-        priority: 'Normal',
-        subject: d.subject,
-        from: d.from,
-        to: d.to,
-        conversationId,
-        creationTime: d.creationTime,
-        lastModifiedTime: d.lastModifiedTime,
-        extra: d.extra,
-        attachments,
-      }
-      const record = renderRecordText(message)
-      // At most 3 bytes of UTF-8 per UTF-16 unit: past that, Buffer.write would cut the text short.
-      if (recordBytes + record.length * 3 > records.length) {
-        const larger = Buffer.allocUnsafeSlow(Math.max(2 * records.length, recordBytes + record.length * 3))
-        records.copy(larger, 0, 0, recordBytes)
-        records = larger
-      }
-      recordBytes += records.write(record, recordBytes)
-      recordEnds[i] = recordBytes
-      const row: Cell[] = [
-        id,
-        accountId,
-        extensionId,
-        d.type,
-        d.direction,
-        'Alive',
-        d.readStatus,
-        d.messageStatus,
-      ]
-      row.push('Normal', d.subject ?? null, d.fromJson, d.toJson, d.digits, conversationId ?? null)
-      row.push(d.creationTime, d.lastModifiedTime, seq, d.extraJson)
-      encodeMessage(row, this.codes, messageCells, d.extraOnce)
-    })
-    return {
-      messages: drafts.length,
-      firstMessageId,
-      attachments: this.nextAttachmentId - firstAttachmentId,
-      firstAttachmentId,
-      strings: this.codes.takeFresh(),
-      onceStrings: this.codes.takeOnce(),
-      messageCells: Float64Array.from(messageCells),
-      records: new Uint8Array(records.buffer, records.byteOffset, recordBytes),
-      recordEnds,
-      attachmentCells: Float64Array.from(attachmentCells),
-      conversations,
-      changes: [...changes.values()],
-      byKind,
-    }
-  }
 }
 
 /** `total` split over `count` mailboxes in uneven shares (weights 0.5 to 1.5) that add up exactly. */

@@ -1,23 +1,18 @@
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
 import type { BlobStore } from '../blobs/blob-store.js'
 import type { Clock } from '../domain/clock.js'
 import { conversationIdOf, participantsKey } from '../domain/message/conversation.js'
-import type { AttachmentType, Party } from '../domain/message/model.js'
+import type { Party } from '../domain/message/model.js'
 import { GRANT_TYPES, PERMISSIONS } from '../domain/provisioning-file.js'
 import { hashPassword } from '../lib/secrets.js'
 import { provision } from '../services/provisioning/provisioning.js'
 import type { Database } from '../storage/database.js'
-import { BulkInsert, maxId, syncIdGenerator } from '../storage/repositories/bulk-insert.js'
+import { maxId, syncIdGenerator } from '../storage/repositories/bulk-insert.js'
 import { partyDigits } from '../storage/repositories/messages.js'
-import { ATTACHMENT_INSERT_COLUMNS, MESSAGE_INSERT_COLUMNS } from '../storage/repositories/row-columns.js'
 import type { DB } from '../storage/schema.js'
-import { AREAS, FIRST_NAMES, faxes, images, LAST_NAMES, recordings, smsTexts } from './payloads.js'
-import type { Payload, Payloads, PlannedMailbox, SeedKind, SeedPlan } from './plan.js'
-import { type RowBatch, RowDecoder } from './row-codec.js'
-import { RowGenerator } from './row-generator.js'
+import { BatchWriter, InlineSource, WorkerSource } from './batch-pipeline.js'
+import { AREAS, FIRST_NAMES, LAST_NAMES, storePayloads } from './payloads.js'
+import type { PlannedMailbox, SeedKind, SeedPlan } from './plan.js'
 import { SEED_APP, SEED_PASSWORD } from './seed-account.js'
 
 /**
@@ -282,203 +277,4 @@ function outsideContacts(taken: Set<string>, count: number): Party[] {
     out.push(party)
   }
   return out
-}
-
-// Attachment payloads ---------------------------------------------------------------
-
-async function storePayloads(blobs: BlobStore): Promise<{ payloads: Payloads; blobs: SeedResult['blobs'] }> {
-  const stats = { count: 0, bytes: 0 }
-  const put = async (bytes: Buffer) => {
-    const stored = await blobs.put(bytes)
-    stats.count++
-    stats.bytes += stored.size
-    return stored
-  }
-  const payload = (
-    type: AttachmentType,
-    contentType: string,
-    stored: { key: string; size: number },
-    more: { fileName?: string; vmDuration?: number; width?: number; height?: number } = {},
-  ): Payload => ({
-    type,
-    contentType,
-    size: stored.size,
-    blobKey: stored.key,
-    ...more,
-    extraJson: JSON.stringify({ vmDuration: more.vmDuration, width: more.width, height: more.height }),
-  })
-  const texts = []
-  for (const text of smsTexts()) {
-    texts.push({ text, payload: payload('Text', 'text/plain', await put(Buffer.from(text, 'utf8'))) })
-  }
-  const imagePayloads = []
-  for (const image of images()) {
-    imagePayloads.push(
-      payload('MmsAttachment', 'image/png', await put(image.bytes), {
-        fileName: image.fileName,
-        width: image.width,
-        height: image.height,
-      }),
-    )
-  }
-  const recordingPayloads = []
-  for (const recording of recordings()) {
-    recordingPayloads.push(
-      payload('AudioRecording', 'audio/x-wav', await put(recording.bytes), { vmDuration: recording.seconds }),
-    )
-  }
-  const faxPayloads = []
-  for (const fax of faxes()) {
-    faxPayloads.push({
-      ...payload('RenderedDocument', 'application/pdf', await put(fax.bytes)),
-      pages: fax.pages,
-    })
-  }
-  return {
-    payloads: { texts, images: imagePayloads, recordings: recordingPayloads, faxes: faxPayloads },
-    blobs: stats,
-  }
-}
-
-// Writing ---------------------------------------------------------------------------
-
-interface BatchSource {
-  next(): Promise<RowBatch | undefined>
-  close(): Promise<void>
-}
-
-class InlineSource implements BatchSource {
-  private readonly generator: RowGenerator
-
-  constructor(plan: SeedPlan) {
-    this.generator = new RowGenerator(plan)
-  }
-
-  async next() {
-    return this.generator.next()
-  }
-
-  async close() {}
-}
-
-/** Batches from a worker thread, which keeps `ahead` batches in the making. */
-class WorkerSource implements BatchSource {
-  private readonly worker: Worker
-  private readonly waiting: { resolve(batch: RowBatch | null): void; reject(err: Error): void }[] = []
-  private readonly requested: Promise<RowBatch | null>[] = []
-
-  constructor(plan: SeedPlan, ahead = 2) {
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js')
-    this.worker = new Worker(file, { workerData: plan })
-    this.worker.on('message', (batch: RowBatch | null) => this.waiting.shift()?.resolve(batch))
-    const fail = (err: Error) => {
-      for (const w of this.waiting.splice(0)) w.reject(err)
-    }
-    this.worker.on('error', fail)
-    this.worker.on('exit', (code) => fail(new Error(`seed worker exited with code ${code}`)))
-    for (let i = 0; i < ahead; i++) this.request()
-  }
-
-  async next() {
-    const batch = await this.requested.shift()!
-    if (!batch) return undefined
-    this.request()
-    return batch
-  }
-
-  async close() {
-    await this.worker.terminate()
-  }
-
-  private request(): void {
-    const answer = new Promise<RowBatch | null>((resolve, reject) => this.waiting.push({ resolve, reject }))
-    // Rejections are seen by whoever awaits the answer; a request never awaited must not crash the process.
-    answer.catch(() => {})
-    this.requested.push(answer)
-    this.worker.postMessage('next')
-  }
-}
-
-/** Writes batches of rows, one transaction each. */
-class BatchWriter {
-  attachments = 0
-  conversations = 0
-  private readonly messageRows = new BulkInsert('messages', MESSAGE_INSERT_COLUMNS)
-  private readonly attachmentRows = new BulkInsert('attachments', ATTACHMENT_INSERT_COLUMNS)
-  private readonly decoder = new RowDecoder()
-
-  constructor(private readonly db: Kysely<DB>) {}
-
-  async write(batch: RowBatch): Promise<void> {
-    const messages = this.decoder.messages(batch)
-    const attachments = this.decoder.attachments(batch)
-    await this.db.transaction().execute(async (trx) => {
-      // The rows carry ids and change sequence numbers planned at the start: check that they are still free.
-      const moved =
-        (await maxId(trx, 'messages')) >= batch.firstMessageId ||
-        (await maxId(trx, 'attachments')) >= batch.firstAttachmentId ||
-        !(await changeSeqsAre(trx, batch.changes))
-      if (moved) {
-        throw new Error(
-          'another writer changed the store while seeding; the batches written so far are complete, the rest was not written',
-        )
-      }
-      for (let i = 0; i < batch.conversations.length; i += 2000) {
-        await trx
-          .insertInto('conversations')
-          .values(
-            batch.conversations.slice(i, i + 2000).map((c) => ({
-              id: c.id,
-              account_id: c.accountId,
-              participants: c.participants,
-              created_at: c.createdAt,
-            })),
-          )
-          // No conflict target: the key is (id) on SQLite, (account_id, id) on PostgreSQL (migration 0006).
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-      }
-      await this.messageRows.insert(trx, messages)
-      await this.attachmentRows.insert(trx, attachments)
-      await addChangeSeqs(trx, batch.changes)
-    })
-    this.attachments += batch.attachments
-    this.conversations += batch.conversations.length
-  }
-}
-
-async function changeSeqsAre(db: Kysely<DB>, changes: RowBatch['changes']): Promise<boolean> {
-  const current = new Map<string, number>()
-  for (let i = 0; i < changes.length; i += 1000) {
-    const rows = await db
-      .selectFrom('mailboxes')
-      .select(['extension_id', 'change_seq'])
-      .where(
-        'extension_id',
-        'in',
-        changes.slice(i, i + 1000).map((c) => c.extensionId),
-      )
-      .execute()
-    for (const r of rows) current.set(r.extension_id, Number(r.change_seq))
-  }
-  return changes.every((c) => current.get(c.extensionId) === c.before)
-}
-
-/** Moves each mailbox's change sequence past its new messages: one statement per distinct count. */
-async function addChangeSeqs(db: Kysely<DB>, changes: RowBatch['changes']): Promise<void> {
-  const byCount = new Map<number, string[]>()
-  for (const { extensionId, added } of changes) {
-    const ids = byCount.get(added)
-    if (ids) ids.push(extensionId)
-    else byCount.set(added, [extensionId])
-  }
-  for (const [count, ids] of byCount) {
-    for (let i = 0; i < ids.length; i += 1000) {
-      await db
-        .updateTable('mailboxes')
-        .set((eb) => ({ change_seq: eb('change_seq', '+', count) }))
-        .where('extension_id', 'in', ids.slice(i, i + 1000))
-        .execute()
-    }
-  }
 }
