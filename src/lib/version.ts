@@ -1,7 +1,9 @@
 import fs from 'node:fs'
+import path from 'node:path'
+import { packageRoot } from './package-root.js'
 
-/** The version in package.json, read beside the built files (dist/ and src/ both sit one level below it). */
+/** The version in package.json. */
 export function packageVersion(): string {
-  const file = new URL('../../package.json', import.meta.url)
+  const file = path.join(packageRoot(), 'package.json')
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../../lib/package-root.js'
 
 /**
  * The OpenAPI description msgstore serves at `GET /restapi/openapi.json`: the operations of
@@ -22,11 +22,12 @@ interface Document {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 let reference: Document | undefined
 
 function referenceDocument(): Document {
-  reference ??= JSON.parse(fs.readFileSync(path.join(root, 'openapi/message-store.json'), 'utf8')) as Document
+  reference ??= JSON.parse(
+    fs.readFileSync(path.join(packageRoot(), 'openapi/message-store.json'), 'utf8'),
+  ) as Document
   return reference
 }
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type ApiError, errors } from '../../../domain/errors.js'
+import { packageRoot } from '../../../lib/package-root.js'
 import type { InboxLogin } from '../../../services/inbox/login.js'
 
 const TYPES: Record<string, string> = {
@@ -15,11 +15,9 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 }
 
-/** The built front end (`vite build` of web/inbox writes dist/inbox), found from this file's place in dist/ or src/. */
+/** The built front end (`vite build` of web/inbox writes dist/inbox). */
 export function inboxAssetsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url))
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
-  return path.join(dir, 'dist', 'inbox')
+  return path.join(packageRoot(), 'dist', 'inbox')
 }
 
 /**
