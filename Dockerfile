@@ -10,6 +10,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+# The web inbox's front end (built into dist/inbox) and the OpenAPI reference the server
+# serves its description from (GET /restapi/openapi.json).
+COPY web ./web
+COPY openapi ./openapi
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -21,6 +25,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/openapi ./openapi
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
