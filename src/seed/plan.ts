@@ -1,19 +1,12 @@
-import type { AttachmentType, Party } from '../domain/message/model.js'
+import type { Party } from '../domain/message/model.js'
+import type { AttachmentDraft } from '../storage/repositories/messages.js'
 
 /** What a seed writes, decided before any row is generated (seed-store.ts) and sent to the generator (row-generator.ts). */
 
 export type SeedKind = 'SMS' | 'MMS' | 'VoiceMail' | 'Fax'
 
-/** An attachment that every seeded message of its kind may point at. */
-export interface Payload {
-  type: AttachmentType
-  contentType: string
-  fileName?: string
-  size: number
-  blobKey: string
-  vmDuration?: number
-  width?: number
-  height?: number
+/** An attachment that every seeded message of its kind may point at: an API message's attachment, its `extra` column written once. */
+export interface Payload extends AttachmentDraft {
   /** The `attachments.extra` column. */
   extraJson: string
 }

@@ -9,6 +9,7 @@ import { parseIsoDate } from '../lib/iso.js'
 import { toE164 } from '../lib/phone.js'
 import { type AttachmentDraft, insertMessage } from '../storage/repositories/messages.js'
 import type { DB } from '../storage/schema.js'
+import { requireAccount } from './mailbox-access.js'
 import { companyTextOwners } from './sending/recipients.js'
 
 export const INBOUND_TYPES = ['SMS', 'MMS', 'VoiceMail', 'Fax'] as const
@@ -133,12 +134,7 @@ export class InboundService {
 
   /** Lands a message from the public network in the mailbox of every extension owning a `to` number. */
   async receive(accountId: string, req: InboundRequest, files: InboundFile[]) {
-    const account = await this.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', '=', accountId)
-      .executeTakeFirst()
-    if (!account) throw errors.notFound('accountId')
+    await requireAccount(this.db, accountId)
     const owners = await this.db
       .selectFrom('phone_numbers')
       .innerJoin('extensions', (join) =>

@@ -44,3 +44,21 @@ export function resolveAccount(principal: Principal, accountParam: string): stri
   if (accountParam === '~' || accountParam === principal.accountId) return principal.accountId
   throw errors.anotherAccount()
 }
+
+/**
+ * An account (and one of its extensions) named by an operator (admin calls, the command
+ * line), not by a caller's path: 404 `accountId` when the store has no such account, then
+ * 404 `extensionId` when the account has no such extension.
+ */
+export async function requireAccount(db: Kysely<DB>, accountId: string, extensionId?: string): Promise<void> {
+  const account = await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()
+  if (!account) throw errors.notFound('accountId')
+  if (extensionId === undefined) return
+  const extension = await db
+    .selectFrom('extensions')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', extensionId)
+    .executeTakeFirst()
+  if (!extension) throw errors.notFound('extensionId')
+}

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Clock } from '../domain/clock.js'
-import { errors } from '../domain/errors.js'
+import { requireAccount } from '../services/mailbox-access.js'
 import type { DB } from '../storage/schema.js'
 
 export interface ExtensionRef {
@@ -20,7 +20,7 @@ export async function expireTokens(
   ext: ExtensionRef,
   refresh: boolean,
 ): Promise<number> {
-  await requireExtension(db, ext)
+  await requireAccount(db, ext.accountId, ext.extensionId)
   const now = clock.now()
   const kinds = refresh ? (['access', 'refresh'] as const) : (['access'] as const)
   const result = await db
@@ -47,23 +47,7 @@ export async function expireTokens(
  * at or above the floor, which ISync takes again.
  */
 export async function expireSyncTokens(db: Kysely<DB>, ext: ExtensionRef): Promise<void> {
-  await requireExtension(db, ext)
+  await requireAccount(db, ext.accountId, ext.extensionId)
   await sql`update mailboxes set change_seq = change_seq + 1, sync_floor = change_seq + 1
     where account_id = ${ext.accountId} and extension_id = ${ext.extensionId}`.execute(db)
-}
-
-async function requireExtension(db: Kysely<DB>, ext: ExtensionRef): Promise<void> {
-  const account = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where('id', '=', ext.accountId)
-    .executeTakeFirst()
-  if (!account) throw errors.notFound('accountId')
-  const found = await db
-    .selectFrom('extensions')
-    .select('id')
-    .where('account_id', '=', ext.accountId)
-    .where('id', '=', ext.extensionId)
-    .executeTakeFirst()
-  if (!found) throw errors.notFound('extensionId')
 }

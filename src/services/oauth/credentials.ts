@@ -5,6 +5,7 @@ import { errors, oauthErrors } from '../../domain/errors.js'
 import { toE164 } from '../../lib/phone.js'
 import { randomToken, verifyPassword } from '../../lib/secrets.js'
 import type { DB } from '../../storage/schema.js'
+import { requireAccount } from '../mailbox-access.js'
 import type { TokenRequest } from './oauth.js'
 
 const JWT_ISSUER = 'msgstore'
@@ -23,12 +24,7 @@ export class Credentials {
   ) {}
 
   async issueJwt(accountId: string, extensionId: string): Promise<string> {
-    const account = await this.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', '=', accountId)
-      .executeTakeFirst()
-    if (!account) throw errors.notFound('accountId')
+    await requireAccount(this.db, accountId)
     const ext = await this.db
       .selectFrom('extensions')
       .select('id')
