@@ -1,12 +1,12 @@
-import { type Insertable, type Kysely, sql } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { Clock } from '../../domain/clock.js'
 import { errors, oauthErrors } from '../../domain/errors.js'
 import type { Principal } from '../../domain/principal.js'
 import { randomToken, sameSecret, sha256 } from '../../lib/secrets.js'
-import { PreparedStatement } from '../../storage/prepared.js'
 import type { DB, OAuthTokensTable } from '../../storage/schema.js'
 import { Credentials } from './credentials.js'
 import { PrincipalCache } from './principal-cache.js'
+import { tokenCaller } from './token-caller.js'
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const ACCESS_TTL = { min: 600, max: 3600, default: 3600 }
@@ -141,24 +141,10 @@ export class OAuthService {
       return cached.principal
     }
     const epoch = this.principals?.epoch ?? 0
-    // A statement compiled once, and an app's permission list parsed once per distinct
-    // list rather than per token.
-    // The session carries its extension's role and status (provisioning keeps them in
-    // step), so no tenant table is joined: the token names no account until it is read,
-    // and a store sharded by account keeps these tables apart (src/storage/tenancy.ts).
-    const { rows } = await principalStatement.execute(this.db, undefined, { hash: sha256(token) })
-    const row = rows[0]
-    if (!row || row.kind !== 'access' || row.status !== 'Enabled') throw errors.tokenInvalid()
-    const expiresAt = Number(row.expires_at)
+    const caller = await tokenCaller(this.db, token)
+    if (!caller || caller.kind !== 'access' || caller.status !== 'Enabled') throw errors.tokenInvalid()
+    const { expiresAt, principal } = caller
     if (expiresAt <= this.clock.now()) throw errors.tokenExpired()
-    const principal: Principal = {
-      accountId: row.account_id,
-      extensionId: row.extension_id,
-      role: row.role,
-      permissions: permissionSet(row.permissions),
-      sessionId: row.id,
-      clientId: row.client_id,
-    }
     this.principals?.set(token, principal, expiresAt, epoch)
     return principal
   }
@@ -271,43 +257,6 @@ export class OAuthService {
     }
     return info
   }
-}
-
-interface PrincipalRow {
-  kind: string
-  expires_at: number
-  id: string
-  client_id: string
-  account_id: string
-  extension_id: string
-  permissions: string
-  role: 'SuperAdmin' | 'User'
-  status: string | null
-}
-
-/** The caller of a token, whatever its kind and state (checked in `principal`). */
-const principalStatement = new PreparedStatement(
-  (
-    _shape: undefined,
-    v: { hash: string },
-  ) => sql<PrincipalRow>`select t.kind, t.expires_at, s.id, s.client_id,
-      s.account_id, s.extension_id, s.role, s.status, a.permissions
-    from oauth_tokens t
-    join oauth_sessions s on s.id = t.session_id
-    join apps a on a.client_id = s.client_id
-    where t.token_hash = ${v.hash}`,
-)
-
-const permissionSets = new Map<string, ReadonlySet<string>>()
-
-function permissionSet(json: string): ReadonlySet<string> {
-  let set = permissionSets.get(json)
-  if (!set) {
-    set = new Set(JSON.parse(json) as string[])
-    if (permissionSets.size > 1000) permissionSets.clear()
-    permissionSets.set(json, set)
-  }
-  return set
 }
 
 function clampTtl(text: string | undefined, range: { min: number; max: number; default: number }): number {
