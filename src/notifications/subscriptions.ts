@@ -10,6 +10,7 @@ import type { DB } from '../storage/schema.js'
 import { subscriptionErrors } from './errors.js'
 import { type EventFilter, parseFilter, resolveFilter } from './filters.js'
 import type { NotificationSettings } from './settings.js'
+import { asObject, normaliseTransport, webhookAddress, webhookExpiresIn } from './subscription-request.js'
 import { handshake } from './webhook-delivery.js'
 
 /**
@@ -21,8 +22,6 @@ export const SUBSCRIPTION_PERMISSION = 'SubscriptionWebhook'
 
 /** Subscriptions per extension per app (RingCentral's limit). */
 export const MAX_SUBSCRIPTIONS = 30
-const DEFAULT_WEBHOOK_EXPIRES_IN = 604_800
-const MAX_WEBHOOK_EXPIRES_IN = 315_360_000
 /** A WebSocket subscription lives with its session: the gateway's absolute timeout. */
 export const WEBSOCKET_EXPIRES_IN = 86_400
 
@@ -271,40 +270,6 @@ export class SubscriptionService {
     }
     return out
   }
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value))
-    throw errors.invalidParameter('body', 'Expected a JSON object.')
-  return value as Record<string, unknown>
-}
-
-function normaliseTransport(value: unknown): 'WebHook' | 'WebSocket' {
-  if (typeof value === 'string') {
-    if (value.toLowerCase() === 'webhook') return 'WebHook'
-    if (value.toLowerCase() === 'websocket') return 'WebSocket'
-    if (value.toLowerCase() === 'pubnub')
-      throw subscriptionErrors.invalidDeliveryMode('PubNub delivery is retired: use WebHook or WebSocket.')
-  }
-  throw subscriptionErrors.invalidDeliveryMode('transportType must be WebHook or WebSocket.')
-}
-
-/** http:// is allowed as well as https:// (local receivers rarely have certificates). */
-function webhookAddress(value: unknown): string {
-  if (typeof value === 'string' && value.length <= 2048) {
-    try {
-      const url = new URL(value)
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return value
-    } catch {}
-  }
-  throw subscriptionErrors.invalidDeliveryMode('address must be an http:// or https:// URL.')
-}
-
-function webhookExpiresIn(value: unknown): number {
-  if (value === undefined || value === null) return DEFAULT_WEBHOOK_EXPIRES_IN
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    throw errors.invalidParameter('expiresIn', 'Expected a positive integer number of seconds.')
-  return Math.min(value, MAX_WEBHOOK_EXPIRES_IN)
 }
 
 /**

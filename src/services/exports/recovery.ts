@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely'
 import { encodePayload } from '../../jobs/job.js'
-import { requeueBuild, takeOrphanedTasks, tasksWithoutJob } from '../../storage/repositories/export-tasks.js'
+import {
+  requeueBuild,
+  takeOrphanedTasks,
+  tasksWithoutJob,
+} from '../../storage/repositories/export-recovery.js'
 import { DEAD } from '../../storage/repositories/jobs.js'
 import type { DB } from '../../storage/schema.js'
 import { EXPORT_BUILD } from './jobs.js'
