@@ -4,6 +4,7 @@ import type { Cursor, Region, SyncFrame } from '../../domain/sync/frame.js'
 import type { DialectInfo } from '../dialects/dialect.js'
 import { PreparedStatement } from '../prepared.js'
 import type { DB } from '../schema.js'
+import { atLeast, bounds, col, filters, HIGH, inFrame, OLDER, older, recordOfM } from './sync-conditions.js'
 import { type FrameShape, type FrameValues, frameOf, frameShape, frameValues } from './sync-frame-shape.js'
 
 /**
@@ -31,74 +32,6 @@ export interface ChangedRecord {
   conversationId: number | null
   /** The pre-rendered record, as text; null for a tombstone. */
   record: string | null
-}
-
-type Alias = 'm' | 'n'
-
-/** Ids of the extra rows (never a message's): the mailbox's change sequence number; "older records exist". */
-const HIGH = 0
-const OLDER = -1
-
-const col = (alias: string, name: string) => sql.ref(`${alias}.${name}`)
-
-/** The record of message `m`, as text. */
-const recordOfM = (dialect: DialectInfo) => dialect.recordText(sql.ref('m.record'))
-
-/** The filters of a frame (type, direction, conversation) on messages aliased `alias`. */
-function filters(alias: Alias, frame: SyncFrame): RawBuilder<unknown>[] {
-  const conds: RawBuilder<unknown>[] = []
-  if (frame.types?.length) conds.push(sql`${col(alias, 'type')} in (${sql.join(frame.types)})`)
-  if (frame.directions?.length) conds.push(sql`${col(alias, 'direction')} in (${sql.join(frame.directions)})`)
-  if (frame.conversationId !== undefined)
-    conds.push(sql`${col(alias, 'conversation_id')} = ${frame.conversationId}`)
-  return conds
-}
-
-/** (creation_time, id) >= lower, spelt so that the creation_time range can use an index. */
-function atLeast(alias: string, lower: Cursor, idColumn = 'id'): RawBuilder<unknown> {
-  const ct = col(alias, 'creation_time')
-  return sql`${ct} >= ${lower[0]} and (${ct} > ${lower[0]} or ${col(alias, idColumn)} >= ${lower[1]})`
-}
-
-/** (creation_time, id) < below. */
-function under(alias: string, below: Cursor, idColumn = 'id'): RawBuilder<unknown> {
-  const ct = col(alias, 'creation_time')
-  return sql`${ct} <= ${below[0]} and (${ct} < ${below[0]} or ${col(alias, idColumn)} < ${below[1]})`
-}
-
-function bounds(alias: Alias, lower: Cursor, upper: number | null): RawBuilder<unknown>[] {
-  const conds = [atLeast(alias, lower)]
-  if (upper !== null) conds.push(sql`${col(alias, 'creation_time')} <= ${upper}`)
-  return conds
-}
-
-/** The Alive messages of the frame, newest of each conversation only when the frame says so. */
-function inFrame(mailbox: MailboxKey, frame: SyncFrame, region?: Region): RawBuilder<unknown> {
-  const conds = [
-    sql`m.account_id = ${mailbox.accountId}`,
-    sql`m.extension_id = ${mailbox.extensionId}`,
-    sql`m.availability = 'Alive'`,
-    ...filters('m', frame),
-    ...bounds('m', region?.lower ?? frame.lower, region?.upper ?? frame.upper),
-  ]
-  if (region?.below) conds.push(under('m', region.below))
-  if (region?.after !== undefined) conds.push(sql`m.creation_time > ${region.after}`)
-  if (frame.distinct) conds.push(newestOfConversation(frame))
-  return sql.join(conds, sql` and `)
-}
-
-/** No newer Alive message of the same conversation in the frame. */
-function newestOfConversation(frame: SyncFrame): RawBuilder<unknown> {
-  const n = [
-    sql`n.account_id = m.account_id`,
-    sql`n.extension_id = m.extension_id`,
-    sql`n.conversation_id = m.conversation_id`,
-    sql`n.availability = 'Alive'`,
-    ...filters('n', frame),
-    ...bounds('n', frame.lower, frame.upper),
-    sql`(n.creation_time > m.creation_time or (n.creation_time = m.creation_time and n.id > m.id))`,
-  ]
-  return sql`(m.conversation_id is null or not exists (select 1 from messages n where ${sql.join(n, sql` and `)}))`
 }
 
 interface RecordRow {
@@ -308,19 +241,4 @@ export async function regionRecords(
     from messages m where ${inFrame(mailbox, frame, region)}
     order by m.creation_time desc, m.id desc`.execute(db)
   return result.rows.map(toFrameRecord)
-}
-
-/**
- * One row when an Alive message of the frame's filters lies below the frame (older
- * than its lower bound): `olderRecordsExist`, as a branch of the statements above.
- */
-function older(mailbox: MailboxKey, frame: SyncFrame): RawBuilder<unknown> {
-  const conds = [
-    sql`m.account_id = ${mailbox.accountId}`,
-    sql`m.extension_id = ${mailbox.extensionId}`,
-    sql`m.availability = 'Alive'`,
-    ...filters('m', frame),
-    under('m', frame.lower),
-  ]
-  return sql`select 1 as one from messages m where ${sql.join(conds, sql` and `)} limit 1`
 }
