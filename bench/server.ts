@@ -11,7 +11,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { registerBenchRoutes } from './lib/bench-routes.js'
 
 const built = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'program.js')
-// The built code, not the sources: the figures are of what `npm start` runs.
+// The built code, not the sources: the figures are of the code `npm start` runs, here loaded
+// module by module (dist/main.js is the same code as one file, scripts/bundle.mjs, which only
+// starts sooner).
 const { runCli } = (await import(pathToFileURL(built).href)) as typeof import('../src/cli/program.js')
 
 runCli(process.argv, {
