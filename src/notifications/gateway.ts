@@ -1,27 +1,25 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { ApiError } from '../domain/errors.js'
 import { open } from '../lib/sealed.js'
 import type { OAuthService } from '../services/oauth/oauth.js'
 import type { FaultAction } from '../test-controls/faults/rules.js'
 import { envelope } from './events.js'
-import { filtersFromStored } from './filters.js'
 import { notificationCounters } from './metrics.js'
 import { reminderDue, reminderEvent, reminderOf } from './reminders.js'
 import type { NotificationSettings } from './settings.js'
 import type { SubscriptionService } from './subscriptions.js'
+import { ClientRequests } from './ws-client-requests.js'
 import { GATEWAY_LIMITS, WsSession } from './ws-session.js'
+import { WsSubscribers } from './ws-subscribers.js'
 
 /** Where the gateway listens, on the REST API's own port. */
 export const GATEWAY_PATH = '/ws'
 const PING_INTERVAL_MS = 30_000
 const PONG_TIMEOUT_MS = 10_000
 const REPLAY_DELAY_MS = 100
-const SUBSCRIPTION_PATH = /^\/restapi\/v1\.0\/subscription\/?$/
-const SUBSCRIPTION_ID_PATH = /^\/restapi\/v1\.0\/subscription\/([^/?]+)\/?$/
 
 type Frame = [Record<string, unknown>, unknown?]
 
@@ -32,37 +30,32 @@ export interface FaultCheck {
 }
 
 /**
- * Marks the REST calls the gateway makes on a ClientRequest's behalf: the fault rules were
- * applied to the frame already, so the HTTP hook must not apply them a second time. A
- * value of this process only, so no outside request can carry it.
- */
-export const GATEWAY_REQUEST_HEADER = 'x-msgstore-gateway-token'
-export const GATEWAY_REQUEST_MARK = randomBytes(18).toString('base64url')
-
-/**
  * The WebSocket gateway as RingCentral's clients speak it (reference/notes.md): the server
  * says ConnectionDetails first; ClientRequest frames create, refresh and delete the
  * session's subscription or make any other REST call, answered as the HTTP route would
- * answer it (dispatched through Fastify's `inject`, so the same route handlers, auth
- * and errors apply); notifications go out as ServerNotification with the `wsc` sequence.
+ * answer it (ws-client-requests.ts); notifications go out as ServerNotification with the
+ * `wsc` sequence to the sessions whose subscription names the mailbox (ws-subscribers.ts).
  */
 export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
   /** Sessions by wsc token (recovery) ... */
   private readonly sessions = new Map<string, WsSession>()
   /** ... and those with a subscription, by the mailboxes their filters name. */
-  private readonly byMailbox = new Map<string, Set<WsSession>>()
+  private readonly subscribers = new WsSubscribers()
+  /** What answers ClientRequest frames. */
+  private readonly requests: ClientRequests
   private sweeper?: NodeJS.Timeout
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly oauth: OAuthService,
-    private readonly subscriptions: SubscriptionService,
+    subscriptions: SubscriptionService,
     private readonly wsKey: Uint8Array,
     private readonly forget: (subscriptionId: string) => Promise<void>,
     timeouts: NotificationSettings['gateway'],
     private readonly faults?: FaultCheck,
   ) {
+    this.requests = new ClientRequests(app, oauth, subscriptions, this.subscribers)
     this.limits = { ...GATEWAY_LIMITS, ...timeouts }
     // Shortened timeouts are looked at often enough to be kept to within a quarter.
     this.checkMs = Math.max(
@@ -110,11 +103,11 @@ export class Gateway {
 
   /** Sessions whose subscription names the mailbox. */
   sessionsFor(accountId: string, extensionId: string): Iterable<WsSession> {
-    return this.byMailbox.get(`${accountId}/${extensionId}`) ?? []
+    return this.subscribers.sessionsFor(accountId, extensionId)
   }
 
   hasSubscribers(): boolean {
-    return this.byMailbox.size > 0
+    return !this.subscribers.empty
   }
 
   private async accept(ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> {
@@ -270,7 +263,7 @@ export class Gateway {
           headers: { 'Content-Type': 'application/json', ...fault.error.headers },
           answer: fault.error.body(),
         }
-      : await this.dispatch(session, meta, body ?? undefined)
+      : await this.requests.answer(session, meta, body ?? undefined)
     this.send(ws, [{ type: 'ClientRequest', messageId: meta.messageId, status, headers }, answer ?? null])
   }
 
@@ -281,106 +274,6 @@ export class Gateway {
     const action = await this.faults.check(method, String(meta.path ?? ''))
     if (action && action.delayMs > 0) await new Promise((r) => setTimeout(r, action.delayMs))
     return action
-  }
-
-  private async dispatch(
-    session: WsSession,
-    meta: Record<string, unknown>,
-    body: unknown,
-  ): Promise<{ status: number; headers: Record<string, string>; answer: unknown }> {
-    const method = String(meta.method ?? 'GET').toUpperCase()
-    const path = String(meta.path ?? '')
-    const pathOnly = path.split('?')[0]!
-    const caller = { principal: session.principal, wsSession: session.id }
-    try {
-      if (SUBSCRIPTION_PATH.test(pathOnly) && method === 'POST') {
-        const principal = await this.oauth.principal(session.accessToken)
-        caller.principal = principal
-        const info = await this.subscriptions.create({ ...caller, principal }, body)
-        this.setSubscription(session, info)
-        return {
-          status: 200,
-          headers: { 'Content-Type': 'application/json', 'WSG-SubscriptionId': String(info.id) },
-          answer: info,
-        }
-      }
-      const byId = SUBSCRIPTION_ID_PATH.exec(pathOnly)
-      if (
-        byId &&
-        session.subscription?.id === decodeURIComponent(byId[1]!) &&
-        (method === 'PUT' || method === 'DELETE')
-      ) {
-        if (method === 'PUT') {
-          const info = await this.subscriptions.update(caller, session.subscription.id, body ?? {})
-          this.setSubscription(session, info)
-          return { status: 200, headers: { 'Content-Type': 'application/json' }, answer: info }
-        }
-        await this.subscriptions.remove(caller, session.subscription.id)
-        this.setSubscription(session, undefined)
-        return { status: 204, headers: {}, answer: null }
-      }
-    } catch (err) {
-      if (err instanceof ApiError)
-        return { status: err.status, headers: { 'Content-Type': 'application/json' }, answer: err.body() }
-      throw err
-    }
-    // Any other REST call: answered by the HTTP route itself.
-    const query =
-      meta.query && typeof meta.query === 'object' ? (meta.query as Record<string, string>) : undefined
-    const extra =
-      meta.headers && typeof meta.headers === 'object' ? (meta.headers as Record<string, string>) : {}
-    const res = await this.app.inject({
-      method: method as 'GET',
-      url: path,
-      query,
-      headers: {
-        ...Object.fromEntries(
-          Object.entries(extra).filter(([k]) => !/^(authorization|host|content-length)$/i.test(k)),
-        ),
-        authorization: `Bearer ${session.accessToken}`,
-        [GATEWAY_REQUEST_HEADER]: GATEWAY_REQUEST_MARK,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const headers: Record<string, string> = {}
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v)
-    let answer: unknown = res.body
-    if (/json/.test(String(res.headers['content-type'] ?? ''))) {
-      try {
-        answer = res.body ? JSON.parse(res.body) : null
-      } catch {}
-    }
-    return { status: res.statusCode, headers, answer }
-  }
-
-  private setSubscription(session: WsSession, info: Record<string, unknown> | undefined): void {
-    this.unindex(session)
-    session.subscription = info
-      ? {
-          id: String(info.id),
-          filters: filtersFromStored(info.eventFilters as string[]),
-          info,
-          expiresAt: Date.parse(String(info.expirationTime)),
-        }
-      : undefined
-    if (!session.subscription) return
-    for (const f of session.subscription.filters) {
-      if (f.kind === 'reminder') continue
-      const key = `${f.accountId}/${f.extensionId}`
-      let set = this.byMailbox.get(key)
-      if (!set) {
-        set = new Set()
-        this.byMailbox.set(key, set)
-      }
-      set.add(session)
-    }
-  }
-
-  private unindex(session: WsSession): void {
-    for (const [key, set] of this.byMailbox) {
-      if (set.delete(session) && set.size === 0) this.byMailbox.delete(key)
-    }
   }
 
   /** Sends the renewal reminders due to this node's sessions (`now`: the store's clock). */
@@ -403,7 +296,7 @@ export class Gateway {
       const gone = session.disconnectedAt !== undefined && (session.ended || session.disconnectedAt <= limit)
       if (session.socket || !gone) continue
       this.sessions.delete(token)
-      this.unindex(session)
+      this.subscribers.remove(session)
       if (session.subscription) this.forget(session.subscription.id).catch(() => {})
     }
   }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { GATEWAY_REQUEST_HEADER, GATEWAY_REQUEST_MARK } from '../../notifications/gateway.js'
+import { GATEWAY_REQUEST_HEADER, GATEWAY_REQUEST_MARK } from '../../notifications/ws-client-requests.js'
 import type { TestControls } from '../../test-controls/controls.js'
 import type { Group } from '../../test-controls/rate-limits/limiter.js'
 import { throttlingGroup } from '../openapi/document.js'
