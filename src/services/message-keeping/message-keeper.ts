@@ -10,6 +10,7 @@ import {
   type KeptBytesOutcome,
   keptAttachments,
 } from '../../storage/repositories/kept-attachments.js'
+import { keptMailbox } from '../../storage/repositories/kept-mailboxes.js'
 import {
   advanceIdSequences,
   KeptIdTaken,
@@ -78,73 +79,12 @@ export class MessageKeeper {
     accountId: string,
     source: SourceExtension,
   ): Promise<MailboxKey & { extensionNumber: string; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
-      const account = await trx
-        .selectFrom('accounts')
-        .select('id')
-        .where('id', '=', accountId)
-        .executeTakeFirst()
-      if (!account)
-        throw new KeepRefused(`account ${accountId} does not exist in this store (provision it first)`)
-      const byId = await trx
-        .selectFrom('extensions')
-        .select(['id', 'extension_number'])
-        .where('account_id', '=', accountId)
-        .where('id', '=', source.id)
-        .executeTakeFirst()
-      const byNumber =
-        byId ??
-        (source.extensionNumber === undefined
-          ? undefined
-          : await trx
-              .selectFrom('extensions')
-              .select(['id', 'extension_number'])
-              .where('account_id', '=', accountId)
-              .where('extension_number', '=', source.extensionNumber)
-              .executeTakeFirst())
-      if (byNumber) {
-        // A provisioned extension always has its mailbox; an older store may lack one.
-        await trx
-          .insertInto('mailboxes')
-          .values({ extension_id: byNumber.id, account_id: accountId, change_seq: 0 })
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-        return {
-          accountId,
-          extensionId: byNumber.id,
-          extensionNumber: byNumber.extension_number,
-          created: false,
-        }
-      }
-      // Extension ids are unique in the whole store (a cross-account statement of storage/tenancy.ts).
-      const elsewhere = await trx
-        .selectFrom('extensions')
-        .select('id')
-        .where('id', '=', source.id)
-        .executeTakeFirst()
-      if (elsewhere)
-        throw new KeepRefused(`extension id ${source.id} belongs to another account of this store`)
-      const extensionNumber = source.extensionNumber ?? source.id
-      await trx
-        .insertInto('extensions')
-        .values({
-          id: source.id,
-          account_id: accountId,
-          extension_number: extensionNumber,
-          name: source.name ?? `Extension ${extensionNumber}`,
-          type: 'User',
-          role: 'User',
-          status: 'Enabled',
-          password_hash: null,
-          created_at: this.clock.now(),
-        })
-        .execute()
-      await trx
-        .insertInto('mailboxes')
-        .values({ extension_id: source.id, account_id: accountId, change_seq: 0 })
-        .execute()
-      return { accountId, extensionId: source.id, extensionNumber, created: true }
-    })
+    const found = await keptMailbox(this.db, accountId, source, this.clock.now())
+    if (found === 'no account')
+      throw new KeepRefused(`account ${accountId} does not exist in this store (provision it first)`)
+    if (found === 'id taken')
+      throw new KeepRefused(`extension id ${source.id} belongs to another account of this store`)
+    return found
   }
 
   /** Keeps one record (any JSON the API answers for a message); see keepMessages. */
