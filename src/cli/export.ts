@@ -9,7 +9,7 @@ import { writeZipAtomically } from '../exports/archive-store.js'
 import { planReportArchives, reportArchive } from '../exports/archive-writer.js'
 import { openReadConnection } from '../exports/read-connection.js'
 import { GIB, parseByteSize } from '../exports/settings.js'
-import { ZipMemory } from '../exports/zip.js'
+import { ZipMemory } from '../exports/zip-memory.js'
 import {
   countExportMessages,
   type ExportScope,

@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { BlobStore } from '../blobs/blob-store.js'
-import { writeZipFile, type ZipArchive, zipStream } from './zip.js'
+import { type ZipArchive, zipStream } from './zip.js'
+import { writeZipFile } from './zip-file.js'
 
 export interface SavedArchive {
   /** `file:<path relative to the store's folder>` or `blob:<key>`. */

@@ -15,12 +15,19 @@
  *   is what splitting attachments into archives of at most N bytes needs.
  */
 
-import fs from 'node:fs'
-import { Readable, Transform, Writable } from 'node:stream'
-import { finished } from 'node:stream/promises'
+import { Readable, Transform, type Writable } from 'node:stream'
 import yazl from 'yazl'
-import { SliceRing } from './slice-ring.js'
+import type { SliceRing } from './slice-ring.js'
 import { addBufferReleased, useNativeCrc32 } from './yazl-internals.js'
+import {
+  AHEAD_BYTES,
+  GATHER_BYTES,
+  LOOKAHEAD,
+  LOOKAHEAD_BYTES,
+  READ_AHEAD_MAX,
+  SMALL_CHUNK,
+  ZipMemory,
+} from './zip-memory.js'
 
 export interface ZipEntry {
   /** Path inside the archive (forward slashes, no leading slash). */
@@ -47,55 +54,6 @@ export interface ZipArchive {
   memory?: ZipMemory
 }
 
-/** Entries of at most this size are read whole ahead of their turn, several at once. */
-const READ_AHEAD_MAX = 256 * 1024
-/** Entries pulled and read ahead of the one being added, at most… */
-const LOOKAHEAD = 256
-/** …and bytes read ahead. */
-const LOOKAHEAD_BYTES = 4 * 1024 * 1024
-/** Output pieces smaller than this are gathered into chunks of about this size. */
-const SMALL_CHUNK = 16 * 1024
-const GATHER_BYTES = 256 * 1024
-/** Bytes added to the zip writer and not yet out of it, at most. */
-const AHEAD_BYTES = 2 * 1024 * 1024
-/**
- * The read-ahead's memory: what is read ahead and what the zip writer holds, so that a
- * slice is free again by the time the read-ahead needs it.
- */
-const RING_BYTES = LOOKAHEAD_BYTES + AHEAD_BYTES
-/** Bytes an archive file is written in. */
-const FILE_WRITE_BYTES = 1024 * 1024
-
-/**
- * The memory an archive's bytes move through: the read-ahead ring and the buffer an
- * archive file is written through. An export hands one from archive to archive, one
- * at a time: allocated for every archive, each would live long enough to be freed only
- * by a full collection, and several would pile up.
- */
-export class ZipMemory {
-  private ringInUse?: SliceRing
-  private fileInUse?: Buffer
-
-  /** `ringBytes`: the read-ahead's memory (tests make it small). */
-  constructor(private readonly ringBytes = RING_BYTES) {}
-
-  ring(): SliceRing {
-    this.ringInUse ??= new SliceRing(Math.max(this.ringBytes, READ_AHEAD_MAX))
-    return this.ringInUse
-  }
-
-  fileBuffer(): Buffer {
-    this.fileInUse ??= Buffer.allocUnsafeSlow(FILE_WRITE_BYTES)
-    return this.fileInUse
-  }
-
-  /** After a failed archive: a read or a write may still be under way into this memory, so the next archive gets new. */
-  discard(): void {
-    this.ringInUse = undefined
-    this.fileInUse = undefined
-  }
-}
-
 interface Pending {
   entry: ZipEntry
   /** Started for small entries of known size: the bytes, in the ring or a buffer of their own. */
@@ -111,7 +69,7 @@ interface Pending {
  * `counted`, and copies the ring's pieces (`ring.holds`) before it hands them to
  * `ring.passed`: the ring lends those bytes again.
  */
-type OutputStage = (ring: SliceRing, counted: (bytes: number) => void) => Writable
+export type OutputStage = (ring: SliceRing, counted: (bytes: number) => void) => Writable
 
 /**
  * A zip of `entries`, as a stream that honours backpressure. Entries are pulled from the
@@ -165,66 +123,8 @@ export function zipStream(
   return output!
 }
 
-/**
- * Writes a zip of `entries` into `file` (created or truncated, flushed to disk before
- * it is closed) and answers its size. Every byte goes through one buffer of its own,
- * written when full, so an archive of any size allocates almost nothing per entry.
- */
-export async function writeZipFile(
-  entries: AsyncIterable<ZipEntry>,
-  comment: string,
-  file: string,
-  memory = new ZipMemory(),
-): Promise<number> {
-  const handle = await fs.promises.open(file, 'w')
-  try {
-    const buffer = memory.fileBuffer()
-    let filled = 0
-    let size = 0
-    const flush = async () => {
-      let at = 0
-      while (at < filled) at += (await handle.write(buffer, at, filled - at)).bytesWritten
-      size += filled
-      filled = 0
-    }
-    let sink: Writable | undefined
-    const stage: OutputStage = (ring, counted) => {
-      sink = new Writable({
-        write(chunk: Buffer, _enc, done) {
-          counted(chunk.length)
-          let at = 0
-          const next = (): void => {
-            while (at < chunk.length) {
-              const n = chunk.copy(buffer, filled, at)
-              filled += n
-              at += n
-              if (filled === buffer.length) {
-                flush().then(next, done)
-                return
-              }
-            }
-            ring.passed(chunk)
-            done()
-          }
-          next()
-        },
-        final(done) {
-          flush().then(() => done(), done)
-        },
-      })
-      return sink
-    }
-    startZip(entries, comment, stage, memory)
-    await finished(sink!)
-    await handle.sync()
-    return size
-  } finally {
-    await handle.close()
-  }
-}
-
 /** Pulls `entries` into a yazl zip whose output goes to the stage `makeOutput` makes. */
-function startZip(
+export function startZip(
   entries: AsyncIterable<ZipEntry>,
   comment: string,
   makeOutput: OutputStage,

@@ -9,7 +9,9 @@ import { describe, test } from 'node:test'
 import zlib from 'node:zlib'
 import { attachmentFileName } from '../../src/exports/attachments-archive.js'
 import { storedEntryBound, zipEndBound } from '../../src/exports/yazl-internals.js'
-import { writeZipFile, type ZipEntry, ZipMemory, zipStream } from '../../src/exports/zip.js'
+import { type ZipEntry, zipStream } from '../../src/exports/zip.js'
+import { writeZipFile } from '../../src/exports/zip-file.js'
+import { ZipMemory } from '../../src/exports/zip-memory.js'
 import { unzip } from '../helpers/exports.js'
 
 async function collect(stream: Readable): Promise<Buffer> {
