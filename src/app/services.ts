@@ -131,13 +131,13 @@ export async function createServices(config: Config): Promise<StoreServices> {
   if (config.publicUrl) publicUrl.set(config.publicUrl)
   const jwtSecret = await serverSecret(db, 'jwt')
   const log = pino({ level: config.logLevel, ...logRedaction })
-  const jobs = new JobRunner(
+  const jobs = new JobRunner({
     db,
-    database.dialect,
+    dialect: database.dialect,
     clock,
     log,
-    clock instanceof ManualClock && clock.shared ? () => clock.refresh() : undefined,
-  )
+    syncClock: clock instanceof ManualClock && clock.shared ? () => clock.refresh() : undefined,
+  })
   jobs.register(deliveryStepJob())
   jobs.register(faxDispatchJob())
   // A single-node store has no other runner: claims left by a process that died are
@@ -155,7 +155,6 @@ export async function createServices(config: Config): Promise<StoreServices> {
   await scheduleSweeps(db, clock.now())
   const exports = new ExportService({
     db,
-    dialect: database.dialect,
     blobs,
     clock,
     publicUrl,
@@ -239,7 +238,6 @@ export async function createServices(config: Config): Promise<StoreServices> {
     close: async () => {
       controls.stop()
       await notifications.stop()
-      await exports.stop()
       await jobs.stop()
       await database.close()
     },

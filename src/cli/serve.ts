@@ -24,7 +24,6 @@ export async function serve(options: ServeOptions, extensions: HttpExtensions = 
   await app.listen({ port: config.port, host: config.host })
   services.jobs.start()
   await services.notifications.start()
-  services.exports.start()
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host

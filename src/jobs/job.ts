@@ -51,11 +51,39 @@ export interface TransactionalJob<P> extends JobBase<P> {
   handle(payload: P, ctx: JobContext<Transaction<DB>>): Promise<void>
 }
 
-/** A long job (an export): runs outside a transaction, under a lease, and must be safe to run again. */
+/**
+ * A long job (an export): runs outside a transaction, beside the runner's other work, under
+ * a claim the runner keeps renewing while it runs. Must be safe to run again: a claim
+ * ends with its node, and another node then takes the job over.
+ */
 export interface StandaloneJob<P> extends JobBase<P> {
   transactional: false
-  handle(payload: P, ctx: JobContext): Promise<void>
+  /** How many jobs of this kind run at once, across all nodes (default 4); the others wait, due. */
+  concurrency?: number
+  handle(payload: P, ctx: StandaloneContext): Promise<void>
 }
+
+export interface StandaloneContext extends JobContext {
+  claim: JobClaim
+}
+
+/** One node's claim on a standalone job, for one attempt. */
+export interface JobClaim {
+  /** Names this claim, unique across nodes and attempts: what the job writes as the owner of what it changes. */
+  readonly token: string
+  /** Which attempt this is, from 1. */
+  readonly attempt: number
+  /** No attempt follows if this one fails: the job must settle what it was doing (mark it failed). */
+  readonly last: boolean
+  /**
+   * Aborted, with a `ClaimEnded` reason, when the claim is lost (another node took the job
+   * over) or the runner stops. The job then stops where it is; it runs again from there.
+   */
+  readonly signal: AbortSignal
+}
+
+/** Thrown by (or for) a standalone job whose claim ended: not a failure, so not retried as one. */
+export class ClaimEnded extends Error {}
 
 /**
  * Adds a job. Call it with the transaction of the change that needs it, so both commit

@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010_test_controls.js'
 import * as m0012 from './migrations/0012_mirror_state.js'
 import * as m0013 from './migrations/0013_inbox_outbox_and_history.js'
 import * as m0014 from './migrations/0014_attachments_without_bytes.js'
+import * as m0015 from './migrations/0015_export_build_claim.js'
 import type { DB } from './schema.js'
 
 export interface Database {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0012_mirror_state': m0012,
   '0013_inbox_outbox_and_history': m0013,
   '0014_attachments_without_bytes': m0014,
+  '0015_export_build_claim': m0015,
 }
 
 class StaticMigrations implements MigrationProvider {

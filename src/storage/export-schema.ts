@@ -20,11 +20,10 @@ export interface ExportTasksTable {
   finish_time: number | null
   /** The newest message id when the archives were planned: later messages stay out, so a resumed task writes what it planned. */
   snapshot_message_id: number | null
-  /** Build attempts started so far. */
+  /** Which attempt of the build job started last. */
   attempts: ColumnType<number, number | undefined, number>
-  /** The node building the task, and until when (real time, ms) its claim holds unless renewed. */
-  lease_owner: string | null
-  lease_until: number | null
+  /** The job runner's claim building the task (see jobs/claims.ts): only it may write the task. */
+  build_claim: string | null
   last_error: string | null
   /** Store clock: when the archives are removed. */
   expires_at: number | null

@@ -35,7 +35,7 @@ for (const blobStore of ['fs', 'database'] as const) {
     async function advance(ms: number): Promise<void> {
       const clock = services.clock as ManualClock
       assert.equal(await clock.moveTo(clock.now() + ms), true)
-      await services.jobs.runDue()
+      await services.jobs.settle()
     }
 
     test('bytes written but not yet referenced survive a release; once the grace has passed they are freed', async () => {

@@ -25,8 +25,11 @@ for (const kind of databases) {
       const database = await open(kind)
       const clock = new ManualClock(Date.UTC(2030, 0, 1))
       const errors: string[] = []
-      const runner = new JobRunner(database.db, database.dialect, clock, {
-        error: (_o, msg) => errors.push(msg),
+      const runner = new JobRunner({
+        db: database.db,
+        dialect: database.dialect,
+        clock,
+        log: { error: (_o, msg) => errors.push(msg) },
       })
       const ran: string[] = []
       runner.register({

@@ -1,4 +1,4 @@
-import { type JobContext, type JobDefinition, jobKind } from '../../jobs/job.js'
+import { type JobDefinition, jobKind, type StandaloneContext } from '../../jobs/job.js'
 
 export interface ExportTaskPayload {
   taskId: string
@@ -6,11 +6,9 @@ export interface ExportTaskPayload {
 
 /**
  * Builds a message store report's archives. Long, so not transactional: it records each
- * finished archive and, run again after a crash, writes only the missing ones. A failed
- * attempt marks the task `AttemptFailed` and throws, and the runner tries again after its
- * backoff; the task itself counts attempts and turns `Failed` after the last, well before
- * the runner's own limit. (storage/repositories/export-tasks.ts finds these rows by their
- * version-1 payload text, `{"taskId":"…"}`: a new version must change that query too.)
+ * finished archive and, run again after a crash or by another node, writes only the
+ * missing ones. A failed attempt marks the task `AttemptFailed` and throws, and the runner
+ * tries again after its backoff; the last attempt turns the task `Failed` instead.
  */
 export const EXPORT_BUILD = jobKind<ExportTaskPayload>('export-build')
 
@@ -18,16 +16,21 @@ export const EXPORT_BUILD = jobKind<ExportTaskPayload>('export-build')
 export const EXPORT_EXPIRE = jobKind<ExportTaskPayload>('export-expire')
 
 export interface ExportJobHandlers {
-  build(taskId: string, ctx: JobContext): Promise<void>
-  expire(taskId: string, ctx: JobContext): Promise<void>
+  build(taskId: string, ctx: StandaloneContext): Promise<void>
+  expire(taskId: string, ctx: StandaloneContext): Promise<void>
 }
 
-export function exportJobs(exports: ExportJobHandlers): JobDefinition<ExportTaskPayload>[] {
+export function exportJobs(
+  exports: ExportJobHandlers,
+  settings: { concurrency: number; maxAttempts: number },
+): JobDefinition<ExportTaskPayload>[] {
   return [
     {
       kind: EXPORT_BUILD,
       transactional: false,
-      maxAttempts: 10,
+      // Tasks built at once across all nodes (--export-concurrency); the rest wait, Accepted.
+      concurrency: settings.concurrency,
+      maxAttempts: settings.maxAttempts,
       handle: (payload, ctx) => exports.build(payload.taskId, ctx),
     },
     {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { BlobStore } from '../../blobs/blob-store.js'
@@ -8,22 +7,19 @@ import { newTaskId, parseReportRequest, TASK_ID, type TaskStatus } from '../../d
 import type { Principal } from '../../domain/principal.js'
 import { ArchiveStores } from '../../exports/archive-store.js'
 import type { ExportSettings } from '../../exports/settings.js'
-import { enqueue, type JobContext } from '../../jobs/job.js'
+import { enqueue, type StandaloneContext } from '../../jobs/job.js'
 import type { JobRunner } from '../../jobs/runner.js'
-import type { DialectInfo } from '../../storage/dialects/dialect.js'
 import { findTask, insertTask, listArchives, type TaskRow } from '../../storage/repositories/export-tasks.js'
 import type { DB } from '../../storage/schema.js'
 import { resolveAccount } from '../mailbox-access.js'
-import { ExportBuild } from './build.js'
+import { ExportBuild, MAX_BUILD_ATTEMPTS } from './build.js'
 import { EXPORT_BUILD, exportJobs } from './jobs.js'
-import { ExportRecovery } from './recovery.js'
 
 /** The user permission the report calls need: an account administrator's. */
 const ADMIN_PERMISSION = 'Users'
 
 export interface ExportServiceDeps {
   db: Kysely<DB>
-  dialect: DialectInfo
   blobs: BlobStore
   clock: Clock
   /** The public base URL, as text and bytes (records carry a mark where it goes). */
@@ -69,25 +65,23 @@ export interface ArchiveDownload {
 /**
  * Message store reports (createMessageStoreReport and the calls that follow it): the
  * report API. Tasks run as jobs on the store clock and write zip archives: the build and
- * the expiry are in build.ts, the recovery of builds a stopped node left in
- * recovery.ts.
+ * the expiry are in build.ts. The job runner keeps a build's claim alive while it runs and
+ * hands the build to another node (or the next start) when its node stops.
  */
 export class ExportService {
-  readonly nodeId = randomBytes(8).toString('hex')
   private readonly db: Kysely<DB>
   private readonly stores: ArchiveStores
   private readonly builds: ExportBuild
-  private readonly recovery: ExportRecovery
 
   constructor(private readonly deps: ExportServiceDeps) {
     this.db = deps.db
     this.stores = new ArchiveStores(deps.dataDir, deps.blobs, deps.blobStore)
-    this.builds = new ExportBuild(deps, this.nodeId, this.stores)
-    this.recovery = new ExportRecovery(deps, this.nodeId)
+    this.builds = new ExportBuild(deps, this.stores)
   }
 
   registerJobs(jobs: JobRunner): void {
-    for (const job of exportJobs(this)) jobs.register(job)
+    const settings = { concurrency: this.deps.settings.concurrency, maxAttempts: MAX_BUILD_ATTEMPTS }
+    for (const job of exportJobs(this, settings)) jobs.register(job)
   }
 
   // The API ---------------------------------------------------------------------------
@@ -178,31 +172,17 @@ export class ExportService {
   }
 
   /** The build job (build.ts). */
-  build(taskId: string, ctx: JobContext): Promise<void> {
+  build(taskId: string, ctx: StandaloneContext): Promise<void> {
     return this.builds.build(taskId, ctx)
   }
 
   /** The expiry job (build.ts). */
-  expire(taskId: string, ctx: JobContext): Promise<void> {
+  expire(taskId: string, ctx: StandaloneContext): Promise<void> {
     return this.builds.expire(taskId, ctx)
   }
 
   /** Removes the archive files or blobs of a task whose rows are already gone (a reset of the store). */
   discardArchives(taskId: string, locations: string[]): Promise<void> {
     return this.stores.removeTask(taskId, locations)
-  }
-
-  /** Starts the sweep for tasks that stopped nodes left unfinished (servers only, not one-off commands). */
-  start(): void {
-    this.recovery.start()
-  }
-
-  stop(): Promise<void> {
-    return this.recovery.stop()
-  }
-
-  /** One sweep now (recovery.ts). */
-  sweep(startup: boolean): Promise<void> {
-    return this.recovery.sweep(startup)
   }
 }

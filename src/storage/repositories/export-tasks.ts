@@ -1,7 +1,7 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../schema.js'
 
-/** Message store report tasks: their rows, leases and archives, and the queries that recover them. */
+/** Message store report tasks: their rows and archives, written by the build's claim. */
 
 export type TaskRow = {
   id: string
@@ -72,80 +72,31 @@ export async function findTask(db: Kysely<DB>, id: string): Promise<TaskRow | un
   }
 }
 
-export type Acquired = 'acquired' | 'busy' | 'held' | 'finished'
-
 /**
- * Claims a task for one build attempt: `InProgress`, a lease to `owner` until
- * `leaseUntil` (real time), one more attempt. `busy` when `limit` other tasks hold a
- * live lease (the task turns `Pending`); `held` when another node's lease on it is still
- * live; `finished` when it is gone or over. The UPDATE repeats the lease condition, so
- * of two nodes racing for the same task only one gets it.
+ * Starts a build attempt: `InProgress`, written from now on only by `claim` (the job
+ * runner's claim, which no other node holds). The task as it is then, or undefined when
+ * it is gone or over.
  */
-export async function acquireTask(
+export async function startAttempt(
   db: Kysely<DB>,
   id: string,
-  owner: string,
-  realNow: number,
-  leaseUntil: number,
-  limit: number,
-): Promise<Acquired> {
-  const task = await db
-    .selectFrom('export_tasks')
-    .select(['status', 'lease_owner', 'lease_until'])
-    .where('id', '=', id)
-    .executeTakeFirst()
-  if (!task || ['Completed', 'Failed', 'Cancelled'].includes(task.status)) return 'finished'
-  if (task.lease_owner !== null && task.lease_owner !== owner && Number(task.lease_until) > realNow)
-    return 'held'
-  const running = await db
-    .selectFrom('export_tasks')
-    .select(sql<number>`count(*)`.as('n'))
-    .where('status', '=', 'InProgress')
-    .where('lease_until', '>', realNow)
-    .where('id', '<>', id)
-    .executeTakeFirstOrThrow()
-  if (Number(running.n) >= limit) {
-    await db
-      .updateTable('export_tasks')
-      .set({ status: 'Pending' })
-      .where('id', '=', id)
-      .where('status', 'in', ['Accepted', 'AttemptFailed'])
-      .execute()
-    return 'busy'
-  }
+  claim: string,
+  attempt: number,
+): Promise<TaskRow | undefined> {
   const result = await db
     .updateTable('export_tasks')
-    .set((eb) => ({
-      status: 'InProgress',
-      lease_owner: owner,
-      lease_until: leaseUntil,
-      attempts: eb('attempts', '+', 1),
-    }))
+    .set({ status: 'InProgress', build_claim: claim, attempts: attempt })
     .where('id', '=', id)
     .where('status', 'not in', ['Completed', 'Failed', 'Cancelled'])
-    .where((eb) =>
-      eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '=', owner), eb('lease_until', '<=', realNow)]),
-    )
     .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1 ? 'acquired' : 'held'
+  return Number(result.numUpdatedRows) === 1 ? findTask(db, id) : undefined
 }
 
-/** Extends the lease; false when the task is no longer this owner's. */
-export async function renewLease(db: Kysely<DB>, id: string, owner: string, until: number): Promise<boolean> {
-  const result = await db
-    .updateTable('export_tasks')
-    .set({ lease_until: until })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
-}
-
-/** Sets fields of a task this owner holds; false when it lost the lease. */
+/** Sets fields of a task if `claim` still builds it; false when another claim took it over. */
 export async function updateOwnedTask(
   db: Kysely<DB>,
   id: string,
-  owner: string,
+  claim: string,
   fields: {
     status?: string
     finishTime?: number
@@ -163,10 +114,10 @@ export async function updateOwnedTask(
       ...(fields.expiresAt !== undefined ? { expires_at: fields.expiresAt } : {}),
       ...(fields.snapshotMessageId !== undefined ? { snapshot_message_id: fields.snapshotMessageId } : {}),
       ...(fields.lastError !== undefined ? { last_error: fields.lastError?.slice(0, 2000) ?? null } : {}),
-      ...(fields.release ? { lease_owner: null, lease_until: null } : {}),
+      ...(fields.release ? { build_claim: null } : {}),
     })
     .where('id', '=', id)
-    .where('lease_owner', '=', owner)
+    .where('build_claim', '=', claim)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
@@ -198,17 +149,17 @@ export async function listArchives(db: Kysely<DB>, taskId: string): Promise<Arch
   }))
 }
 
-/** Records the planned archives and the snapshot they were planned on, together, if the owner still holds the task. */
+/** Records the planned archives and the snapshot they were planned on, together, if `claim` still builds the task. */
 export async function savePlan(
   db: Kysely<DB>,
   taskId: string,
   accountId: string,
-  owner: string,
+  claim: string,
   snapshotMessageId: number,
   archives: Pick<ArchiveRow, 'idx' | 'firstAttachmentId' | 'lastAttachmentId' | 'entries'>[],
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    if (!(await updateOwnedTask(trx, taskId, owner, { snapshotMessageId }))) return false
+    if (!(await updateOwnedTask(trx, taskId, claim, { snapshotMessageId }))) return false
     await trx.deleteFrom('export_archives').where('task_id', '=', taskId).execute()
     for (let i = 0; i < archives.length; i += 200) {
       await trx
@@ -234,7 +185,7 @@ export async function markArchiveDone(
   db: Kysely<DB>,
   taskId: string,
   idx: number,
-  owner: string,
+  claim: string,
   size: number,
   location: string,
 ): Promise<boolean> {
@@ -245,7 +196,7 @@ export async function markArchiveDone(
     .where('idx', '=', idx)
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('export_tasks').select('id').where('id', '=', taskId).where('lease_owner', '=', owner),
+        eb.selectFrom('export_tasks').select('id').where('id', '=', taskId).where('build_claim', '=', claim),
       ),
     )
     .executeTakeFirst()

@@ -27,6 +27,9 @@ export async function deleteJob(trx: Transaction<DB>, id: number): Promise<void>
   await trx.deleteFrom('jobs').where('id', '=', id).execute()
 }
 
+/** Which jobs a claim may take, by name: only these, or any but these. */
+export type JobNames = { only: readonly string[] } | { except: readonly string[] }
+
 /**
  * Claims up to `limit` jobs due at `now` (store clock) whose lease has lapsed
  * (`leaseNow`, real time). Claiming raises `attempts`, which also serves as the claim's
@@ -40,8 +43,9 @@ export async function claimDueJobs(
   leaseNow: number,
   leaseMs: number,
   limit: number,
+  names: JobNames,
 ): Promise<ClaimedJob[]> {
-  const due = db
+  let due = db
     .selectFrom('jobs')
     .select('id')
     .where('run_at', '<=', now)
@@ -49,6 +53,8 @@ export async function claimDueJobs(
     .orderBy('run_at')
     .orderBy('id')
     .limit(limit)
+  if ('only' in names) due = due.where('name', 'in', names.only)
+  else if (names.except.length) due = due.where('name', 'not in', names.except)
   const rows = await db
     .updateTable('jobs')
     .set((eb) => ({ attempts: eb('attempts', '+', 1), locked_until: leaseNow + leaseMs }))
@@ -73,6 +79,46 @@ export async function completeJob(db: Kysely<DB>, job: ClaimedJob): Promise<bool
   return Number(result.numDeletedRows) === 1
 }
 
+/** Extends the claim's lease; false when the claim is gone (completed, or taken over after it lapsed). */
+export async function renewClaim(db: Kysely<DB>, job: ClaimedJob, until: number): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ locked_until: until })
+    .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Gives a claim up before its lease lapses (its node is stopping), so the job is free again at once. */
+export async function releaseClaim(db: Kysely<DB>, job: ClaimedJob): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ locked_until: null })
+    .where('id', '=', job.id)
+    .where('attempts', '=', job.attempts)
+    .execute()
+}
+
+/** Which of `names` have jobs due at `now` and free to claim (no live lease at `leaseNow`). */
+export async function namesDue(
+  db: Kysely<DB>,
+  names: readonly string[],
+  now: number,
+  leaseNow: number,
+): Promise<string[]> {
+  if (names.length === 0) return []
+  const rows = await db
+    .selectFrom('jobs')
+    .select('name')
+    .distinct()
+    .where('name', 'in', names)
+    .where('run_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
+    .execute()
+  return rows.map((r) => r.name)
+}
+
 export async function retryJob(db: Kysely<DB>, job: ClaimedJob, runAt: number, error: string): Promise<void> {
   await db
     .updateTable('jobs')
@@ -89,6 +135,23 @@ export async function retryJob(db: Kysely<DB>, job: ClaimedJob, runAt: number, e
  */
 export async function releaseJobLeases(db: Kysely<DB>): Promise<void> {
   await db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null).execute()
+}
+
+/** How many live claims (leases not lapsed at `leaseNow`) jobs named `name` have, but for job `exceptId`. */
+export async function countLiveClaims(
+  db: Kysely<DB>,
+  name: string,
+  leaseNow: number,
+  exceptId?: number,
+): Promise<number> {
+  let query = db
+    .selectFrom('jobs')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('name', '=', name)
+    .where('locked_until', '>=', leaseNow)
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId)
+  const row = await query.executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /** How many jobs are due at `now` and not failed for good (claimed or not). */
@@ -111,18 +174,16 @@ export async function lockNextDueJob(
   trx: Transaction<DB>,
   now: number,
   leaseNow: number,
+  /** Names not to take (kinds already running as many jobs as they may). */
+  skip: readonly string[],
 ): Promise<ClaimedJob | undefined> {
-  const row = await trx
+  let query = trx
     .selectFrom('jobs')
     .select(['id', 'name', 'payload', 'attempts'])
     .where('run_at', '<=', now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
-    .orderBy('run_at')
-    .orderBy('id')
-    .limit(1)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst()
+  if (skip.length) query = query.where('name', 'not in', skip)
+  const row = await query.orderBy('run_at').orderBy('id').limit(1).forUpdate().skipLocked().executeTakeFirst()
   return row && { id: Number(row.id), name: row.name, payload: row.payload, attempts: Number(row.attempts) }
 }
 
