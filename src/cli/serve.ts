@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import { DEMO, ensureDemo } from '../app/demo.js'
 import { lockSqliteStore } from '../app/serve-lock.js'
-import { createServices } from '../app/services.js'
+import { startStore } from '../app/start-store.js'
 import { type Config, loadConfig, type ServeOptions } from '../config/config.js'
 import { ApiError } from '../domain/errors.js'
-import { buildHttp, type HttpExtensions } from '../http/server.js'
+import type { HttpExtensions } from '../http/server.js'
 import { randomToken } from '../lib/secrets.js'
 import { stopWhenNpmParentExits } from './parent-watch.js'
 
@@ -16,19 +16,15 @@ export async function serve(options: ServeOptions, extensions: HttpExtensions = 
   // --shared-store is the one way several processes may serve one SQLite store at once.
   const lock = config.sharedStore ? undefined : lockSqliteStore(config.databaseUrl)
   process.on('exit', () => lock?.release())
-  const services = await createServices(config)
-  if (config.provisionFile) await applyProvisionFile(services.provision, config.provisionFile)
-  const demoCreated = config.demo ? await ensureDemo(services) : false
-
-  const app = await buildHttp(services, extensions)
-  await app.listen({ port: config.port, host: config.host })
-  services.jobs.start()
-  await services.notifications.start()
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : config.port
-  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host
-  const listening = `http://${hostForUrl}:${port}`
-  if (!config.publicUrl) services.publicUrl.set(listening)
+  let demoCreated = false
+  const store = await startStore(config, {
+    extensions,
+    async beforeListen(services) {
+      if (config.provisionFile) await applyProvisionFile(services.provision, config.provisionFile)
+      demoCreated = config.demo ? await ensureDemo(services) : false
+    },
+  })
+  const { app, services, listening } = store
 
   if (config.adminTokenGenerated) console.log(`admin token: ${config.adminToken}`)
   if (demoCreated || config.demo) printDemo(config, services.publicUrl.value)
@@ -44,8 +40,7 @@ export async function serve(options: ServeOptions, extensions: HttpExtensions = 
     const timer = setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS)
     timer.unref()
     try {
-      await app.close()
-      await services.close()
+      await store.close()
       process.exit(0)
     } catch (err) {
       console.error(err)
