@@ -6,13 +6,11 @@ import {
   claimDueJobs,
   completeJob,
   countDueJobs,
-  countLiveClaims,
   DEAD,
   deleteJob,
   failLockedJob,
   leaseLockedJob,
   lockNextDueJob,
-  namesDue,
   retryJob,
 } from '../storage/repositories/jobs.js'
 import type { DB } from '../storage/schema.js'
@@ -26,6 +24,7 @@ import {
   type JobDefinition,
   type StandaloneJob,
 } from './job.js'
+import { claimWithRoom, kindHasRoom } from './kind-room.js'
 
 /** How long a batch of transactional jobs is claimed for on SQLite (real time); they run one after another. */
 const BATCH_LEASE_MS = 5 * 60_000
@@ -147,38 +146,23 @@ export class JobRunner {
         except: standalone,
       })
       for (const job of jobs) await this.run(job)
-      const started = await this.startStandalone(standalone, now)
-      if (jobs.length === 0 && started === 0) return
+      const started = await claimWithRoom(
+        this.db,
+        this.options.dialect,
+        standalone,
+        (name) => this.concurrencyOf(name),
+        now,
+        this.standaloneLeaseMs,
+      )
+      for (const job of started) this.startInBackground(job)
+      if (jobs.length === 0 && started.length === 0) return
     }
-  }
-
-  /**
-   * Where one process has the store (SQLite): claims the due standalone jobs there is room
-   * for, kind by kind (counted and claimed in one transaction, which SQLite runs alone),
-   * and starts them. Answers how many started.
-   */
-  private async startStandalone(names: string[], now: number): Promise<number> {
-    let started = 0
-    for (const name of await namesDue(this.db, names, now, Date.now())) {
-      const jobs = await this.db.transaction().execute(async (trx) => {
-        const leaseNow = Date.now()
-        const room = this.concurrencyOf(name) - (await countLiveClaims(trx, name, leaseNow))
-        if (room <= 0) return []
-        return claimDueJobs(trx, this.options.dialect, now, leaseNow, this.standaloneLeaseMs, room, {
-          only: [name],
-        })
-      })
-      for (const job of jobs) this.startInBackground(job)
-      started += jobs.length
-    }
-    return started
   }
 
   /**
    * Where rows can be locked: a transactional job runs in the transaction that locks
    * its row, so a crash frees it at once; a standalone job is leased there, if its kind
-   * has room (counted under a lock of the kind's name, so two nodes cannot both take the
-   * last place), and started beside. Answers whether a job was due.
+   * has room (kind-room.ts), and started beside. Answers whether a job was due.
    */
   private async runNextLocked(full: Set<string>): Promise<boolean> {
     let locked: ClaimedJob | undefined
@@ -192,13 +176,12 @@ export class JobRunner {
         if (!locked) return
         const definition = this.definitions.get(locked.name)
         if (!definition?.transactional) {
-          if (definition) {
-            await dialect.lockUntilCommit?.(trx, `jobs:${locked.name}`)
-            const running = await countLiveClaims(trx, locked.name, leaseNow, locked.id)
-            if (running >= this.concurrencyOf(locked.name)) {
-              full.add(locked.name)
-              return
-            }
+          if (
+            definition &&
+            !(await kindHasRoom(trx, dialect, locked, this.concurrencyOf(locked.name), leaseNow))
+          ) {
+            full.add(locked.name)
+            return
           }
           leased = await leaseLockedJob(trx, locked, leaseNow + this.standaloneLeaseMs)
           return

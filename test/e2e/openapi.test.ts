@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { FastifyInstance } from 'fastify'
-import { createServices, type Services } from '../../src/app/services.js'
-import { loadConfig } from '../../src/config/config.js'
 import { pathShape } from '../../src/http/openapi/document.js'
 import { registeredApiRoutes } from '../../src/http/routes/openapi.js'
-import { buildHttp } from '../../src/http/server.js'
-import { databaseFor, type RunningServer, startServer, tempDir } from '../helpers/server.js'
+import { type InProcessServer, startInProcess } from '../helpers/in-process.js'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch']
 
@@ -25,13 +21,14 @@ function operations(doc: any): { method: string; shape: string; group?: string }
   return out
 }
 
-describe('GET /restapi/openapi.json', () => {
-  let server: RunningServer
-  before(async () => {
-    server = await startServer()
-  })
-  after(() => server.stop())
+// One msgstore in this process: the file reads the route table, which only the app at hand shows.
+let server: InProcessServer
+before(async () => {
+  server = await startInProcess()
+})
+after(() => server.stop())
 
+describe('GET /restapi/openapi.json', () => {
   test('served without a token, OpenAPI 3, naming this server', async () => {
     const res = await fetch(`${server.baseUrl}/restapi/openapi.json`)
     assert.equal(res.status, 200)
@@ -57,25 +54,12 @@ describe('GET /restapi/openapi.json', () => {
 })
 
 describe('the description and the routes cannot drift apart', () => {
-  let services: Services
-  let app: FastifyInstance
-  before(async () => {
-    const dir = tempDir()
-    const database = (await databaseFor(dir)) ?? `sqlite:${dir}/msgstore.db`
-    services = await createServices(loadConfig({ data: dir, database, demo: false }, {}, () => 'token'))
-    services.publicUrl.set('http://127.0.0.1:1')
-    app = await buildHttp(services)
-    await app.ready()
-  })
-  after(async () => {
-    await app.close()
-    await services.close()
-  })
+  const app = () => server.store.app
 
   test('every registered REST and OAuth route is described, and every described operation is a route', async () => {
-    const routes = registeredApiRoutes(app)
+    const routes = registeredApiRoutes(app())
     assert.ok(routes.length > 15, `routes: ${routes.length}`)
-    const res = await app.inject({ method: 'GET', url: '/restapi/openapi.json' })
+    const res = await app().inject({ method: 'GET', url: '/restapi/openapi.json' })
     const described = operations(res.json())
     const describedNames = new Set(described.map((o) => `${o.method} ${o.shape}`))
     const routeNames = new Set(routes.map((r) => `${r.method} ${pathShape(r.url)}`))
@@ -92,7 +76,7 @@ describe('the description and the routes cannot drift apart', () => {
   })
 
   test('every described operation but the description itself has a throttling group', async () => {
-    const res = await app.inject({ method: 'GET', url: '/restapi/openapi.json' })
+    const res = await app().inject({ method: 'GET', url: '/restapi/openapi.json' })
     const missing = operations(res.json()).filter(
       (o) => !o.group && !o.shape.endsWith('openapi.json') && !o.shape.startsWith('/restapi/oauth/'),
     )

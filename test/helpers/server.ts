@@ -119,18 +119,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     dataDir,
     process: child,
     output: () => out,
-    async admin(method, pathname, body) {
-      const res = await fetch(`${baseUrl}${pathname}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      const text = await res.text()
-      return { status: res.status, body: text ? JSON.parse(text) : undefined }
-    },
+    admin: adminCaller(baseUrl),
     async stop() {
       if (child.exitCode !== null) return child.exitCode
       child.kill('SIGTERM')
@@ -141,6 +130,22 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       child.kill('SIGKILL')
       await exited
     },
+  }
+}
+
+/** Calls the admin API of the server at `baseUrl` with the tests' admin token. */
+export function adminCaller(baseUrl: string): RunningServer['admin'] {
+  return async (method, pathname, body) => {
+    const res = await fetch(`${baseUrl}${pathname}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : undefined }
   }
 }
 
