@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely'
 import type { DialectInfo } from '../dialects/dialect.js'
 import type { DB } from '../schema.js'
 
@@ -27,6 +27,12 @@ export async function deleteJob(trx: Transaction<DB>, id: number): Promise<void>
   await trx.deleteFrom('jobs').where('id', '=', id).execute()
 }
 
+/** No live claim holds the job: never claimed, released, or its lease lapsed before `leaseNow` (real time). */
+function unclaimed(leaseNow: number) {
+  return (eb: ExpressionBuilder<DB, 'jobs'>) =>
+    eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)])
+}
+
 /** Which jobs a claim may take, by name: only these, or any but these. */
 export type JobNames = { only: readonly string[] } | { except: readonly string[] }
 
@@ -49,7 +55,7 @@ export async function claimDueJobs(
     .selectFrom('jobs')
     .select('id')
     .where('run_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
+    .where(unclaimed(leaseNow))
     .orderBy('run_at')
     .orderBy('id')
     .limit(limit)
@@ -114,7 +120,7 @@ export async function namesDue(
     .distinct()
     .where('name', 'in', names)
     .where('run_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
+    .where(unclaimed(leaseNow))
     .execute()
   return rows.map((r) => r.name)
 }
@@ -181,7 +187,7 @@ export async function lockNextDueJob(
     .selectFrom('jobs')
     .select(['id', 'name', 'payload', 'attempts'])
     .where('run_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', leaseNow)]))
+    .where(unclaimed(leaseNow))
   if (skip.length) query = query.where('name', 'not in', skip)
   const row = await query.orderBy('run_at').orderBy('id').limit(1).forUpdate().skipLocked().executeTakeFirst()
   return row && { id: Number(row.id), name: row.name, payload: row.payload, attempts: Number(row.attempts) }
