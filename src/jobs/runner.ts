@@ -218,7 +218,7 @@ export class JobRunner {
       return
     }
     if (!definition.transactional) {
-      // Standalone kinds are claimed apart (startStandalone); one registered late runs here.
+      // Standalone kinds are claimed apart (kind-room.ts); one registered after the claim runs here.
       this.startInBackground(job)
       return
     }

@@ -112,13 +112,14 @@ for (const kind of databases) {
     })
 
     test('a job that outlasts its lease keeps its claim: no other runner starts it again', async () => {
-      const { database, clock, runs, runner, jobsLeft } = await setup({ leaseMs: 150 })
+      const { database, clock, runs, runner, jobsLeft } = await setup({ leaseMs: 600 })
       const [a, b] = [runner(), runner()]
       await enqueue(database.db, SLOW, { n: 1 }, clock.now())
       await a.runDue()
       await until('the job running', () => runs.length === 1)
-      // Five leases long, with the other runner looking for due work all along.
-      const end = Date.now() + 750
+      // Five leases long, with the other runner looking for due work all along. (A lease of 600 ms,
+      // renewed every 200 ms, holds through the pauses of a busy machine.)
+      const end = Date.now() + 3000
       while (Date.now() < end) {
         await b.runDue()
         await new Promise((resolve) => setTimeout(resolve, 25))
