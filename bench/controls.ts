@@ -1,118 +1,157 @@
 /**
- * The cost of the test controls when unused: the list route (unfiltered, perPage 100, the
- * polling shape) on a server as shipped (journal on, no fault rules, rate limits off)
- * against the same build with the controls' hooks not registered
- * (bench/server.ts with MSGSTORE_BENCH_CONTROLS_OFF=1). Each server reads its own copy of one
- * seeded store, and both are loaded at the same time in each round, so that the machine's
- * drifting speed falls on both alike.
+ * The cost of the test controls when unused: the list route on a server as shipped
+ * (journal on, no fault rules, rate limits off) against the same build with the controls'
+ * hooks not registered (bench/server.ts with MSGSTORE_BENCH_CONTROLS_OFF=1), for two
+ * shapes of the list route:
  *
- *   npm run bench:controls        (BENCH_CONTROLS_MESSAGES, BENCH_CONTROLS_SECONDS, BENCH_CONTROLS_ROUNDS,
- *                                 BENCH_SERVER_NODE_ARGS)
- *   BENCH_CONTROLS_SAME=1         both servers without the controls: the method's own spread
+ *   polling   one query again and again (unfiltered, perPage 100): the shape of an app
+ *             waiting for new messages, answered from the pages the route keeps
+ *   browsing  a query never repeated (each request its own dateFrom): every page built
+ *             afresh, the journal keeping a new 90 KB answer each time
+ *
+ * Method: many pairs of fresh servers, both idle but one while the other is loaded, in
+ * short rounds that alternate between them (ABBA…), each server's rounds summed. The
+ * machine's speed drifts over a minute; rounds of two seconds give both servers the same
+ * share of it. Each server is measured alone on the servers' core: loaded at the same time,
+ * as an earlier version of this bench did, the two servers' costs an answer depended on how
+ * the scheduler interleaved them, and the one started first read up to 20% slower.
+ *
+ * Why many fresh pairs rather than many rounds of one pair: a pair of identical builds kept
+ * a bias of its own, up to ±5% over all its rounds (which process got which memory, which
+ * was started first), so rounds of one pair are not independent samples. The median over
+ * pairs is what the controls cost. In half the pairs the server with the controls is
+ * started first.
+ *
+ *   npm run bench:controls        (BENCH_CONTROLS_MESSAGES, BENCH_CONTROLS_PAIRS, BENCH_CONTROLS_ROUNDS, BENCH_CONTROLS_SECONDS,
+ *                                 BENCH_CONTROLS_SHAPES=polling,browsing, BENCH_SERVER_NODE_ARGS)
+ *   BENCH_CONTROLS_SAME=1         both servers without the controls (an A/A run): the method's own spread
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { passwordLogin } from './lib/http.js'
-import { type Measurement, measure } from './lib/load.js'
+import { combine, type LoadRequest, type Measurement, measure } from './lib/load.js'
 import { removeDir, runSeed, type Server, startServer, waitIdle } from './lib/processes.js'
 
 const messages = Number(process.env.BENCH_CONTROLS_MESSAGES ?? 20_000)
-const seconds = Number(process.env.BENCH_CONTROLS_SECONDS ?? 5)
-const rounds = Number(process.env.BENCH_CONTROLS_ROUNDS ?? 8)
+const pairs = Number(process.env.BENCH_CONTROLS_PAIRS ?? 8)
+const rounds = Number(process.env.BENCH_CONTROLS_ROUNDS ?? 4)
+const seconds = Number(process.env.BENCH_CONTROLS_SECONDS ?? 2)
 /** Both servers the same build without the controls (an A/A run): what the method reads as cost when there is none. */
 const same = process.env.BENCH_CONTROLS_SAME === '1'
 const CONNECTIONS = 32
+/** Unmeasured load of each server before its pair's rounds: a fresh server runs at half speed at first (compiling, filling caches). */
+const WARMUP_SECONDS = 3
+const TARGET = 0.05
+const shapes = (process.env.BENCH_CONTROLS_SHAPES ?? 'polling,browsing').split(',') as Shape[]
 /** Flags for both servers' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (as for bench/run.ts). */
 const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 
-/** Starts a server over `dir` with the controls' hooks (`controls`) or without them. */
-async function start(dir: string, controls: boolean): Promise<Server> {
+type Shape = 'polling' | 'browsing'
+
+/** Starts a server over its own copy of the seeded store, with the controls' hooks (`controls`) or without. */
+async function start(seeded: string, copy: string, controls: boolean): Promise<Server> {
+  // Each server its own copy: two processes over one SQLite file share its lock and WAL
+  // index, and whichever took them first ran up to 10% faster.
+  fs.rmSync(copy, { recursive: true, force: true })
+  fs.cpSync(seeded, copy, { recursive: true })
   if (!controls || same) process.env.MSGSTORE_BENCH_CONTROLS_OFF = '1'
   try {
-    return await startServer(dir, nodeArgs)
+    return await startServer(copy, nodeArgs)
   } finally {
     delete process.env.MSGSTORE_BENCH_CONTROLS_OFF
   }
 }
 
+function median(values: number[]): number {
+  const s = [...values].sort((x, y) => x - y)
+  return (s[Math.floor((s.length - 1) / 2)]! + s[Math.floor(s.length / 2)]!) / 2
+}
+
+const percent = (ratio: number) => `${(100 * ratio).toFixed(1)}%`
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msgstore-bench-controls-'))
 try {
-  const { summary } = await runSeed(path.join(dir, 'seeded'), {
-    accounts: 1,
-    extensionsPerAccount: 10,
-    messages,
-  })
-  // Each server reads its own copy of the store: two processes over one SQLite file share
-  // its lock and WAL index, and whichever took them first ran up to 10% faster.
-  const copies = { on: path.join(dir, 'on'), off: path.join(dir, 'off') }
-  for (const copy of Object.values(copies)) fs.cpSync(path.join(dir, 'seeded'), copy, { recursive: true })
+  const seeded = path.join(dir, 'seeded')
+  const { summary } = await runSeed(seeded, { accounts: 1, extensionsPerAccount: 10, messages })
   const user = summary.accounts[0]!.extensions[1]!
-  const dateFrom = new Date(Date.now() - 40 * 86_400_000).toISOString()
-  const request = async (baseUrl: string) => ({
-    path: `/restapi/v1.0/account/~/extension/~/message-store?dateFrom=${dateFrom}&perPage=100`,
-    headers: {
+  const listPath = (dateFrom: Date) =>
+    `/restapi/v1.0/account/~/extension/~/message-store?dateFrom=${dateFrom.toISOString()}&perPage=100`
+  const from = new Date(Date.now() - 40 * 86_400_000)
+  let browsed = 0
+  const request = async (baseUrl: string, shape: Shape): Promise<LoadRequest> => {
+    const headers = {
       authorization: `Bearer ${await passwordLogin(baseUrl, summary.app, user.phoneNumber, summary.password)}`,
-    },
-  })
-  // Server CPU per answer (µs), printed beside: the figure least moved by other work.
+    }
+    if (shape === 'polling') return { path: listPath(from), headers }
+    // A millisecond earlier for every request, across all pairs: no query is ever answered twice.
+    const base = ++browsed * 10_000_000
+    return {
+      path: listPath(from),
+      headers,
+      pathFor: (n) => listPath(new Date(from.getTime() - base - n)),
+    }
+  }
+  // Server CPU per answer (µs), printed beside: what each server spent, whatever its share of the machine.
   const cpuPerAnswer = (m: Measurement) => (1e6 * (m.serverCpu ?? 0)) / m.requestsPerSecond
-  const ratios: number[] = []
-  // Half the rounds with the server with controls started first, half the other way round:
-  // whichever of two servers was started first ran 8–14% slower than the other in either
-  // order, which the first bench of this kind counted as the controls' cost.
-  for (const controlsFirst of [true, false]) {
-    const first = await start(controlsFirst ? copies.on : copies.off, controlsFirst)
-    const second = await start(controlsFirst ? copies.off : copies.on, !controlsFirst).catch(
-      async (err: unknown) => {
+
+  const results: { shape: Shape; ratio: number; low: number; high: number }[] = []
+  for (const shape of shapes) {
+    const ratios: number[] = []
+    for (let pair = 1; pair <= pairs; pair++) {
+      const controlsFirst = pair % 2 === 1
+      const first = await start(seeded, path.join(dir, 'a'), controlsFirst)
+      const second = await start(seeded, path.join(dir, 'b'), !controlsFirst).catch(async (err: unknown) => {
         await first.stop()
         throw err
-      },
-    )
-    const [on, off] = controlsFirst ? [first, second] : [second, first]
-    try {
-      await Promise.all([waitIdle(on.pid), waitIdle(off.pid)])
-      const withControls = await request(on.baseUrl)
-      const without = await request(off.baseUrl)
-      // A first round, not counted: in it both servers ran at half their later speed and
-      // their ratio strayed by up to 12% (compiling, filling caches).
-      await Promise.all([
-        measure(on.baseUrl, withControls, CONNECTIONS, seconds, 0),
-        measure(off.baseUrl, without, CONNECTIONS, seconds, 0),
-      ])
-      for (let round = 1; round <= Math.ceil(rounds / 2); round++) {
-        // Both servers at once, on the same core(s), each with its own connections: whatever
-        // share of the cores other work leaves, the scheduler splits it evenly between two
-        // busy processes, so their ratio is the ratio of their costs an answer. Loaded one
-        // after the other, the machine's drift between the two steps went into the ratio.
-        // The load generator started first in a round gave its server up to 3% more in a
-        // run of two identical builds: each server's load is started first in half the rounds.
-        const loadOn = () => measure(on.baseUrl, withControls, CONNECTIONS, seconds, 1, [on.pid])
-        const loadOff = () => measure(off.baseUrl, without, CONNECTIONS, seconds, 1, [off.pid])
-        const [a, b] =
-          round % 2 === 1
-            ? await Promise.all([loadOn(), loadOff()])
-            : await Promise.all([loadOff(), loadOn()]).then(([x, y]) => [y, x] as const)
+      })
+      const [on, off] = controlsFirst ? [first, second] : [second, first]
+      try {
+        await Promise.all([waitIdle(on.pid), waitIdle(off.pid)])
+        const withControls = await request(on.baseUrl, shape)
+        const without = await request(off.baseUrl, shape)
+        const load =
+          (server: Server, req: LoadRequest) =>
+          (secs = seconds) =>
+            measure(server.baseUrl, req, CONNECTIONS, secs, 0, [server.pid])
+        const loadOn = load(on, withControls)
+        const loadOff = load(off, without)
+        for (const warm of controlsFirst ? [loadOn, loadOff] : [loadOff, loadOn]) await warm(WARMUP_SECONDS)
+        const measured: { on: Measurement[]; off: Measurement[] } = { on: [], off: [] }
+        for (let round = 0; round < rounds; round++) {
+          const onFirst = (round % 4 === 0 || round % 4 === 3) === controlsFirst
+          for (const which of onFirst ? (['on', 'off'] as const) : (['off', 'on'] as const))
+            measured[which].push(await (which === 'on' ? loadOn : loadOff)())
+        }
+        const a = combine(measured.on, seconds)
+        const b = combine(measured.off, seconds)
         if (a.non2xx + a.errors + b.non2xx + b.errors > 0) throw new Error('a request failed')
         ratios.push(a.requestsPerSecond / b.requestsPerSecond)
         console.log(
-          `${controlsFirst ? 'controls started first' : 'controls started second'}, round ${round}: ` +
+          `${shape}, pair ${pair} (controls started ${controlsFirst ? 'first' : 'second'}): ` +
             `controls unused ${Math.round(a.requestsPerSecond)} req/s (p99 ${a.p99Ms} ms, ${cpuPerAnswer(a).toFixed(0)} µs CPU an answer), ` +
-            `disabled ${Math.round(b.requestsPerSecond)} req/s (p99 ${b.p99Ms} ms, ${cpuPerAnswer(b).toFixed(0)} µs): ${(100 * ratios.at(-1)!).toFixed(1)}%`,
+            `disabled ${Math.round(b.requestsPerSecond)} req/s (p99 ${b.p99Ms} ms, ${cpuPerAnswer(b).toFixed(0)} µs): ${percent(ratios.at(-1)!)}`,
         )
+      } finally {
+        await first.stop()
+        await second.stop()
       }
-    } finally {
-      await first.stop()
-      await second.stop()
     }
+    const sorted = [...ratios].sort((x, y) => x - y)
+    results.push({
+      shape,
+      ratio: median(ratios),
+      low: sorted[Math.floor((sorted.length - 1) / 4)]!,
+      high: sorted[Math.ceil((3 * (sorted.length - 1)) / 4)]!,
+    })
   }
-  const sorted = [...ratios].sort((x, y) => x - y)
-  const median = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.floor(sorted.length / 2)]!) / 2
-  console.log(
-    `list route at ${CONNECTIONS} connections, ${messages} messages: controls unused run at ${(100 * median).toFixed(1)}% ` +
-      `of the build without them (median of ${ratios.length} rounds, both loaded at once, each started first in half of them; ` +
-      `cost ${(100 * (1 - median)).toFixed(1)}%, target under 5%)${same ? ' [A/A run: both servers without the controls]' : ''}`,
-  )
+  for (const r of results)
+    console.log(
+      `list route, ${r.shape}, ${CONNECTIONS} connections, ${messages} messages: controls unused run at ${percent(r.ratio)} ` +
+        `of the build without them (median of ${pairs} pairs, middle half ${percent(r.low)}–${percent(r.high)}; ` +
+        `cost ${percent(1 - r.ratio)}, target under ${percent(TARGET)}: ${1 - r.ratio < TARGET ? 'met' : 'NOT MET'})` +
+        (same ? ' [A/A run: both servers without the controls]' : ''),
+    )
 } finally {
   removeDir(dir)
 }

@@ -142,7 +142,7 @@ export async function measurePaired(
 }
 
 /** One measurement of several equal rounds: totals and rates over all, p50 the median round's, p99 the worst. */
-function combine(rounds: Measurement[], secondsEach: number): Measurement {
+export function combine(rounds: Measurement[], secondsEach: number): Measurement {
   const sum = (f: (m: Measurement) => number) => rounds.reduce((s, m) => s + f(m), 0)
   const requests = sum((m) => m.requests)
   const p50s = rounds.map((m) => m.p50Ms).sort((x, y) => x - y)

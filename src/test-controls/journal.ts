@@ -1,29 +1,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '../domain/errors.js'
 import { iso, parseIsoDate } from '../lib/iso.js'
+import { BODY_LIMIT, type KeptPayload, PayloadCopies } from './journal-bodies.js'
+import { HeadCopies } from './journal-heads.js'
 import { compilePathPattern } from './path-pattern.js'
 import { redactHeaders, redactQuery, redactText } from './redaction.js'
 
-/** Bodies are cut at this many bytes when the journal is read. */
-export const BODY_LIMIT = 64 * 1024
-
 /**
- * What the hook keeps per request: references to what the request already holds, no
- * copies. Everything is turned into text, redacted and cut only when the journal is read.
+ * What the hook keeps per request, in an object of its ring slot that is overwritten when
+ * the ring comes round: numbers, strings that outlive the request anyway (the method, the
+ * caller's ids from the principal cache), the parsed body, and in buffers of the slot the
+ * request's head (journal-heads.ts) and the start of the answer (journal-bodies.ts).
+ * Everything is turned into text, redacted and cut only when the journal is read.
  */
 interface Recorded {
   id: number
   time: number
   method: string
-  url: string
   status: number
   durationMs: number
   clientId: string | null
   accountId: string | null
   extensionId: string | null
-  headers: FastifyRequest['headers']
   body: unknown
-  response: unknown
+  response: KeptPayload
 }
 
 export interface JournalFilter {
@@ -40,6 +40,8 @@ export interface JournalFilter {
  */
 export class RequestJournal {
   private readonly ring: (Recorded | undefined)[]
+  private readonly heads: HeadCopies
+  private readonly payloads: PayloadCopies
   private next = 0
   private lastId = 0
 
@@ -48,53 +50,59 @@ export class RequestJournal {
     private readonly now: () => number,
   ) {
     this.ring = new Array(size)
+    this.heads = new HeadCopies(size)
+    this.payloads = new PayloadCopies(size)
   }
 
   /** Called from the onSend hook with the answer's payload as Fastify is about to send it. */
   record(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
     const principal = request.principal as FastifyRequest['principal'] | null
-    this.ring[this.next] = {
-      id: ++this.lastId,
-      time: this.now(),
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      durationMs: reply.elapsedTime,
-      clientId: principal ? principal.clientId : null,
-      accountId: principal ? principal.accountId : null,
-      extensionId: principal ? principal.extensionId : null,
-      headers: request.headers,
-      body: request.body,
-      // A streamed answer (an attachment) is never kept: the entry would hold the stream, and
-      // what it still buffers, for as long as the entry lives.
-      response:
-        typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : payload == null ? null : STREAMED,
+    const slot = this.next
+    let entry = this.ring[slot]
+    if (!entry) {
+      entry = emptyEntry()
+      this.ring[slot] = entry
     }
+    entry.id = ++this.lastId
+    entry.time = this.now()
+    entry.method = request.method
+    entry.status = reply.statusCode
+    entry.durationMs = reply.elapsedTime
+    entry.clientId = principal ? principal.clientId : null
+    entry.accountId = principal ? principal.accountId : null
+    entry.extensionId = principal ? principal.extensionId : null
+    entry.body = request.body
+    entry.response = this.payloads.keep(slot, payload)
+    this.heads.keep(slot, request.url, request.headers)
     this.next = (this.next + 1) % this.size
   }
 
   clear(): void {
     this.ring.fill(undefined)
+    this.heads.clear()
+    this.payloads.clear()
   }
 
   /** Forgets the requests of one account (a reset of that account). */
   forgetAccount(accountId: string): void {
     for (let i = 0; i < this.ring.length; i++)
-      if (this.ring[i]?.accountId === accountId) this.ring[i] = undefined
+      if (this.ring[i]?.accountId === accountId) this.ring[i] = undefined // its buffers are reused
   }
 
   list(filter: JournalFilter): Record<string, unknown>[] {
     const matchPath = filter.path === undefined ? undefined : compilePathPattern(filter.path)
     const out: Record<string, unknown>[] = []
     for (let k = 1; k <= this.size && out.length < (filter.limit ?? this.size); k++) {
-      const entry = this.ring[(this.next - k + this.size) % this.size]
+      const slot = (this.next - k + this.size) % this.size
+      const entry = this.ring[slot]
       if (!entry) continue
-      const [path, search = ''] = splitUrl(entry.url)
       if (filter.method !== undefined && entry.method !== filter.method) continue
-      if (matchPath && !matchPath(path)) continue
       if (filter.status !== undefined && entry.status !== filter.status) continue
       if (filter.since !== undefined && entry.time < filter.since) continue
-      out.push(render(entry, path, search))
+      const head = this.heads.read(slot)
+      const [path, search = ''] = splitUrl(head.url)
+      if (matchPath && !matchPath(path)) continue
+      out.push(render(entry, head.headers, path, search, this.payloads.text(entry.response)))
     }
     return out
   }
@@ -105,7 +113,28 @@ function splitUrl(url: string): [string, string?] {
   return q < 0 ? [url] : [url.slice(0, q), url.slice(q + 1)]
 }
 
-function render(e: Recorded, path: string, search: string): Record<string, unknown> {
+function emptyEntry(): Recorded {
+  return {
+    id: 0,
+    time: 0,
+    method: '',
+    status: 0,
+    durationMs: 0,
+    clientId: null,
+    accountId: null,
+    extensionId: null,
+    body: undefined,
+    response: null,
+  }
+}
+
+function render(
+  e: Recorded,
+  headers: Record<string, string>,
+  path: string,
+  search: string,
+  response: string | null,
+): Record<string, unknown> {
   return {
     id: e.id,
     time: iso(e.time),
@@ -114,18 +143,22 @@ function render(e: Recorded, path: string, search: string): Record<string, unkno
     query: redactQuery(search),
     status: e.status,
     durationMs: Math.round(e.durationMs * 1000) / 1000,
-    clientId: e.clientId ?? clientOfBasic(e.headers.authorization) ?? bodyField(e.body, 'client_id'),
+    clientId: e.clientId ?? clientOfBasic(headers.authorization) ?? bodyField(e.body, 'client_id'),
     accountId: e.accountId,
-    extensionId: e.extensionId ?? ownerOf(e.response),
-    requestHeaders: redactHeaders(e.headers),
-    requestBody: bodyText(e.body, String(e.headers['content-type'] ?? '')),
-    responseBody: payloadText(e.response),
+    extensionId: e.extensionId ?? ownerOf(response),
+    requestHeaders: redactHeaders(headers),
+    requestBody: bodyText(e.body, headers['content-type'] ?? ''),
+    responseBody: response === null ? null : cut(redactText(response)),
   }
 }
 
+/** The text's first BODY_LIMIT bytes of UTF-8, less a character the limit falls inside. */
 function cut(text: string): string {
+  if (text.length * 3 <= BODY_LIMIT) return text
   const bytes = Buffer.from(text)
-  return bytes.length <= BODY_LIMIT ? text : bytes.subarray(0, BODY_LIMIT).toString('utf8')
+  if (bytes.length <= BODY_LIMIT) return text
+  // Streaming, the decoder holds back a character cut short instead of answering U+FFFD.
+  return new TextDecoder().decode(bytes.subarray(0, BODY_LIMIT), { stream: true })
 }
 
 function bodyText(body: unknown, contentType: string): string | null {
@@ -146,19 +179,6 @@ function bodyText(body: unknown, contentType: string): string | null {
   }
 }
 
-const STREAMED = '[streamed body]'
-
-function payloadText(payload: unknown): string | null {
-  if (payload === undefined || payload === null) return null
-  if (typeof payload === 'string') return cut(redactText(payload))
-  if (Buffer.isBuffer(payload)) {
-    // Attachment bytes are not text; a JSON or text answer is.
-    const text = payload.toString('utf8')
-    return text.includes('\uFFFD') ? `[${payload.length} bytes]` : cut(redactText(text))
-  }
-  return '[streamed body]'
-}
-
 function clientOfBasic(authorization: string | undefined): string | null {
   const m = /^basic\s+(\S+)$/i.exec(authorization ?? '')
   if (!m) return null
@@ -174,10 +194,8 @@ function bodyField(body: unknown, name: string): string | null {
 }
 
 /** The extension a token answer was issued to. */
-function ownerOf(payload: unknown): string | null {
-  const text =
-    typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8', 0, 4096) : ''
-  return /"owner_id"\s*:\s*"(\d+)"/.exec(text)?.[1] ?? null
+function ownerOf(response: string | null): string | null {
+  return /"owner_id"\s*:\s*"(\d+)"/.exec(response?.slice(0, 4096) ?? '')?.[1] ?? null
 }
 
 /** The journal's query string, validated. */

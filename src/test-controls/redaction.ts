@@ -1,7 +1,8 @@
 /**
  * Masks every secret of a recorded request or answer with `***`: credentials in
  * headers, form and JSON fields, and query parameters. Applied when the journal is
- * read, over the whole text before it is cut, so no part of a secret survives a cut.
+ * read, before the text is cut at 64 KB, so no part of a secret survives the cut; an
+ * answer the journal kept only the start of may end inside a secret, masked all the same.
  */
 
 export const MASK = '***'
@@ -11,7 +12,8 @@ const SECRET_HEADERS =
 const SECRET_FIELDS =
   'access_token|refresh_token|id_token|token|password|client_secret|clientSecret|assertion|code|code_verifier|jwt|secret'
 const SECRET_NAME = new RegExp(`^(${SECRET_FIELDS})$`, 'i')
-const JSON_FIELD = new RegExp(`("(?:${SECRET_FIELDS})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi')
+// A value may run to the end of the text unclosed: the journal keeps only the start of an answer.
+const JSON_FIELD = new RegExp(`("(?:${SECRET_FIELDS})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)`, 'gi')
 const FORM_FIELD = new RegExp(`(^|&)((?:${SECRET_FIELDS})=)[^&]*`, 'gi')
 
 export function isSecretName(name: string): boolean {

@@ -16,7 +16,8 @@ const isApi = (url: string) => url.startsWith('/restapi/')
 /**
  * The hooks of the test controls, one each, for the REST and OAuth endpoints. Each
  * costs a property read when its control is unused: faults check an empty list, rate
- * limits a flag; the journal keeps references the request already holds.
+ * limits a flag; the journal copies the request's head and the start of its answer into
+ * buffers it reuses (test-controls/journal-heads.ts, journal-bodies.ts).
  *
  * Must be registered before any route, so that routes get their throttling group.
  */
