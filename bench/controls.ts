@@ -44,6 +44,9 @@ const CONNECTIONS = 32
 const WARMUP_SECONDS = 3
 const TARGET = 0.05
 const shapes = (process.env.BENCH_CONTROLS_SHAPES ?? 'polling,browsing').split(',') as Shape[]
+for (const shape of shapes)
+  if (shape !== 'polling' && shape !== 'browsing')
+    throw new Error(`BENCH_CONTROLS_SHAPES: unknown shape ${shape} (polling, browsing)`)
 /** Flags for both servers' node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (as for bench/run.ts). */
 const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 

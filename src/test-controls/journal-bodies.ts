@@ -3,6 +3,8 @@ export const BODY_LIMIT = 64 * 1024
 
 /** The start of an answer, copied into the buffer of the ring slot `slot`. */
 interface Copy {
+  /** The journal whose ring holds the copy: one buffer may be served by two servers in one process. */
+  owner: PayloadCopies
   slot: number
   length: number
   /** The answer's whole length, in bytes (or characters for a Latin-1 copy). */
@@ -39,7 +41,7 @@ const WIDE = /[\u0100-\uffff]/
  * Why copy rather than keep the payload: an answer the journal keeps lives for a thousand
  * requests, so a fresh one (a page of a listing read once, about 90 KB) leaves the young
  * generation and dies in the old one. Keeping them made a listing that never repeats its
- * query cost 1.6 times the CPU of the same build without the controls (bench/controls.ts).
+ * query cost 1.6 times the CPU an answer of the same build without the controls.
  * A copy costs a memory copy of at most 64 KB. A string of one-byte characters, almost
  * every JSON answer, is copied as Latin-1; its UTF-8 form, cut at 64 KB, is made only when
  * the journal is read. The rare string with wider characters is kept as it is.
@@ -69,14 +71,21 @@ export class PayloadCopies {
       if (WIDE.test(payload)) return payload
       const length = Math.min(payload.length, BODY_LIMIT)
       this.buffer(slot, length).write(payload, 0, length, 'latin1')
-      return this.copied(slot, { slot, length, total: payload.length, latin1: true, live: true })
+      return this.copied(slot, { owner: this, slot, length, total: payload.length, latin1: true, live: true })
     }
     if (Buffer.isBuffer(payload)) {
       const shared = (payload as Marked)[COPY]
-      if (shared?.live) return this.move(shared, slot)
+      if (shared?.live && shared.owner === this) return this.move(shared, slot)
       const length = Math.min(payload.length, BODY_LIMIT)
       payload.copy(this.buffer(slot, length), 0, 0, length)
-      const copy = this.copied(slot, { slot, length, total: payload.length, latin1: false, live: true })
+      const copy = this.copied(slot, {
+        owner: this,
+        slot,
+        length,
+        total: payload.length,
+        latin1: false,
+        live: true,
+      })
       ;(payload as Marked)[COPY] = copy
       return copy
     }

@@ -86,6 +86,19 @@ test('a buffer served again shares one copy that outlives every entry showing it
   assert.deepEqual(bodies(), ['{"records":[1,2,3]}', '{"records":[4]}', '{"b":2}'])
 })
 
+test('a buffer two journals both serve keeps a copy in each', () => {
+  const a = journal(2)
+  const b = journal(2)
+  const page = Buffer.from('{"records":[1]}')
+  a.record(page)
+  b.record('{"first":1}')
+  b.record(page)
+  a.record('{"x":1}')
+  a.record('{"y":2}') // the ring of a has come round: its copy of the page is gone
+  assert.deepEqual(b.bodies(), ['{"records":[1]}', '{"first":1}'])
+  assert.deepEqual(a.bodies(), ['{"y":2}', '{"x":1}'])
+})
+
 test('a streamed answer is noted, an empty one is null, and clear forgets everything', () => {
   const { j, record, bodies } = journal(4)
   record(Readable.from(['x']))
