@@ -30,7 +30,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { passwordLogin } from './lib/http.js'
-import { combine, type LoadRequest, type Measurement, measure } from './lib/load.js'
+import { alternate, combine, type LoadRequest, type Measurement, measure } from './lib/load.js'
 import { removeDir, runSeed, type Server, startServer, waitIdle } from './lib/processes.js'
 
 const messages = Number(process.env.BENCH_CONTROLS_MESSAGES ?? 20_000)
@@ -120,14 +120,12 @@ try {
         const loadOn = load(on, withControls)
         const loadOff = load(off, without)
         for (const warm of controlsFirst ? [loadOn, loadOff] : [loadOff, loadOn]) await warm(WARMUP_SECONDS)
-        const measured: { on: Measurement[]; off: Measurement[] } = { on: [], off: [] }
-        for (let round = 0; round < rounds; round++) {
-          const onFirst = (round % 4 === 0 || round % 4 === 3) === controlsFirst
-          for (const which of onFirst ? (['on', 'off'] as const) : (['off', 'on'] as const))
-            measured[which].push(await (which === 'on' ? loadOn : loadOff)())
-        }
-        const a = combine(measured.on, seconds)
-        const b = combine(measured.off, seconds)
+        // ABBA…, with the server started first taking the first round.
+        const [firstRounds, secondRounds] = controlsFirst
+          ? await alternate(loadOn, loadOff, rounds, 'abba')
+          : await alternate(loadOff, loadOn, rounds, 'abba')
+        const a = combine(controlsFirst ? firstRounds : secondRounds, seconds)
+        const b = combine(controlsFirst ? secondRounds : firstRounds, seconds)
         if (a.non2xx + a.errors + b.non2xx + b.errors > 0) throw new Error('a request failed')
         ratios.push(a.requestsPerSecond / b.requestsPerSecond)
         console.log(

@@ -110,13 +110,35 @@ export function generatorWarning(m: Measurement): string | undefined {
   return notes.length ? notes.join('; ') : undefined
 }
 
+/** One measured load: a server and a request, run for some seconds. */
+export type Load = () => Promise<Measurement>
+
 /**
- * Loads two requests in alternating rounds (a, b, a, b, …) for `seconds` each in all,
- * after an unmeasured warm-up of both, and sums each one's rounds.
+ * Runs two loads in turn for `rounds` rounds each and answers each one's rounds.
+ * `abab` starts every round with `a`; `abba` starts rounds 0 and 3 of every four with
+ * `a` and rounds 1 and 2 with `b`, so that neither load always follows the other.
  *
- * Why: on a shared machine the speed available drifts over a minute; measuring one
- * request for ten seconds and then the other for ten seconds puts that drift into
- * their ratio. Alternating short rounds gives both the same conditions.
+ * Why alternate: on a shared machine the speed available drifts over a minute; measuring
+ * one load for ten seconds and then the other for ten seconds puts that drift into their
+ * ratio. Alternating short rounds gives both the same conditions.
+ */
+export async function alternate(
+  a: Load,
+  b: Load,
+  rounds: number,
+  order: 'abab' | 'abba' = 'abab',
+): Promise<[Measurement[], Measurement[]]> {
+  const measured: [Measurement[], Measurement[]] = [[], []]
+  for (let round = 0; round < rounds; round++) {
+    const aFirst = order === 'abab' || round % 4 === 0 || round % 4 === 3
+    for (const which of aFirst ? [0, 1] : [1, 0]) measured[which]!.push(await (which === 0 ? a : b)())
+  }
+  return measured
+}
+
+/**
+ * Loads two requests of one server in alternating rounds (a, b, a, b, …) for `seconds`
+ * each in all, after an unmeasured warm-up of both, and sums each one's rounds.
  */
 export async function measurePaired(
   baseUrl: string,
@@ -133,12 +155,12 @@ export async function measurePaired(
     await measure(baseUrl, b, connections, warmupSeconds, 0)
   }
   const each = Math.max(1, Math.round(seconds / rounds))
-  const measured: [Measurement[], Measurement[]] = [[], []]
-  for (let i = 0; i < rounds; i++) {
-    measured[0].push(await measure(baseUrl, a, connections, each, 0, serverPids))
-    measured[1].push(await measure(baseUrl, b, connections, each, 0, serverPids))
-  }
-  return [combine(measured[0], each), combine(measured[1], each)]
+  const [ma, mb] = await alternate(
+    () => measure(baseUrl, a, connections, each, 0, serverPids),
+    () => measure(baseUrl, b, connections, each, 0, serverPids),
+    rounds,
+  )
+  return [combine(ma, each), combine(mb, each)]
 }
 
 /** One measurement of several equal rounds: totals and rates over all, p50 the median round's, p99 the worst. */
