@@ -109,15 +109,27 @@ describe('reset', () => {
     assert.deepEqual(await listIds(alice), [id])
   })
 
-  test('one account: only its mailboxes are emptied', async () => {
+  test('one account: only its mailboxes and its requests in the journal are emptied', async () => {
     const mine = await deliverOne(server, { type: 'SMS', from: OUTSIDE, to: [ALICE.username], text: 'a' })
     const theirs = await deliverOne(
       server,
       { type: 'SMS', from: OUTSIDE, to: [OLGA.username], text: 'o' },
       '2001',
     )
+    await listIds(alice)
+    await listIds(olga)
+    const journaled = async () =>
+      new Set(
+        (
+          (await server.admin('GET', '/admin/v1/requests')).body.requests as { accountId: string | null }[]
+        ).map((r) => r.accountId),
+      )
+    assert.ok((await journaled()).has('2001'), "the journal holds the account's requests before")
     const res = await server.admin('POST', '/admin/v1/accounts/2001/reset', {})
     assert.equal(res.status, 200, JSON.stringify(res.body))
+    const kept = await journaled()
+    assert.ok(!kept.has('2001'), "the reset account's requests are forgotten")
+    assert.ok(kept.has('1001'), "the other account's requests are kept")
     assert.ok((await listIds(alice)).includes(mine))
     assert.ok(!(await listIds(olga)).includes(theirs))
     assert.equal((await server.admin('POST', '/admin/v1/accounts/999/reset', {})).status, 404)
